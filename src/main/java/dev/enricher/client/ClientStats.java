@@ -1,0 +1,14 @@
+package dev.enricher.client;
+
+/**
+ * Counters of a client since it started; a snapshot, immutable.
+ *
+ * @param calls       calls accepted by {@link ZeroGpuClient#complete}
+ * @param attempts    HTTP attempts sent (first tries and retries)
+ * @param retries     attempts that were retries
+ * @param succeeded   calls that ended with a completion
+ * @param failed      calls that ended with an error
+ * @param rateLimited 429 rate_limit answers received
+ */
+public record ClientStats(long calls, long attempts, long retries, long succeeded, long failed, long rateLimited) {
+}

@@ -1,0 +1,7 @@
+package dev.enricher.client;
+
+final class VertxZeroGpuClient {
+    static ZeroGpuClient create(ClientConfig config) {
+        throw new UnsupportedOperationException("client under construction");
+    }
+}

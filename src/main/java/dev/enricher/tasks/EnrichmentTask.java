@@ -1,0 +1,36 @@
+package dev.enricher.tasks;
+
+import dev.enricher.client.ChatCompletion;
+import dev.enricher.client.ChatRequest;
+
+/**
+ * One enrichment applied to every event: which model, how its request is built from the event's
+ * text, and how the answer's content is parsed into a typed result. Adding a model is adding one task.
+ *
+ * <p>Implementations are immutable and thread-safe: one instance serves every stream thread.
+ */
+public interface EnrichmentTask {
+
+    /** The task's name in a pipeline (for example {@code iab}); unique within one pipeline. */
+    String name();
+
+    /** The model id sent in the request; configuration, since models are renamed and retired. */
+    String model();
+
+    /**
+     * Builds the request for one event's text.
+     *
+     * @param text the event's text, never null or blank
+     */
+    ChatRequest request(String text);
+
+    /**
+     * Parses the completion's content.
+     *
+     * @return the typed result, never null
+     * @throws dev.enricher.client.ZeroGpuException a {@link dev.enricher.client.Disposition#RECORD} error of kind
+     *         {@link dev.enricher.client.FailureKind#UNPARSEABLE_CONTENT} that keeps the raw content, when the content
+     *         does not have the model's documented shape
+     */
+    TaskResult parse(ChatCompletion completion);
+}
