@@ -1,0 +1,56 @@
+package dev.enricher.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The package contracts of design.md, kept true by the build. */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.enricher");
+    }
+
+    @Test
+    void clientNeverImportsKafkaNorTheRestOfTheService() {
+        noClasses().that().resideInAPackage("dev.enricher.client..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "dev.enricher.engine..",
+                        "dev.enricher.topology..", "dev.enricher.tasks..", "dev.enricher.simulator..",
+                        "dev.enricher.cli..", "dev.enricher.config..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void tasksSeeOnlyClientValuesNeverVertxOrKafka() {
+        noClasses().that().resideInAPackage("dev.enricher.tasks..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "org.apache.kafka..",
+                        "dev.enricher.simulator..", "dev.enricher.engine..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void engineNeverImportsVertx() {
+        noClasses().that().resideInAPackage("dev.enricher.engine..")
+                .should().dependOnClassesThat().resideInAPackage("io.vertx..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void productionCodeNeverDependsOnTheSimulatorExceptCommandsThatStartIt() {
+        noClasses().that().resideOutsideOfPackages("dev.enricher.simulator..", "dev.enricher.cli..",
+                        "dev.enricher.local..")
+                .should().dependOnClassesThat().resideInAPackage("dev.enricher.simulator..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+}
