@@ -19,17 +19,17 @@ public enum TaskType {
     /** {@code zlm-v1-followup-questions-edge} (deprecated in 2026): follow-up questions for the text. */
     FOLLOWUP_QUESTIONS("followups", ModelCatalog.FOLLOWUP),
     /** {@code gliner-multi-pii-v1}: personal data entities, optionally with the text redacted. */
-    PII("pii", ModelCatalog.GLINER_PII),
+    PII("pii", ModelCatalog.GLINER_PII, "usecase", "mask", "threshold", "categories"),
     /** {@code gliner2-base-v1} usecase {@code ner}: spans per requested label. */
-    GLINER_NER("entities", ModelCatalog.GLINER2),
+    GLINER_NER("entities", ModelCatalog.GLINER2, "labels", "threshold"),
     /** {@code gliner2-base-v1} usecase {@code json}: structured fields per schema group. */
-    GLINER_JSON("extract", ModelCatalog.GLINER2),
+    GLINER_JSON("extract", ModelCatalog.GLINER2, "schema"),
     /** {@code gliner2-base-v1} usecase {@code classification}: one label per schema axis. */
-    GLINER_CLASSIFICATION("classify", ModelCatalog.GLINER2),
+    GLINER_CLASSIFICATION("classify", ModelCatalog.GLINER2, "schema"),
     /** {@code deberta-v3-small}: zero-shot scores for up to 10 labels. */
-    ZERO_SHOT("labels", ModelCatalog.DEBERTA),
+    ZERO_SHOT("labels", ModelCatalog.DEBERTA, "labels"),
     /** Plain text generation (summaries by default) with {@code llama-3.1-8b-instruct-fast} or an LFM instruct model. */
-    TEXT_GENERATION("summary", ModelCatalog.LLAMA),
+    TEXT_GENERATION("summary", ModelCatalog.LLAMA, "system_prompt", "max_tokens", "temperature"),
     /** {@code LFM2.5-1.2B-Thinking}: an answer with its visible reasoning separated out. */
     THINKING("thinking", ModelCatalog.LFM_THINKING);
 
@@ -38,10 +38,17 @@ public enum TaskType {
 
     private final String defaultName;
     private final String defaultModel;
+    private final List<String> optionKeys;
 
-    TaskType(String defaultName, String defaultModel) {
+    TaskType(String defaultName, String defaultModel, String... optionKeys) {
         this.defaultName = defaultName;
         this.defaultModel = defaultModel;
+        this.optionKeys = List.of(optionKeys);
+    }
+
+    /** The option keys a {@link TaskSpec} of this type may set (see {@link TaskFactory} for their meaning). */
+    public List<String> optionKeys() {
+        return optionKeys;
     }
 
     public String defaultName() {
