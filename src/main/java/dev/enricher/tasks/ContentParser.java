@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.enricher.client.ChatCompletion;
+import dev.enricher.client.Choice;
 import dev.enricher.client.ZeroGpuException;
 
 import java.util.function.Function;
@@ -58,6 +59,11 @@ final class ContentParser {
         }
     }
 
+    /** Adds the finish reason to a reason when the output was cut off: the likely cause of missing text. */
+    static String finishNote(Choice choice) {
+        return choice.truncated() ? " (finish_reason 'length': the output was cut off at the token limit)" : "";
+    }
+
     static JsonNode readTree(String content, String expected) {
         if (content.isBlank()) {
             throw new ContentShapeException("expected " + expected + ", found empty content");
@@ -70,7 +76,7 @@ final class ContentParser {
             return root;
         } catch (JsonParseException e) {
             // Jackson's message quotes the offending token: report only its position.
-            throw new ContentShapeException("expected " + expected + ", found invalid JSON (syntax error at line "
+            throw new ContentShapeException("expected " + expected + ", found invalid JSON (error at line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         } catch (JsonProcessingException e) {
             throw new ContentShapeException("expected " + expected + ", found JSON that could not be read ("

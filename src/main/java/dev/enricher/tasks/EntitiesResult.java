@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public record EntitiesResult(Map<String, List<String>> entities) implements TaskResult {
     public EntitiesResult {
-        entities = PiiResult.copy(entities);
+        entities = LabelledLists.copyOf(entities);
     }
 
     /** The spans of one label, empty when none were found. */

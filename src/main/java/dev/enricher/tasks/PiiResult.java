@@ -1,7 +1,6 @@
 package dev.enricher.tasks;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,7 @@ public record PiiResult(List<PiiEntity> entities, Map<String, List<String>> enti
         implements TaskResult {
     public PiiResult {
         entities = List.copyOf(entities);
-        entitiesByLabel = copy(entitiesByLabel);
+        entitiesByLabel = LabelledLists.copyOf(entitiesByLabel);
     }
 
     /** Groups the entities' texts by label, keeping first-seen order: the model's own grouping. */
@@ -29,11 +28,5 @@ public record PiiResult(List<PiiEntity> entities, Map<String, List<String>> enti
             grouped.computeIfAbsent(e.label(), k -> new ArrayList<>()).add(e.text());
         }
         return grouped;
-    }
-
-    static Map<String, List<String>> copy(Map<String, List<String>> map) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        map.forEach((k, v) -> out.put(ScoredLabel.requireNonBlank("label", k), List.copyOf(v)));
-        return Collections.unmodifiableMap(out);
     }
 }

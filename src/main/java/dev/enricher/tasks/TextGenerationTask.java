@@ -61,7 +61,7 @@ public record TextGenerationTask(String name, String model, String systemPrompt,
             Choice choice = completion.choices().get(0);
             if (content.isBlank()) {
                 throw new ContentShapeException("expected text, found empty content"
-                        + ThinkingTask.finishNote(choice));
+                        + ContentParser.finishNote(choice));
             }
             return new TextResult(content.strip(), choice.finishReason(), choice.truncated());
         });

@@ -4,7 +4,6 @@ import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
 import dev.enricher.client.Choice;
 
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,8 +31,8 @@ import java.util.regex.Pattern;
  * @param model the model id, default {@code LFM2.5-1.2B-Thinking}
  */
 public record ThinkingTask(String name, String model) implements EnrichmentTask {
-    private static final String OPEN = "<think>";
-    private static final String CLOSE = "</think>";
+    private static final Pattern OPEN = Pattern.compile("<think>", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CLOSE = Pattern.compile("</think>", Pattern.CASE_INSENSITIVE);
     private static final Pattern TAG = Pattern.compile("</?think>", Pattern.CASE_INSENSITIVE);
     private static final Pattern ANSWER_MARKER = Pattern.compile(
             "^[ \\t]*(?:#{1,6}[ \\t]*)?(?:\\*\\*)?(?:final[ \\t]+)?answer[ \\t]*(?:\\*\\*)?[ \\t]*:[ \\t]*(?:\\*\\*)?",
@@ -60,31 +59,41 @@ public record ThinkingTask(String name, String model) implements EnrichmentTask 
         return ContentParser.text(completion, content -> {
             Choice choice = completion.choices().get(0);
             if (content.isBlank()) {
-                throw new ContentShapeException("expected an answer, found empty content" + finishNote(choice));
+                throw new ContentShapeException("expected an answer, found empty content"
+                        + ContentParser.finishNote(choice));
             }
-            String lower = content.toLowerCase(Locale.ROOT);
-            int close = lower.lastIndexOf(CLOSE);
+            // Positions come from matchers on the original text: lower-casing can change a string's length.
+            int close = lastStart(CLOSE, content);
             if (close >= 0) {
-                String answer = content.substring(close + CLOSE.length()).strip();
+                String answer = content.substring(close + "</think>".length()).strip();
                 if (answer.isEmpty()) {
                     throw new ContentShapeException("expected an answer after the last </think>, found none"
-                            + finishNote(choice));
+                            + ContentParser.finishNote(choice));
                 }
                 String reasoning = TAG.matcher(content.substring(0, close)).replaceAll("").strip();
                 return new ThinkingResult(answer, reasoning, ThinkingResult.Split.TAGS, choice.truncated());
             }
-            int open = lower.indexOf(OPEN);
-            if (open >= 0) {
-                String before = content.substring(0, open).strip();
+            Matcher open = OPEN.matcher(content);
+            if (open.find()) {
+                String before = content.substring(0, open.start()).strip();
                 if (before.isEmpty()) {
                     throw new ContentShapeException("expected an answer, found only reasoning opened by <think> and"
-                            + " never closed" + finishNote(choice));
+                            + " never closed" + ContentParser.finishNote(choice));
                 }
-                String reasoning = TAG.matcher(content.substring(open)).replaceAll("").strip();
+                String reasoning = TAG.matcher(content.substring(open.start())).replaceAll("").strip();
                 return new ThinkingResult(before, reasoning, ThinkingResult.Split.TAGS, choice.truncated());
             }
             return splitByMarker(content, choice.truncated());
         });
+    }
+
+    private static int lastStart(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        int start = -1;
+        while (m.find()) {
+            start = m.start();
+        }
+        return start;
     }
 
     private static ThinkingResult splitByMarker(String content, boolean truncated) {
@@ -109,10 +118,5 @@ public record ThinkingTask(String name, String model) implements EnrichmentTask 
     private static String stripTrailingBold(String s) {
         return s.endsWith("**") && !s.substring(0, s.length() - 2).contains("**")
                 ? s.substring(0, s.length() - 2).strip() : s;
-    }
-
-    /** Adds the finish reason to a reason when the output was cut off: the likely cause of missing text. */
-    static String finishNote(Choice choice) {
-        return choice.truncated() ? " (finish_reason 'length': the output was cut off at the token limit)" : "";
     }
 }

@@ -41,6 +41,12 @@ class ThinkingTaskTest {
     }
 
     @Test
+    void offsetsSurviveCharactersThatChangeLengthWhenLowerCased() {
+        // "İ".toLowerCase() is two chars: positions must come from the original text.
+        assertThat(parse("<think>İİİİ</think>Ok.")).isEqualTo(new ThinkingResult("Ok.", "İİİİ", TAGS, false));
+    }
+
+    @Test
     void emptyThinkBlockGivesNullReasoning() {
         assertThat(parse("<think></think>Yes.")).isEqualTo(new ThinkingResult("Yes.", null, TAGS, false));
     }
