@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.Choice;
@@ -59,6 +60,11 @@ final class ContentParser {
         }
     }
 
+    private static String position(JsonProcessingException e) {
+        return e.getLocation() == null ? "an unknown position"
+                : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    }
+
     /** Adds the finish reason to a reason when the output was cut off: the likely cause of missing text. */
     static String finishNote(Choice choice) {
         return choice.truncated() ? " (finish_reason 'length': the output was cut off at the token limit)" : "";
@@ -76,8 +82,12 @@ final class ContentParser {
             return root;
         } catch (JsonParseException e) {
             // Jackson's message quotes the offending token: report only its position.
-            throw new ContentShapeException("expected " + expected + ", found invalid JSON (error at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new ContentShapeException("expected " + expected + ", found invalid JSON (error at "
+                    + position(e) + ")");
+        } catch (MismatchedInputException e) {
+            // readTree maps nothing to types; the one mismatch left is a second value after the first.
+            throw new ContentShapeException("expected " + expected + ", found more than one JSON value"
+                    + " (trailing content at " + position(e) + ")");
         } catch (JsonProcessingException e) {
             throw new ContentShapeException("expected " + expected + ", found JSON that could not be read ("
                     + e.getClass().getSimpleName() + ")");

@@ -61,5 +61,7 @@ class IabTaskTest {
                 .isEqualTo("expected an array at $.content.iab_2_2, found an object");
         assertThat(Completions.unparseable(task, "{\"audience\":[],\"content\":{}} trailing"))
                 .contains("invalid JSON");
+        assertThat(Completions.unparseable(task, "{\"audience\":[],\"content\":{}} {}"))
+                .contains("found more than one JSON value");
     }
 }
