@@ -1,0 +1,102 @@
+package dev.enricher.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.enricher.client.ChatCompletion;
+import dev.enricher.client.ChatRequest;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Enriched IAB classification ({@code zlm-v2-iab-classify-edge-enriched}; set the model to
+ * {@code zlm-v1-iab-classify-edge-enriched} for the old name): the raw text is the only (user) message.
+ *
+ * <p>Strict with the core shape, lenient with the rest, because the model has been renamed once and its
+ * optional fields vary: {@code audience} and {@code content.iab_1_0} must be arrays whose items have a
+ * {@code name} and a {@code score} (and a {@code code} for categories); every other field may be missing or
+ * null and then reads as null (or an empty list), but a present field of the wrong type is still refused.
+ * Immutable and thread-safe.
+ *
+ * @param name  the task's name, default {@code iab_enriched}
+ * @param model the model id, default {@code zlm-v2-iab-classify-edge-enriched}
+ */
+public record IabEnrichedTask(String name, String model) implements EnrichmentTask {
+    private static final String EXPECTED = "a JSON object with 'audience' and 'content'";
+
+    /** Null arguments take the defaults of {@link TaskType#IAB_ENRICHED}. */
+    public IabEnrichedTask {
+        name = TaskType.IAB_ENRICHED.nameOrDefault(name);
+        model = TaskType.IAB_ENRICHED.modelOrDefault(model);
+    }
+
+    /** The task with its default name and model. */
+    public IabEnrichedTask() {
+        this(null, null);
+    }
+
+    @Override
+    public ChatRequest request(String text) {
+        return ChatRequest.builder(model).user(text).build();
+    }
+
+    @Override
+    public IabEnrichedResult parse(ChatCompletion completion) {
+        return ContentParser.json(completion, EXPECTED, root -> {
+            JsonShape.object(root, "$");
+            JsonNode content = JsonShape.requiredObject(root, "content", "$");
+            JsonNode topics = JsonShape.optional(root, "topics");
+            JsonNode keywords = JsonShape.optional(root, "keywords");
+            JsonNode intent = JsonShape.optional(root, "user_intent");
+            return new IabEnrichedResult(
+                    audience(JsonShape.requiredArray(root, "audience", "$"), "$.audience"),
+                    categories(JsonShape.requiredArray(content, "iab_1_0", "$.content"), "$.content.iab_1_0"),
+                    topics == null ? List.of() : ScoredLabels.read(topics, "$.topics"),
+                    keywords == null ? List.of() : JsonShape.strings(keywords, "$.keywords"),
+                    intent == null ? null : userIntent(intent, "$.user_intent"));
+        });
+    }
+
+    private static List<IabEnrichedResult.Audience> audience(JsonNode array, String path) {
+        List<IabEnrichedResult.Audience> out = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            String at = path + "[" + i + "]";
+            JsonNode item = JsonShape.object(array.get(i), at);
+            out.add(new IabEnrichedResult.Audience(
+                    JsonShape.optionalId(item, "id", at),
+                    JsonShape.optionalId(item, "parent_id", at),
+                    JsonShape.requiredString(item, "name", at),
+                    JsonShape.optionalString(item, "tier1_name", at),
+                    JsonShape.optionalString(item, "tier2_name", at),
+                    JsonShape.optionalString(item, "tier3_name", at),
+                    JsonShape.requiredNumber(item, "score", at)));
+        }
+        return out;
+    }
+
+    private static List<IabEnrichedResult.Category> categories(JsonNode array, String path) {
+        List<IabEnrichedResult.Category> out = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            String at = path + "[" + i + "]";
+            JsonNode item = JsonShape.object(array.get(i), at);
+            Integer tier = JsonShape.optionalInt(item, "tier", at);
+            if (tier != null && tier < 1) {
+                throw new ContentShapeException("expected a tier >= 1 at " + at + ".tier, found a smaller integer");
+            }
+            out.add(new IabEnrichedResult.Category(
+                    JsonShape.requiredString(item, "code", at),
+                    JsonShape.requiredString(item, "name", at),
+                    tier,
+                    JsonShape.optionalString(item, "parent_code", at),
+                    JsonShape.requiredNumber(item, "score", at)));
+        }
+        return out;
+    }
+
+    private static IabEnrichedResult.UserIntent userIntent(JsonNode node, String path) {
+        JsonShape.object(node, path);
+        return new IabEnrichedResult.UserIntent(
+                JsonShape.requiredString(node, "name", path),
+                JsonShape.optionalString(node, "category", path),
+                JsonShape.requiredNumber(node, "score", path));
+    }
+}

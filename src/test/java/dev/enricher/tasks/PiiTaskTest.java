@@ -1,0 +1,117 @@
+package dev.enricher.tasks;
+
+import dev.enricher.client.ChatMessage;
+import dev.enricher.client.ChatRequest;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PiiTaskTest {
+    private static final String EXTRACTED = "{\"entities\":[{\"text\":\"Jane Doe\",\"label\":\"person\",\"start\":0,"
+            + "\"end\":8,\"score\":0.98},{\"text\":\"jane@example.com\",\"label\":\"email\",\"start\":20,\"end\":36,"
+            + "\"score\":0.95}],\"entities_by_label\":{\"person\":[\"Jane Doe\"],\"email\":[\"jane@example.com\"]}}";
+
+    @Test
+    void defaultRequestSendsUsecaseAndThresholdInMetadata() {
+        PiiTask task = new PiiTask();
+        assertThat(task.name()).isEqualTo("pii");
+        assertThat(task.model()).isEqualTo("gliner-multi-pii-v1");
+        ChatRequest r = task.request("Jane Doe, reach me at jane@example.com");
+        assertThat(r.messages()).containsExactly(ChatMessage.user("Jane Doe, reach me at jane@example.com"));
+        assertThat(r.metadata()).containsExactly(Map.entry("usecase", "extract-pii"), Map.entry("threshold", 0.5));
+        assertThat(r.extraFields()).isEmpty();
+    }
+
+    @Test
+    void everyOptionGoesInMetadata() {
+        PiiTask task = new PiiTask("redacted", null, PiiUsecase.REDACT, "label", 0.7, List.of("identity", "contact"));
+        ChatRequest r = task.request("text");
+        assertThat(r.metadata()).containsExactly(Map.entry("usecase", "redact"), Map.entry("threshold", 0.7),
+                Map.entry("mask", "label"), Map.entry("categories", List.of("identity", "contact")));
+        assertThat(r.extraFields()).isEmpty();
+    }
+
+    @Test
+    void rejectsBadOptions() {
+        assertThatThrownBy(() -> new PiiTask(null, null, null, null, 1.5, null))
+                .hasMessage("threshold must be between 0 and 1, was 1.5");
+        assertThatThrownBy(() -> new PiiTask(null, null, null, " ", 0.5, null)).hasMessageContaining("mask");
+    }
+
+    @Test
+    void parsesEntities() {
+        PiiResult r = new PiiTask().parse(Completions.of(EXTRACTED));
+        assertThat(r.entities()).containsExactly(new PiiEntity("Jane Doe", "person", 0, 8, 0.98),
+                new PiiEntity("jane@example.com", "email", 20, 36, 0.95));
+        assertThat(r.entitiesByLabel()).containsExactly(Map.entry("person", List.of("Jane Doe")),
+                Map.entry("email", List.of("jane@example.com")));
+        assertThat(r.redactedText()).isNull();
+    }
+
+    @Test
+    void derivesEntitiesByLabelWhenAbsent() {
+        PiiResult r = new PiiTask().parse(Completions.of("{\"entities\":[{\"text\":\"Jane\",\"label\":\"person\","
+                + "\"start\":0,\"end\":4,\"score\":0.9},{\"text\":\"Joe\",\"label\":\"person\",\"start\":9,\"end\":12,"
+                + "\"score\":0.8}]}"));
+        assertThat(r.entitiesByLabel()).containsExactly(Map.entry("person", List.of("Jane", "Joe")));
+    }
+
+    @Test
+    void noEntitiesIsValid() {
+        PiiResult r = new PiiTask().parse(Completions.of("{\"entities\":[],\"entities_by_label\":{}}"));
+        assertThat(r.entities()).isEmpty();
+        assertThat(r.entitiesByLabel()).isEmpty();
+    }
+
+    @Test
+    void redactKeepsTheRedactedText() {
+        PiiTask task = new PiiTask(null, null, PiiUsecase.REDACT, "label", 0.5, null);
+        PiiResult r = task.parse(Completions.of("{\"entities\":[{\"text\":\"Jane Doe\",\"label\":\"person\",\"start\":0,"
+                + "\"end\":8,\"score\":0.98},{\"text\":\"555-0100\",\"label\":\"phone number\",\"start\":18,\"end\":26,"
+                + "\"score\":0.9}],\"entities_by_label\":{\"person\":[\"Jane Doe\"],\"phone number\":[\"555-0100\"]},"
+                + "\"redacted_text\":\"[PERSON] call me: [PHONE_NUMBER]\"}"));
+        assertThat(r.redactedText()).isEqualTo("[PERSON] call me: [PHONE_NUMBER]");
+        assertThat(r.entities()).extracting(PiiEntity::label).containsExactly("person", "phone number");
+    }
+
+    @Test
+    void redactWithoutRedactedTextIsUnparseable() {
+        PiiTask task = new PiiTask(null, null, PiiUsecase.REDACT, null, 0.5, null);
+        assertThat(Completions.unparseable(task, "{\"entities\":[]}"))
+                .isEqualTo("expected field 'redacted_text' at $, found none");
+    }
+
+    @Test
+    void offsetsAreCheckedNotRecomputed() {
+        PiiTask task = new PiiTask();
+        // Offsets past the input's length are kept: the task never sees the input again.
+        assertThat(task.parse(Completions.of("{\"entities\":[{\"text\":\"x\",\"label\":\"id\",\"start\":500,\"end\":501,"
+                + "\"score\":0.6}]}")).entities().get(0).start()).isEqualTo(500);
+        assertThat(Completions.unparseable(task, "{\"entities\":[{\"text\":\"Jane\",\"label\":\"person\",\"start\":9,"
+                + "\"end\":4,\"score\":0.9}]}"))
+                .isEqualTo("expected offsets with 0 <= start <= end at $.entities[0], found start after end");
+        assertThat(Completions.unparseable(task, "{\"entities\":[{\"text\":\"Jane\",\"label\":\"person\",\"start\":-1,"
+                + "\"end\":4,\"score\":0.9}]}")).contains("found start negative");
+        assertThatThrownBy(() -> new PiiEntity("x", "person", 5, 4, 0.5))
+                .hasMessage("entity offsets must satisfy 0 <= start <= end, were start=5 end=4");
+    }
+
+    @Test
+    void unparseable() {
+        PiiTask task = new PiiTask();
+        assertThat(Completions.unparseable(task, "Jane Doe (person)")).contains("invalid JSON");
+        assertThat(Completions.unparseable(task, "{\"entities_by_label\":{}}"))
+                .isEqualTo("expected field 'entities' at $, found none");
+        assertThat(Completions.unparseable(task, "{\"entities\":[{\"text\":\"Jane\",\"label\":\"person\","
+                + "\"start\":0.5,\"end\":4,\"score\":0.9}]}")).isEqualTo("expected an integer at $.entities[0].start,"
+                + " found a decimal number");
+        assertThat(Completions.unparseable(task, "{\"entities\":[],\"entities_by_label\":{\"person\":\"Jane\"}}"))
+                .isEqualTo("expected an array at $.entities_by_label.<key 0>, found a string");
+        assertThat(Completions.unparseable(task, "{\"entities\":[{\"label\":\"person\",\"start\":0,\"end\":4,"
+                + "\"score\":0.9}]}")).isEqualTo("expected field 'text' at $.entities[0], found none");
+    }
+}
