@@ -45,13 +45,10 @@ public final class Simulator implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.instances()).setWorkerPoolSize(2));
         SimulatorState state = new SimulatorState(config);
         try {
-            // The first server resolves port 0; the others then share that exact port.
-            await(vertx.deployVerticle(new SimulatorVerticle(state, config.port())));
-            if (config.instances() > 1) {
-                int port = state.port();
-                await(vertx.deployVerticle(() -> new SimulatorVerticle(state, port),
-                        new DeploymentOptions().setInstances(config.instances() - 1)));
-            }
+            // Vert.x shares one listening socket among servers created with the same host and port in one
+            // instance. Port 0 would give each its own port; a negative port is Vert.x's "one random port, shared".
+            await(vertx.deployVerticle(() -> new SimulatorVerticle(state, config.port() == 0 ? -1 : config.port()),
+                    new DeploymentOptions().setInstances(config.instances())));
         } catch (RuntimeException e) {
             vertx.close();
             Throwable cause = e.getCause() == null ? e : e.getCause();

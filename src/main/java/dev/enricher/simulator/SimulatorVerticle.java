@@ -44,8 +44,11 @@ final class SimulatorVerticle extends VerticleBase {
                 .setReuseAddress(true)
                 .setCompressionSupported(false);
         return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> {
-            if (state.port() == 0) {
-                state.port(s.actualPort());
+            int before = state.port();
+            state.port(s.actualPort());
+            if (before != 0 && before != s.actualPort()) {
+                throw new IllegalStateException("server instances ended on different ports: " + before + " and "
+                        + s.actualPort());
             }
         });
     }

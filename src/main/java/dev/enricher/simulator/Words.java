@@ -20,7 +20,9 @@ final class Words {
             "how", "why", "when", "where", "do", "does", "did", "have", "has", "had", "not", "no", "so", "than", "too",
             "very", "can", "will", "just", "should", "would", "could", "there", "here", "all", "any", "some", "more",
             "most", "such", "only", "own", "same", "also", "then", "once", "up", "down", "out", "off", "again", "s",
-            "t", "please", "let", "get", "got", "one", "new", "like", "im", "it's", "i'm", "don't", "via", "per");
+            "t", "please", "let", "get", "got", "one", "new", "like", "im", "it's", "i'm", "don't", "via", "per", "make", "makes", "made", "take", "takes",
+            "use", "uses", "used", "using", "want", "need", "good", "great", "easy", "really", "many", "much", "well",
+            "way", "even", "still", "back", "know", "think", "said", "says");
 
     private Words() {
     }

@@ -32,7 +32,15 @@ final class ZeroShotAnswers implements AnswerGenerator {
         for (String w : Words.words(text)) {
             stems.add(Words.stem(w));
         }
+        // Topic words of the IAB categories the text falls in, so "football" counts towards a "sports" label.
         SplittableRandom r = Words.random(text);
+        for (IabTaxonomy.Scored c : IabTaxonomy.content10().classify(new ArrayList<>(stems), Words.random(text), 3)) {
+            if (c.score() >= 0.5) {
+                for (String w : Words.words(c.category().name())) {
+                    stems.add(Words.stem(w));
+                }
+            }
+        }
         double[] weights = new double[labels.size()];
         double sum = 0;
         for (int i = 0; i < labels.size(); i++) {
