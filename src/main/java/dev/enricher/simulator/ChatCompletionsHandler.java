@@ -20,6 +20,7 @@ import java.util.Map;
  * service time on a timer before sending it.
  */
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChatCompletionsHandler.class);
     private final SimulatorState state;
     private final SimulatorConfig config;
     private final String authHeader;
@@ -80,6 +81,11 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
                     Tokens.estimate(content))));
         } catch (ApiException e) {
             ex.error(e.error());
+            return;
+        } catch (RuntimeException bug) {
+            // A generator bug must still end the exchange (inFlight exact) and say 500, like a real server.
+            LOG.error("answer generation failed, request {}", requestId, bug);
+            ex.error(ApiError.server(500));
             return;
         }
         if (draw.fault() == FaultInjector.Fault.NO_ANSWER) {

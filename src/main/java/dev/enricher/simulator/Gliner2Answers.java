@@ -73,7 +73,8 @@ final class Gliner2Answers implements AnswerGenerator {
                 String field = parts[0].strip();
                 String type = parts.length > 1 ? parts[1].strip().toLowerCase(Locale.ROOT) : "str";
                 String hint = field + " " + (parts.length > 2 ? parts[2] : "");
-                List<EntityFinder.Found> found = EntityFinder.find(kind(hint), text, 0.5);
+                String kind = kind(hint);
+                List<EntityFinder.Found> found = kind == null ? List.of() : EntityFinder.find(kind, text, 0.5);
                 if (type.equals("list")) {
                     ArrayNode arr = item.putArray(field);
                     found.forEach(x -> arr.add(x.text()));
@@ -99,7 +100,7 @@ final class Gliner2Answers implements AnswerGenerator {
         return Json.compact(root);
     }
 
-    /** The entity kind a field asks for, from its name and description. */
+    /** The entity kind a field asks for, from its name and description; null when none is recognised. */
     private static String kind(String hint) {
         String h = hint.toLowerCase(Locale.ROOT);
         String[][] kinds = {{"email", "email"}, {"phone", "phone"}, {"price", "money"}, {"cost", "money"},
@@ -109,12 +110,15 @@ final class Gliner2Answers implements AnswerGenerator {
                 {"address", "location"}, {"place", "location"}, {"name", "person"}, {"person", "person"},
                 {"author", "person"}, {"customer", "person"}, {"age", "number"}, {"count", "number"},
                 {"quantity", "number"}, {"number", "number"}, {"year", "number"}};
-        for (String[] k : kinds) {
-            if (h.contains(k[0])) {
-                return k[1];
+        // Whole words by prefix ("organi" for organisation), field name first: "discount" must not read as "count".
+        for (String w : Words.words(h)) {
+            for (String[] k : kinds) {
+                if (w.startsWith(k[0])) {
+                    return k[1];
+                }
             }
         }
-        return h.split("\\s+")[0];
+        return null; // a field the simulator cannot find in text stays null, as a model finding nothing would say
     }
 
     private static String classification(ChatInput input) {

@@ -48,11 +48,12 @@ final class IabTaxonomy {
         this.byId = Map.copyOf(byId);
         Map<String, List<Category>> idx = new HashMap<>();
         List<Category> fb = new ArrayList<>();
+        int topTier = byId.values().stream().filter(c -> !c.keywords().isEmpty()).mapToInt(Category::tier).min().orElse(1);
         for (Category c : byId.values()) {
             for (String k : c.keywords()) {
                 idx.computeIfAbsent(k, x -> new ArrayList<>()).add(c);
             }
-            if (c.tier() == 1 && !c.keywords().isEmpty()) {
+            if (c.tier() == topTier && !c.keywords().isEmpty()) {
                 fb.add(c);
             }
         }
