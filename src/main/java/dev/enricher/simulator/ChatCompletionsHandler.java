@@ -1,0 +1,182 @@
+package dev.enricher.simulator;
+
+import dev.enricher.client.ModelSpec;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/chat/completions}. Runs on an event loop and never blocks: checks in the order a real gateway
+ * applies them (outage, authentication, quota, rate limits, injected faults, body validation, model and input
+ * limit), generates the answer at once (microseconds), then waits for a concurrency permit and the sampled
+ * service time on a timer before sending it.
+ */
+final class ChatCompletionsHandler implements Handler<RoutingContext> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChatCompletionsHandler.class);
+    private final SimulatorState state;
+    private final SimulatorConfig config;
+    private final String authHeader;
+    private final String schemePrefix;
+
+    ChatCompletionsHandler(SimulatorState state) {
+        this.state = state;
+        this.config = state.config;
+        this.authHeader = config.authHeader();
+        this.schemePrefix = config.authScheme() == null ? null : config.authScheme() + " ";
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        String requestId = Envelope.requestId();
+        req.response().putHeader("x-request-id", requestId);
+        Buffer bodyBuffer = ctx.body().buffer();
+        byte[] body = bodyBuffer == null ? new byte[0] : bodyBuffer.getBytes();
+        record(req, body);
+        Exchange ex = new Exchange(req, ctx.vertx().getOrCreateContext(), state, requestId);
+        FaultSettings f = state.faults();
+        if (f.outage()) {
+            ex.error(ApiError.outage(), "30");
+            return;
+        }
+        ApiError authError = authenticate(req);
+        if (authError != null) {
+            ex.error(authError);
+            return;
+        }
+        if (f.quotaExhausted()) {
+            ex.error(ApiError.quota(f.quotaStatus()));
+            return;
+        }
+        if (!state.bucket.tryAcquire(f.requestsPerSecond())) {
+            ex.error(ApiError.rateLimited(), "1");
+            return;
+        }
+        FaultInjector.Draw draw = state.injector.draw(f);
+        if (draw.fault() == FaultInjector.Fault.RATE_LIMIT) {
+            ex.error(ApiError.rateLimited(), Integer.toString(f.retryAfterSeconds()));
+            return;
+        }
+        Buffer answer;
+        String model;
+        try {
+            ChatInput input = RequestParser.parse(body);
+            model = input.model();
+            ModelSpec spec = config.catalog().find(model).orElse(null);
+            AnswerGenerator generator = state.answers.forModel(model);
+            if (spec == null || generator == null) {
+                throw new ApiException(ApiError.unknownModel(model, config.unknownModelStatus()));
+            }
+            input = applyLimit(input, spec);
+            String content = generator.answer(input);
+            answer = Buffer.buffer(Json.bytes(Envelope.completion(model, content, input.promptTokens(),
+                    Tokens.estimate(content))));
+        } catch (ApiException e) {
+            ex.error(e.error());
+            return;
+        } catch (RuntimeException bug) {
+            // A generator bug must still end the exchange (inFlight exact) and say 500, like a real server.
+            LOG.error("answer generation failed, request {}", requestId, bug);
+            ex.error(ApiError.server(500));
+            return;
+        }
+        if (draw.fault() == FaultInjector.Fault.NO_ANSWER) {
+            ex.hold();
+            return;
+        }
+        long latency = state.latencyMillis(model, draw.gaussian());
+        Context context = ex.context;
+        boolean admitted = state.gate.submit(() -> context.runOnContext(v -> serve(ex, draw, answer, latency)));
+        if (!admitted) {
+            state.stats.overloaded();
+            ex.error(ApiError.overloaded(), "1");
+        }
+    }
+
+    /** Holds a concurrency permit for the service time, then answers (or fails as drawn) and frees the permit. */
+    private void serve(Exchange ex, FaultInjector.Draw draw, Buffer answer, long latency) {
+        if (ex.ended()) { // the client gave up while queued
+            state.gate.release();
+            return;
+        }
+        if (latency <= 0) {
+            finish(ex, draw, answer);
+        } else {
+            ex.context.owner().setTimer(latency, t -> finish(ex, draw, answer));
+        }
+    }
+
+    private void finish(Exchange ex, FaultInjector.Draw draw, Buffer answer) {
+        try {
+            switch (draw.fault()) {
+                case SERVER_ERROR -> ex.error(ApiError.server(draw.serverErrorStatus()));
+                case RESET -> ex.reset();
+                case MALFORMED -> {
+                    state.stats.malformed();
+                    // A body cut in the middle, as from a proxy that dropped the connection mid-write.
+                    ex.send(200, answer.getBuffer(0, Math.max(1, answer.length() / 2)), null);
+                }
+                default -> ex.send(200, answer, null);
+            }
+        } finally {
+            state.gate.release();
+        }
+    }
+
+    private ApiError authenticate(HttpServerRequest req) {
+        String raw = req.getHeader(authHeader);
+        if (raw == null || raw.isBlank()) {
+            return ApiError.missingKey();
+        }
+        String key = raw.strip();
+        if (schemePrefix != null) {
+            if (!key.regionMatches(true, 0, schemePrefix, 0, schemePrefix.length())) {
+                return ApiError.missingKey();
+            }
+            key = key.substring(schemePrefix.length()).strip();
+        }
+        boolean ok = config.acceptedApiKey() != null ? config.acceptedApiKey().equals(key) : key.startsWith("zgpu-");
+        if (!ok) {
+            return ApiError.invalidCredentials();
+        }
+        if (config.projectId() != null) {
+            String project = req.getHeader("x-project-id");
+            if (project != null && !project.strip().equals(config.projectId())) {
+                return ApiError.invalidCredentials();
+            }
+        }
+        return null;
+    }
+
+    private ChatInput applyLimit(ChatInput input, ModelSpec spec) {
+        int tokens = input.promptTokens();
+        int limit = spec.inputLimitTokens();
+        if (tokens <= limit) {
+            return input;
+        }
+        return switch (config.overLimitMode()) {
+            case TRUNCATE -> input.truncatedTo(limit);
+            case ERROR_400 -> throw new ApiException(ApiError.contextLength(400, spec.id(), limit, tokens));
+            case ERROR_420 -> throw new ApiException(ApiError.contextLength(420, spec.id(), limit, tokens));
+        };
+    }
+
+    private void record(HttpServerRequest req, byte[] body) {
+        if (config.recentRequests() == 0) {
+            return;
+        }
+        MultiMap h = req.headers();
+        Map<String, String> headers = new HashMap<>(h.size() * 2);
+        h.forEach(e -> headers.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+        state.log.add(new RecordedRequest(req.path(), headers, new String(body, StandardCharsets.UTF_8),
+                System.currentTimeMillis()));
+    }
+}
