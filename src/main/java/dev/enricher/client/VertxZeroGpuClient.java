@@ -1,6 +1,5 @@
 package dev.enricher.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.AsyncResult;
@@ -51,7 +50,10 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
     private final ObjectMapper json;
     private final ErrorClassifier errors;
     private final CompletionParser parser;
-    private final String url;
+    private final String host;
+    private final int port;
+    private final String path;
+    private final boolean ssl;
     private final String authValue;
 
     // Guarded by this.
@@ -78,8 +80,13 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
         this.ownsVertx = ownsVertx;
         this.json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         this.errors = new ErrorClassifier(json, config.apiKey());
-        this.parser = new CompletionParser(json);
-        this.url = config.completionsUrl();
+        this.parser = new CompletionParser(json.getFactory());
+        // Resolved once: parsing the absolute URL on every call showed up in profiles.
+        URI url = URI.create(config.completionsUrl());
+        this.ssl = "https".equals(url.getScheme());
+        this.host = url.getHost();
+        this.port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
+        this.path = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
         this.authValue = config.authHeaderValue();
         this.limit = config.adaptiveConcurrency()
                 ? ConcurrencyLimit.aimd(config.minInFlight(), config.maxInFlight())
@@ -117,11 +124,11 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
     public CompletionStage<ChatCompletion> complete(ChatRequest request) {
         Buffer body;
         try {
-            body = Buffer.buffer(json.writeValueAsBytes(wireBody(request)));
-        } catch (JsonProcessingException e) {
+            body = Buffer.buffer(wireBody(request));
+        } catch (java.io.IOException | IllegalArgumentException e) {
             return CompletableFuture.failedFuture(ZeroGpuException.builder(Disposition.RECORD, FailureKind.REJECTED)
                     .model(request.model()).attempts(0)
-                    .message("request cannot be written as JSON: " + e.getOriginalMessage()).build());
+                    .message("request cannot be written as JSON: " + e.getMessage()).build());
         }
         Call call = new Call(request.model(), body, config.nanoTime().getAsLong());
         calls.increment();
@@ -135,19 +142,33 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
         return call.future;
     }
 
-    private static Map<String, Object> wireBody(ChatRequest request) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("model", request.model());
-        List<Map<String, String>> messages = new ArrayList<>(request.messages().size());
-        for (ChatMessage m : request.messages()) {
-            messages.add(Map.of("role", m.role(), "content", m.content()));
+    /**
+     * The JSON body, written with the streaming generator: it runs once per call on the caller's
+     * thread, and a Map tree of the request first would only be garbage.
+     */
+    private byte[] wireBody(ChatRequest request) throws java.io.IOException {
+        com.fasterxml.jackson.core.util.ByteArrayBuilder out =
+                new com.fasterxml.jackson.core.util.ByteArrayBuilder(256 + 2 * request.contentLength());
+        try (com.fasterxml.jackson.core.JsonGenerator g = json.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("model", request.model());
+            g.writeArrayFieldStart("messages");
+            for (ChatMessage m : request.messages()) {
+                g.writeStartObject();
+                g.writeStringField("role", m.role());
+                g.writeStringField("content", m.content());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (!request.metadata().isEmpty()) {
+                g.writeObjectField("metadata", request.metadata());
+            }
+            for (Map.Entry<String, Object> e : request.extraFields().entrySet()) {
+                g.writeObjectField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
         }
-        body.put("messages", messages);
-        if (!request.metadata().isEmpty()) {
-            body.put("metadata", request.metadata());
-        }
-        body.putAll(request.extraFields());
-        return body;
+        return out.toByteArray();
     }
 
     /** Starts as many calls as the ceiling and the rate limit allow. Never called under the lock. */
@@ -201,7 +222,8 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
             retries.increment();
         }
         long start = config.nanoTime().getAsLong();
-        HttpRequest<Buffer> req = http.postAbs(url)
+        HttpRequest<Buffer> req = http.post(port, host, path)
+                .ssl(ssl)
                 .timeout(config.requestTimeout().toMillis())
                 .putHeader("content-type", "application/json")
                 .putHeader("accept", "application/json");

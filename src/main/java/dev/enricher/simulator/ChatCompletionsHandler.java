@@ -40,7 +40,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         req.response().putHeader("x-request-id", requestId);
         Buffer bodyBuffer = ctx.body().buffer();
         byte[] body = bodyBuffer == null ? new byte[0] : bodyBuffer.getBytes();
-        record(req, body);
+        String bodyText = new String(body, StandardCharsets.UTF_8);
+        record(req, bodyText);
         Exchange ex = new Exchange(req, ctx.vertx().getOrCreateContext(), state, requestId);
         FaultSettings f = state.faults();
         if (f.outage()) {
@@ -75,8 +76,9 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             if (spec == null || generator == null) {
                 throw new ApiException(ApiError.unknownModel(model, config.unknownModelStatus()));
             }
-            input = applyLimit(input, spec);
-            String content = generator.answer(input);
+            ChatInput limited = applyLimit(input, spec);
+            input = limited;
+            String content = state.answerCache.get(bodyText, () -> generator.answer(limited));
             answer = Buffer.buffer(Json.bytes(Envelope.completion(model, content, input.promptTokens(),
                     Tokens.estimate(content))));
         } catch (ApiException e) {
@@ -169,14 +171,13 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         };
     }
 
-    private void record(HttpServerRequest req, byte[] body) {
+    private void record(HttpServerRequest req, String body) {
         if (config.recentRequests() == 0) {
             return;
         }
         MultiMap h = req.headers();
         Map<String, String> headers = new HashMap<>(h.size() * 2);
         h.forEach(e -> headers.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
-        state.log.add(new RecordedRequest(req.path(), headers, new String(body, StandardCharsets.UTF_8),
-                System.currentTimeMillis()));
+        state.log.add(new RecordedRequest(req.path(), headers, body, System.currentTimeMillis()));
     }
 }

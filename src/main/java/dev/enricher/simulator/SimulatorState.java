@@ -17,6 +17,7 @@ final class SimulatorState {
     final FaultInjector injector;
     final RequestLog log;
     final AnswerGenerators answers;
+    final AnswerCache answerCache = new AnswerCache(4_096);
     final Set<Exchange> held = ConcurrentHashMap.newKeySet();
     private final AtomicReference<FaultSettings> faults;
     private volatile int port;

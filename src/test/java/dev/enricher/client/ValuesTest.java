@@ -66,7 +66,7 @@ class ValuesTest {
 
     @Test
     void parserReadsBothUsageNamingsAndIgnoresUnknownFields() {
-        CompletionParser parser = new CompletionParser(new ObjectMapper());
+        CompletionParser parser = new CompletionParser(new ObjectMapper().getFactory());
         ChatCompletion c = parser.parse(ScriptedServer.Answer.COMPLETION.getBytes(StandardCharsets.UTF_8), "req_1", 1,
                 Duration.ofMillis(5));
         assertThat(c.id()).isEqualTo("chatcmpl_1");
