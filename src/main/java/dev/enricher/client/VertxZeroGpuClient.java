@@ -111,7 +111,8 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
     }
 
     static ZeroGpuClient create(ClientConfig config) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+        // Native epoll where available (Linux): fewer syscalls per call; NIO elsewhere.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()).setPreferNativeTransport(true));
         return new VertxZeroGpuClient(config, vertx, true);
     }
 

@@ -42,7 +42,8 @@ public final class Simulator implements AutoCloseable {
      */
     public static Simulator start(SimulatorConfig config) {
         Objects.requireNonNull(config, "config");
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.instances()).setWorkerPoolSize(2));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.instances()).setWorkerPoolSize(2)
+                .setPreferNativeTransport(true));
         SimulatorState state = new SimulatorState(config);
         try {
             // Vert.x shares one listening socket among servers created with the same host and port in one
