@@ -1,9 +1,18 @@
 package dev.enricher.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Benchmarks; each is a subcommand. */
-@Command(name = "bench", description = "Benchmarks that print their figures.",
+/** Benchmarks; each is a subcommand that prints its figures, the last line machine-readable. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their figures.",
         subcommands = {BenchClientCommand.class})
-final class BenchCommand {
+final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
 }

@@ -1,0 +1,63 @@
+package dev.enricher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code stream-enricher bench client} through the real command line, small enough for the suite.
+ * Only the output contract is checked, never a speed: figures belong in docs/benchmarks.md.
+ */
+class BenchClientCommandTest {
+    private static final Pattern LAST_LINE = Pattern.compile("bench client: requests=(\\d+) concurrency=(\\d+) "
+            + "latency_ms=(\\d+) throughput_rps=(\\d+) efficiency=(\\d+\\.\\d{3}) p50_ms=(\\d+\\.\\d) p99_ms=(\\d+\\.\\d)");
+
+    @Test
+    void endsWithTheFiguresLine() {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(new StringWriter(), true));
+        int code = cmd.execute("bench", "client", "--latency-ms", "5", "--concurrency", "16", "--requests", "400",
+                "--warmup", "100");
+        assertThat(code).isZero();
+        List<String> lines = out.toString().lines().toList();
+        Matcher m = LAST_LINE.matcher(lines.get(lines.size() - 1));
+        assertThat(m.matches()).as(lines.get(lines.size() - 1)).isTrue();
+        assertThat(m.group(1)).isEqualTo("400");
+        assertThat(m.group(2)).isEqualTo("16");
+        assertThat(m.group(3)).isEqualTo("5");
+        assertThat(Long.parseLong(m.group(4))).isPositive();
+        // Nobody beats Little's law: throughput <= C / L (plus rounding).
+        assertThat(Double.parseDouble(m.group(5))).isPositive().isLessThanOrEqualTo(1.05);
+        assertThat(Double.parseDouble(m.group(6))).isGreaterThanOrEqualTo(5.0);
+    }
+
+    @Test
+    void refusesNonsenseWithAUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(new StringWriter(), true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute("bench", "client", "--concurrency", "0");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--concurrency");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String[] args : new String[][] {{"--help"}, {"simulator", "--help"}, {"bench", "client", "--help"}, {"bench", "--help"}}) {
+            StringWriter out = new StringWriter();
+            CommandLine cmd = Main.commandLine();
+            cmd.setOut(new PrintWriter(out, true));
+            assertThat(cmd.execute(args)).isZero();
+            assertThat(out.toString()).contains("Usage:");
+        }
+    }
+}
