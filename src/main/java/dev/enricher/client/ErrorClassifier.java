@@ -37,9 +37,9 @@ final class ErrorClassifier {
         Disposition disposition = disposition(status, parsed);
         return ZeroGpuException.builder(disposition, FailureKind.HTTP_STATUS)
                 .status(status)
-                .type(parsed.type)
-                .code(parsed.code)
-                .param(parsed.param)
+                .type(scrub(parsed.type))
+                .code(scrub(parsed.code))
+                .param(scrub(parsed.param))
                 .message(scrub(parsed.message))
                 .requestId(requestId)
                 .retryAfter(retryAfter.orElse(null))
