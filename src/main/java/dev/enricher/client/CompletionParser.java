@@ -24,7 +24,12 @@ final class CompletionParser {
      * @throws MalformedCompletion when the body is not JSON or lacks {@code choices[0].message}
      */
     ChatCompletion parse(byte[] body, String requestId, int attempts, Duration latency) {
-        try (JsonParser p = json.createParser(body)) {
+        return parse(body, 0, body.length, requestId, attempts, latency);
+    }
+
+    /** Parses {@code length} bytes of {@code body} from {@code offset}: no copy of a larger buffer first. */
+    ChatCompletion parse(byte[] body, int offset, int length, String requestId, int attempts, Duration latency) {
+        try (JsonParser p = json.createParser(body, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedCompletion("the body is not a JSON object");
             }

@@ -55,6 +55,10 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
     private final String path;
     private final boolean ssl;
     private final String authValue;
+    private final long timeoutMillis;
+    private final io.vertx.core.MultiMap headers;
+    private static final CharSequence APPLICATION_JSON = io.vertx.core.http.HttpHeaders.createOptimized("application/json");
+    private static final CharSequence X_REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("x-request-id");
 
     // Guarded by this.
     private final ArrayDeque<Call> waiting = new ArrayDeque<>();
@@ -88,6 +92,17 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
         this.port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
         this.path = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
         this.authValue = config.authHeaderValue();
+        this.timeoutMillis = config.requestTimeout().toMillis();
+        // Built once; each request copies them instead of parsing names and values again.
+        this.headers = io.vertx.core.http.HttpHeaders.headers()
+                .add(io.vertx.core.http.HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+                .add(io.vertx.core.http.HttpHeaders.ACCEPT, APPLICATION_JSON);
+        if (authValue != null) {
+            headers.add(config.authHeader(), authValue);
+        }
+        if (config.projectId() != null) {
+            headers.add("x-project-id", config.projectId());
+        }
         this.limit = config.adaptiveConcurrency()
                 ? ConcurrencyLimit.aimd(config.minInFlight(), config.maxInFlight())
                 : ConcurrencyLimit.fixed(config.maxInFlight());
@@ -174,7 +189,8 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
 
     /** Starts as many calls as the ceiling and the rate limit allow. Never called under the lock. */
     private void pump() {
-        List<Call> toSend = null;
+        Call first = null;
+        List<Call> more = null;
         synchronized (this) {
             while (!closed && onTheWire.size() < limit.current()) {
                 Call next = retriesDue.isEmpty() ? waiting.peekFirst() : retriesDue.peekFirst();
@@ -190,14 +206,21 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
                 }
                 (retriesDue.isEmpty() ? waiting : retriesDue).pollFirst();
                 onTheWire.add(next);
-                if (toSend == null) {
-                    toSend = new ArrayList<>();
+                if (first == null) {
+                    first = next; // the usual case: one answer frees one slot for one call
+                } else {
+                    if (more == null) {
+                        more = new ArrayList<>();
+                    }
+                    more.add(next);
                 }
-                toSend.add(next);
             }
         }
-        if (toSend != null) {
-            for (Call call : toSend) {
+        if (first != null) {
+            send(first);
+        }
+        if (more != null) {
+            for (Call call : more) {
                 send(call);
             }
         }
@@ -225,15 +248,8 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
         long start = config.nanoTime().getAsLong();
         HttpRequest<Buffer> req = http.post(port, host, path)
                 .ssl(ssl)
-                .timeout(config.requestTimeout().toMillis())
-                .putHeader("content-type", "application/json")
-                .putHeader("accept", "application/json");
-        if (authValue != null) {
-            req.putHeader(config.authHeader(), authValue);
-        }
-        if (config.projectId() != null) {
-            req.putHeader("x-project-id", config.projectId());
-        }
+                .timeout(timeoutMillis)
+                .putHeaders(headers);
         try {
             req.sendBuffer(call.body).onComplete(ar -> onAnswer(call, ar, start));
         } catch (RuntimeException e) {
@@ -250,11 +266,11 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
         if (ar.succeeded()) {
             HttpResponse<Buffer> response = ar.result();
             int status = response.statusCode();
-            String requestId = response.getHeader("x-request-id");
-            byte[] bytes = response.body() == null ? new byte[0] : response.body().getBytes();
+            String requestId = response.getHeader(X_REQUEST_ID);
+            Buffer body = response.body();
             if (status >= 200 && status < 300) {
                 try {
-                    completion = parser.parse(bytes, requestId, call.attempts, latency);
+                    completion = parse(body, requestId, call.attempts, latency);
                     error = null;
                 } catch (CompletionParser.MalformedCompletion e) {
                     error = errors.malformed(status, "answer is not a chat completion: " + e.getMessage(), requestId,
@@ -263,7 +279,8 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
             } else {
                 Optional<Duration> retryAfter = RetryPolicy.parseRetryAfter(response.getHeader("retry-after"),
                         config.clock()).map(config.retry()::cap);
-                error = errors.fromStatus(status, bytes, requestId, retryAfter, call.model);
+                error = errors.fromStatus(status, body == null ? new byte[0] : body.getBytes(), requestId, retryAfter,
+                        call.model);
             }
         } else {
             error = errors.fromThrowable(ar.cause(), call.model, config.requestTimeout());
@@ -295,8 +312,10 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
         }
         logLimitChange(newLimit);
         if (completion != null) {
-            if (call.future.complete(completion)) {
+            // Counted before the future completes, so whoever joins the future sees the call in stats().
+            if (call.end()) {
                 succeeded.increment();
+                call.future.complete(completion);
             }
         } else if (isClosed) {
             finish(call, rejected(call, "client closed while the call was in flight"));
@@ -310,6 +329,22 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
             finish(call, error.withAttempts(call.attempts));
         }
         pump();
+    }
+
+    /** Parses the body in place when it is backed by a heap array (the usual case): no copy of the answer first. */
+    private ChatCompletion parse(Buffer body, String requestId, int attempts, Duration latency) {
+        if (body == null) {
+            return parser.parse(new byte[0], 0, 0, requestId, attempts, latency);
+        }
+        if (body instanceof io.vertx.core.internal.buffer.BufferInternal internal) {
+            io.netty.buffer.ByteBuf buf = internal.getByteBuf(); // a slice: no copy
+            if (buf.hasArray()) {
+                return parser.parse(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes(), requestId,
+                        attempts, latency);
+            }
+        }
+        byte[] bytes = body.getBytes();
+        return parser.parse(bytes, 0, bytes.length, requestId, attempts, latency);
     }
 
     private void scheduleRetry(Call call, Duration delay) {
@@ -337,8 +372,9 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
 
     /** Ends a call with an error; the first ending wins (close() may race with an answer). */
     private void finish(Call call, ZeroGpuException error) {
-        if (call.future.completeExceptionally(error)) {
+        if (call.end()) {
             failed.increment();
+            call.future.completeExceptionally(error);
             if (log.isDebugEnabled()) {
                 log.debug("call to {} failed for good: {}", call.model, error.getMessage());
             }
@@ -430,6 +466,15 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
         final long firstNanos;
         final CompletableFuture<ChatCompletion> future = new CompletableFuture<>();
         int attempts;
+        private volatile int ended;
+
+        /** True for the first caller only: the call ends once, with its counter updated before its future. */
+        boolean end() {
+            return ENDED.compareAndSet(this, 0, 1);
+        }
+
+        private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Call> ENDED =
+                java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Call.class, "ended");
 
         Call(String model, Buffer body, long firstNanos) {
             this.model = model;

@@ -4,6 +4,7 @@ import dev.enricher.client.ModelSpec;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -21,6 +22,7 @@ import java.util.Map;
  */
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChatCompletionsHandler.class);
+    private static final CharSequence X_REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("x-request-id");
     private final SimulatorState state;
     private final SimulatorConfig config;
     private final String authHeader;
@@ -35,14 +37,20 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        HttpServerRequest req = ctx.request();
+        handle(ctx.request(), ctx.body().buffer(), ctx.vertx().getOrCreateContext());
+    }
+
+    /**
+     * The request with its whole body ({@code null} for none), on the event loop of {@code context}. Called by the
+     * router above, and directly by {@link SimulatorVerticle}'s fast path, which skips the router and BodyHandler.
+     */
+    void handle(HttpServerRequest req, Buffer bodyBuffer, Context context) {
         String requestId = Envelope.requestId();
-        req.response().putHeader("x-request-id", requestId);
-        Buffer bodyBuffer = ctx.body().buffer();
+        req.response().putHeader(X_REQUEST_ID, requestId);
         byte[] body = bodyBuffer == null ? new byte[0] : bodyBuffer.getBytes();
         String bodyText = new String(body, StandardCharsets.UTF_8);
         record(req, bodyText);
-        Exchange ex = new Exchange(req, ctx.vertx().getOrCreateContext(), state, requestId);
+        Exchange ex = new Exchange(req, context, state, requestId);
         FaultSettings f = state.faults();
         if (f.outage()) {
             ex.error(ApiError.outage(), "30");
@@ -79,8 +87,9 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             ChatInput limited = applyLimit(input, spec);
             input = limited;
             String content = state.answerCache.get(bodyText, () -> generator.answer(limited));
-            answer = Buffer.buffer(Json.bytes(Envelope.completion(model, content, input.promptTokens(),
-                    Tokens.estimate(content))));
+            // Streamed straight to bytes: same JSON as serializing Envelope.completion's tree, without the tree.
+            answer = Buffer.buffer(Envelope.completionBytes(model, content, input.promptTokens(),
+                    Tokens.estimate(content)));
         } catch (ApiException e) {
             ex.error(e.error());
             return;
@@ -95,8 +104,15 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             return;
         }
         long latency = state.latencyMillis(model, draw.gaussian());
-        Context context = ex.context;
-        boolean admitted = state.gate.submit(() -> context.runOnContext(v -> serve(ex, draw, answer, latency)));
+        // Admitted at once (the usual case) runs on this event loop already: no task hop through the context's
+        // queue. Admitted later by a releaser, possibly on another event loop: handed over to our own.
+        boolean admitted = state.gate.submit(() -> {
+            if (Vertx.currentContext() == ex.context) {
+                serve(ex, draw, answer, latency);
+            } else {
+                ex.context.runOnContext(v -> serve(ex, draw, answer, latency));
+            }
+        });
         if (!admitted) {
             state.stats.overloaded();
             ex.error(ApiError.overloaded(), "1");

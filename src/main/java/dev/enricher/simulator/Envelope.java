@@ -39,6 +39,57 @@ final class Envelope {
         return root;
     }
 
+    /**
+     * The bytes of {@link #completion} serialized compactly, written with the streaming generator: the same JSON,
+     * field for field, without building the tree first (this runs once per request).
+     */
+    static byte[] completionBytes(String model, String content, int promptTokens, int completionTokens) {
+        com.fasterxml.jackson.core.util.ByteArrayBuilder out =
+                new com.fasterxml.jackson.core.util.ByteArrayBuilder(512 + content.length() + (content.length() >> 2));
+        try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("id", uuid());
+            g.writeStringField("object", "chat.completion");
+            g.writeNumberField("created", System.currentTimeMillis() / 1000);
+            g.writeStringField("model", model);
+            g.writeStringField("service_tier", "default");
+            g.writeNullField("system_fingerprint");
+            g.writeArrayFieldStart("choices");
+            g.writeStartObject();
+            g.writeNumberField("index", 0);
+            g.writeObjectFieldStart("message");
+            g.writeStringField("role", "assistant");
+            g.writeStringField("content", content);
+            g.writeNullField("refusal");
+            g.writeArrayFieldStart("annotations");
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeNullField("logprobs");
+            g.writeStringField("finish_reason", "stop");
+            g.writeEndObject();
+            g.writeEndArray();
+            g.writeObjectFieldStart("usage");
+            g.writeNumberField("prompt_tokens", promptTokens);
+            g.writeNumberField("completion_tokens", completionTokens);
+            g.writeNumberField("total_tokens", promptTokens + completionTokens);
+            g.writeObjectFieldStart("prompt_tokens_details");
+            g.writeNumberField("cached_tokens", 0);
+            g.writeNumberField("audio_tokens", 0);
+            g.writeEndObject();
+            g.writeObjectFieldStart("completion_tokens_details");
+            g.writeNumberField("reasoning_tokens", 0);
+            g.writeNumberField("audio_tokens", 0);
+            g.writeNumberField("accepted_prediction_tokens", 0);
+            g.writeNumberField("rejected_prediction_tokens", 0);
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+        return out.toByteArray();
+    }
+
     /** A version-4 UUID from the thread-local generator: {@link UUID#randomUUID()} contends on SecureRandom. */
     static String uuid() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
