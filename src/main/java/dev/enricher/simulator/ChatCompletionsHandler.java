@@ -74,31 +74,23 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             ex.error(ApiError.rateLimited(), Integer.toString(f.retryAfterSeconds()));
             return;
         }
-        Buffer answer;
-        String model;
-        try {
-            ChatInput input = RequestParser.parse(body);
-            model = input.model();
-            ModelSpec spec = config.catalog().find(model).orElse(null);
-            AnswerGenerator generator = state.answers.forModel(model);
-            if (spec == null || generator == null) {
-                throw new ApiException(ApiError.unknownModel(model, config.unknownModelStatus()));
+        AnswerCache.Prepared prepared = state.answerCache.get(bodyText);
+        if (prepared == null) {
+            try {
+                prepared = prepare(body);
+            } catch (ApiException e) {
+                ex.error(e.error());
+                return;
+            } catch (RuntimeException bug) {
+                // A generator bug must still end the exchange (inFlight exact) and say 500, like a real server.
+                LOG.error("answer generation failed, request {}", requestId, bug);
+                ex.error(ApiError.server(500));
+                return;
             }
-            ChatInput limited = applyLimit(input, spec);
-            input = limited;
-            String content = state.answerCache.get(bodyText, () -> generator.answer(limited));
-            // Streamed straight to bytes: same JSON as serializing Envelope.completion's tree, without the tree.
-            answer = Buffer.buffer(Envelope.completionBytes(model, content, input.promptTokens(),
-                    Tokens.estimate(content)));
-        } catch (ApiException e) {
-            ex.error(e.error());
-            return;
-        } catch (RuntimeException bug) {
-            // A generator bug must still end the exchange (inFlight exact) and say 500, like a real server.
-            LOG.error("answer generation failed, request {}", requestId, bug);
-            ex.error(ApiError.server(500));
-            return;
+            state.answerCache.put(bodyText, prepared);
         }
+        Buffer answer = Envelope.withIdentity(prepared.tail());
+        String model = prepared.model();
         if (draw.fault() == FaultInjector.Fault.NO_ANSWER) {
             ex.hold();
             return;
@@ -117,6 +109,21 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             state.stats.overloaded();
             ex.error(ApiError.overloaded(), "1");
         }
+    }
+
+    /** Validates the request and generates its answer; throws {@link ApiException} for what a client did wrong. */
+    private AnswerCache.Prepared prepare(byte[] body) {
+        ChatInput input = RequestParser.parse(body);
+        String model = input.model();
+        ModelSpec spec = config.catalog().find(model).orElse(null);
+        AnswerGenerator generator = state.answers.forModel(model);
+        if (spec == null || generator == null) {
+            throw new ApiException(ApiError.unknownModel(model, config.unknownModelStatus()));
+        }
+        ChatInput limited = applyLimit(input, spec);
+        String content = generator.answer(limited);
+        return new AnswerCache.Prepared(model, Envelope.completionTail(model, content, limited.promptTokens(),
+                Tokens.estimate(content)));
     }
 
     /** Holds a concurrency permit for the service time, then answers (or fails as drawn) and frees the permit. */

@@ -90,6 +90,32 @@ final class Envelope {
         return out.toByteArray();
     }
 
+    private static final byte[] MODEL_FIELD = ",\"model\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The envelope's bytes from {@code ,"model":} to the end: everything that depends on the answer only, so a
+     * repeated request can reuse it and get a fresh {@code id} and {@code created} from {@link #withIdentity}.
+     */
+    static byte[] completionTail(String model, String content, int promptTokens, int completionTokens) {
+        byte[] full = completionBytes(model, content, promptTokens, completionTokens);
+        // The id is a UUID and "object" a constant: the first ,"model": is the field, never text in the content.
+        for (int i = 0; i <= full.length - MODEL_FIELD.length; i++) {
+            if (java.util.Arrays.equals(full, i, i + MODEL_FIELD.length, MODEL_FIELD, 0, MODEL_FIELD.length)) {
+                return java.util.Arrays.copyOfRange(full, i, full.length);
+            }
+        }
+        throw new IllegalStateException("envelope without a model field");
+    }
+
+    /** A whole envelope: a fresh id and creation time in front of a {@link #completionTail}. */
+    static io.vertx.core.buffer.Buffer withIdentity(byte[] tail) {
+        return io.vertx.core.buffer.Buffer.buffer(tail.length + 100)
+                .appendString("{\"id\":\"").appendString(uuid())
+                .appendString("\",\"object\":\"chat.completion\",\"created\":")
+                .appendString(Long.toString(System.currentTimeMillis() / 1000))
+                .appendBytes(tail);
+    }
+
     /** A version-4 UUID from the thread-local generator: {@link UUID#randomUUID()} contends on SecureRandom. */
     static String uuid() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
