@@ -6,6 +6,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /v1/chat/completions}. Runs on an event loop and never blocks: checks in the order a real gateway
@@ -98,11 +100,14 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         long latency = state.latencyMillis(model, draw.gaussian());
         // Admitted at once (the usual case) runs on this event loop already: no task hop through the context's
         // queue. Admitted later by a releaser, possibly on another event loop: handed over to our own.
+        long atGate = System.nanoTime();
         boolean admitted = state.gate.submit(() -> {
+            // The service time counts from arrival, as a remote server's latency does, plus any wait for a slot.
+            long due = ex.arrivedNanos + (System.nanoTime() - atGate) + TimeUnit.MILLISECONDS.toNanos(latency);
             if (Vertx.currentContext() == ex.context) {
-                serve(ex, draw, answer, latency);
+                serve(ex, draw, answer, due);
             } else {
-                ex.context.runOnContext(v -> serve(ex, draw, answer, latency));
+                ex.context.runOnContext(v -> serve(ex, draw, answer, due));
             }
         });
         if (!admitted) {
@@ -127,15 +132,22 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
 
     /** Holds a concurrency permit for the service time, then answers (or fails as drawn) and frees the permit. */
-    private void serve(Exchange ex, FaultInjector.Draw draw, Buffer answer, long latency) {
+    /**
+     * Holds a concurrency permit until {@code dueNanos} (a {@link System#nanoTime()} value), then answers. The wait
+     * is scheduled on the context's Netty event loop in nanoseconds: Vert.x timers take whole milliseconds, and
+     * rounding up on top of the time already spent made a 50 ms simulator answer after about 51 ms.
+     */
+    private void serve(Exchange ex, FaultInjector.Draw draw, Buffer answer, long dueNanos) {
         if (ex.ended()) { // the client gave up while queued
             state.gate.release();
             return;
         }
-        if (latency <= 0) {
+        long wait = dueNanos - System.nanoTime();
+        if (wait <= 0) {
             finish(ex, draw, answer);
         } else {
-            ex.context.owner().setTimer(latency, t -> finish(ex, draw, answer));
+            ((ContextInternal) ex.context).nettyEventLoop().schedule(
+                    () -> ex.context.runOnContext(v -> finish(ex, draw, answer)), wait, TimeUnit.NANOSECONDS);
         }
     }
 

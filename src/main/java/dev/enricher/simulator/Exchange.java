@@ -22,6 +22,9 @@ final class Exchange {
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile long holdTimer = -1;
 
+    /** When the request arrived ({@link System#nanoTime()}): its latency counts from here. */
+    final long arrivedNanos = System.nanoTime();
+
     Exchange(HttpServerRequest request, Context context, SimulatorState state, String requestId) {
         this.request = request;
         this.context = context;
