@@ -51,8 +51,8 @@ final class BenchClientCommand implements java.util.concurrent.Callable<Integer>
     int warmup;
 
     /** Adaptive warm-up stops once the JIT compiler threads use less than this share of the process CPU in a round. */
-    static final double JIT_QUIET_SHARE = 0.05;
-    static final int WARMUP_LIMIT_SECONDS = 60;
+    static final double JIT_QUIET_SHARE = 0.02;
+    static final int WARMUP_LIMIT_SECONDS = 90;
 
     @Option(names = "--event-loops", defaultValue = "2",
             description = "Event loops of the client, and of the simulator (default ${DEFAULT-VALUE}).")

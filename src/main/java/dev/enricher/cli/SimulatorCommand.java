@@ -2,6 +2,7 @@ package dev.enricher.cli;
 
 import dev.enricher.simulator.FaultSettings;
 import dev.enricher.simulator.FollowupFormat;
+import dev.enricher.simulator.LatencyDistribution;
 import dev.enricher.simulator.LatencyProfile;
 import dev.enricher.simulator.OverLimitMode;
 import dev.enricher.simulator.Simulator;
@@ -41,6 +42,11 @@ final class SimulatorCommand implements Callable<Integer> {
     String authScheme;
     @Option(names = "--latency-ms", description = "Fixed latency for every model, overriding the per-model distributions.")
     Long latencyMs;
+    @Option(names = "--latency", paramLabel = "MODEL=MEDIAN_MS:P99_MS",
+            description = "Latency distribution of one model (log-normal from its median and 99th percentile), "
+                    + "e.g. --latency gliner-multi-pii-v1=300:900; MODEL '*' sets the default for every other model. "
+                    + "Repeatable.")
+    java.util.List<String> latencySpecs = new java.util.ArrayList<>();
     @Option(names = "--seed", defaultValue = "42", description = "Seed of fault and latency draws (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--max-concurrency", defaultValue = "4096", description = "Requests served at once (default: ${DEFAULT-VALUE}).")
@@ -78,6 +84,33 @@ final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--quota-status", defaultValue = "429", description = "Status of insufficient_quota: 429 or 420 (default: ${DEFAULT-VALUE}).")
     int quotaStatus;
 
+    /** Applies one {@code MODEL=MEDIAN_MS:P99_MS}; the message says what is wrong and what would be valid. */
+    static LatencyProfile withLatencySpec(LatencyProfile profile, String spec) {
+        int eq = spec.lastIndexOf('=');
+        int colon = spec.lastIndexOf(':');
+        if (eq <= 0 || colon < eq) {
+            throw new IllegalArgumentException("--latency '" + spec + "' must look like MODEL=MEDIAN_MS:P99_MS, "
+                    + "e.g. gliner-multi-pii-v1=300:900 or *=250:800");
+        }
+        String model = spec.substring(0, eq).strip();
+        long median;
+        long p99;
+        try {
+            median = Long.parseLong(spec.substring(eq + 1, colon).strip());
+            p99 = Long.parseLong(spec.substring(colon + 1).strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--latency '" + spec + "': MEDIAN_MS and P99_MS must be whole "
+                    + "milliseconds, e.g. 300:900");
+        }
+        LatencyDistribution d;
+        try {
+            d = LatencyDistribution.of(median, p99);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--latency '" + spec + "': " + e.getMessage());
+        }
+        return "*".equals(model) ? new LatencyProfile(profile.byModel(), d, profile.fixed()) : profile.with(model, d);
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -94,9 +127,14 @@ final class SimulatorCommand implements Callable<Integer> {
             if (instances != null) {
                 b.instances(instances);
             }
-            if (latencyMs != null) {
-                b.latency(LatencyProfile.defaults().withFixed(Duration.ofMillis(latencyMs)));
+            LatencyProfile latency = LatencyProfile.defaults();
+            for (String spec : latencySpecs) {
+                latency = withLatencySpec(latency, spec);
             }
+            if (latencyMs != null) {
+                latency = latency.withFixed(Duration.ofMillis(latencyMs));
+            }
+            b.latency(latency);
             config = b.build();
         } catch (IllegalArgumentException e) {
             err.println("simulator: " + e.getMessage());

@@ -72,4 +72,23 @@ class SimulatorCommandTest {
         assertThat(cmd.execute("simulator", "--reset-rate", "3")).isEqualTo(1);
         assertThat(err.toString()).contains("resetRate");
     }
+    @Test
+    void latencySpecsSetPerModelDistributionsAndBadOnesSayWhatIsValid() {
+        dev.enricher.simulator.LatencyProfile p = SimulatorCommand.withLatencySpec(
+                dev.enricher.simulator.LatencyProfile.defaults(), "gliner-multi-pii-v1=120:480");
+        p = SimulatorCommand.withLatencySpec(p, "*=40:90");
+        assertThat(p.byModel().get("gliner-multi-pii-v1").median()).isEqualTo(Duration.ofMillis(120));
+        assertThat(p.byModel().get("gliner-multi-pii-v1").p99()).isEqualTo(Duration.ofMillis(480));
+        assertThat(p.otherwise().median()).isEqualTo(Duration.ofMillis(40));
+
+        for (String[] bad : new String[][] {{"nomodel", "must look like MODEL=MEDIAN_MS:P99_MS"},
+                {"m=fast:slow", "whole milliseconds"}, {"m=500:100", "median <= p99"}}) {
+            StringWriter err = new StringWriter();
+            CommandLine cmd = Main.commandLine();
+            cmd.setOut(new PrintWriter(new StringWriter(), true));
+            cmd.setErr(new PrintWriter(err, true));
+            assertThat(cmd.execute("simulator", "--latency", bad[0])).isEqualTo(1);
+            assertThat(err.toString()).contains("--latency '" + bad[0] + "'").contains(bad[1]);
+        }
+    }
 }
