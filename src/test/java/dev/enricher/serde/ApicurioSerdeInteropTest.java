@@ -1,0 +1,153 @@
+package dev.enricher.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enricher.testing.ApicurioRegistry;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Byte-level interoperability with Apicurio's own Avro serde, an independent implementation of the Confluent wire
+ * format (magic byte 0, 4-byte big-endian id, Avro binary), over one real Apicurio Registry: ids that
+ * {@link HttpSchemaRegistry} gets from the Confluent API ({@code /apis/ccompat/v7}) are the ids Apicurio's serde
+ * writes and resolves through its core API ({@code /apis/registry/v3}).
+ */
+class ApicurioSerdeInteropTest {
+
+    @RegisterExtension
+    static final ApicurioRegistry APICURIO = new ApicurioRegistry();
+
+    private static final AtomicInteger TOPICS = new AtomicInteger();
+    private static HttpSchemaRegistry registry;
+
+    static final Schema EVENT = new Schema.Parser().parse("""
+            {"type":"record","name":"Interop","namespace":"dev.enricher.test","fields":[
+              {"name":"id","type":"string"},
+              {"name":"count","type":"long"},
+              {"name":"lang","type":["null","string"],"default":null}]}""");
+
+    @BeforeAll
+    static void connect() {
+        registry = new HttpSchemaRegistry(RegistryConfig.of(APICURIO.ccompatUrl()));
+    }
+
+    @AfterAll
+    static void close() {
+        registry.close();
+    }
+
+    /**
+     * Apicurio serde settings for the Confluent wire format: the id in the payload (no headers) as 4 bytes, and that
+     * id is the content id, which is what Apicurio's Confluent API calls a schema id. Kiota's JDK HTTP adapter,
+     * because its Vert.x adapter is built on Vert.x 4 and the project runs Vert.x 5.
+     */
+    static Map<String, Object> apicurioConfig(boolean autoRegister) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("apicurio.registry.url", APICURIO.coreUrl());
+        config.put("apicurio.registry.http.adapter", "JDK");
+        config.put("apicurio.registry.headers.enabled", false);
+        config.put("apicurio.registry.id-handler", "io.apicurio.registry.serde.Default4ByteIdHandler");
+        config.put("apicurio.registry.use-id", "contentId");
+        config.put("apicurio.registry.auto-register", autoRegister);
+        return config;
+    }
+
+    static AvroKafkaSerializer<GenericRecord> apicurioSerializer() {
+        AvroKafkaSerializer<GenericRecord> serializer = new AvroKafkaSerializer<>();
+        serializer.configure(apicurioConfig(true), false);
+        return serializer;
+    }
+
+    static AvroKafkaDeserializer<GenericRecord> apicurioDeserializer() {
+        AvroKafkaDeserializer<GenericRecord> deserializer = new AvroKafkaDeserializer<>();
+        deserializer.configure(apicurioConfig(false), false);
+        return deserializer;
+    }
+
+    static GenericRecord event(String id, long count, String lang) {
+        GenericRecord r = new GenericData.Record(EVENT);
+        r.put("id", id);
+        r.put("count", count);
+        r.put("lang", lang);
+        return r;
+    }
+
+    private static String topic() {
+        return "interop-" + TOPICS.incrementAndGet();
+    }
+
+    @Test
+    void apicurioSerializerToApicurioDeserializer() {
+        String topic = topic();
+        GenericRecord in = event("a-1", 42, "en");
+        try (AvroKafkaSerializer<GenericRecord> ser = apicurioSerializer();
+             AvroKafkaDeserializer<GenericRecord> de = apicurioDeserializer()) {
+            byte[] bytes = ser.serialize(topic, in);
+            GenericRecord out = de.deserialize(topic, bytes);
+
+            assertThat(out.toString()).isEqualTo(in.toString());
+        }
+    }
+
+    @Test
+    void apicurioWritesTheConfluentFrameWithTheIdOurClientSees() throws IOException {
+        String topic = topic();
+        GenericRecord in = event("a-2", 7, null);
+        byte[] bytes;
+        try (AvroKafkaSerializer<GenericRecord> ser = apicurioSerializer()) {
+            bytes = ser.serialize(topic, in);
+        }
+
+        assertThat(bytes[0]).isZero();
+        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        assertThat(registry.lookup(topic + "-value", EVENT)).isEqualTo(id);
+        Schema writer = registry.schemaById(id);
+        assertThat(writer).isEqualTo(EVENT);
+        GenericRecord out = new GenericDatumReader<GenericRecord>(writer)
+                .read(null, DecoderFactory.get().binaryDecoder(Arrays.copyOfRange(bytes, 5, bytes.length), null));
+        assertThat(out).isEqualTo(in);
+    }
+
+    @Test
+    void apicurioReadsWhatIsFramedWithAnIdWeRegistered() throws IOException {
+        String topic = topic();
+        int id = registry.register(topic + "-value", EVENT);
+        GenericRecord in = event("b-1", -3, "fr");
+
+        try (AvroKafkaDeserializer<GenericRecord> de = apicurioDeserializer()) {
+            GenericRecord out = de.deserialize(topic, frame(id, EVENT, in));
+
+            assertThat(out.toString()).isEqualTo(in.toString());
+        }
+    }
+
+    /** The Confluent frame, written by hand: what any conforming serializer writes. */
+    static byte[] frame(int id, Schema schema, GenericRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0);
+        out.write(ByteBuffer.allocate(4).putInt(id).array());
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+}
