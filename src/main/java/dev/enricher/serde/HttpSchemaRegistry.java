@@ -24,7 +24,9 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.avro.AvroRuntimeException;
 
 /**
  * A {@link SchemaRegistry} over the Confluent REST API (Confluent Schema Registry and Cloud, Apicurio's
@@ -43,6 +45,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_QUOTED_BODY = 500;
+    private static final int MAX_REFERENCE_DEPTH = 32;
 
     private final RegistryConfig config;
     private final HttpClient http;
@@ -99,10 +102,47 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             throw unexpected(op, answer);
         }
         try {
-            return new Schema.Parser().parse(text);
-        } catch (SchemaParseException e) {
+            Schema.Parser parser = new Schema.Parser();
+            defineReferences(op, parser, answer.path("references"), new HashSet<>(), 0);
+            return parser.parse(text);
+        } catch (AvroRuntimeException e) {
             throw new RegistryException(RegistryException.Kind.INVALID_SCHEMA, 200, 0,
                     "Schema Registry: cannot " + op.what + ": the registry's schema is not valid Avro: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses the schemas that a schema references (Confluent schema references: named types registered under
+     * their own subjects, as Apicurio's serializer does for nested records) into {@code parser}, dependencies
+     * first, so the referring schema can name them. One request per referenced subject version.
+     */
+    private void defineReferences(Operation op, Schema.Parser parser, JsonNode references, Set<String> defined, int depth) {
+        if (!references.isArray() || references.isEmpty()) {
+            return;
+        }
+        if (depth > MAX_REFERENCE_DEPTH) {
+            throw new RegistryException(RegistryException.Kind.INVALID_SCHEMA, 200, 0,
+                    "Schema Registry: cannot " + op.what + ": schema references nest deeper than " + MAX_REFERENCE_DEPTH
+                            + " (a cycle?)", null);
+        }
+        for (JsonNode ref : references) {
+            String subject = ref.path("subject").asText(null);
+            JsonNode version = ref.get("version");
+            if (subject == null || version == null || !version.canConvertToInt()) {
+                throw unexpected(op, ref);
+            }
+            if (!defined.add(subject + "@" + version.intValue())) {
+                continue;
+            }
+            Operation refOp = new Operation(op.what + " (its reference " + ref.path("name").asText(subject) + ": subject '"
+                    + subject + "' version " + version.intValue() + ")", Target.SCHEMA);
+            JsonNode referenced = send(refOp, get("/subjects/" + encode(subject) + "/versions/" + version.intValue()));
+            defineReferences(refOp, parser, referenced.path("references"), defined, depth + 1);
+            String text = referenced.path("schema").asText(null);
+            if (text == null) {
+                throw unexpected(refOp, referenced);
+            }
+            parser.parse(text);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.enricher.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.enricher.avro.EnrichedEvent;
+import dev.enricher.avro.TextEvent;
 import dev.enricher.testing.ApicurioRegistry;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -137,6 +139,92 @@ class ApicurioSerdeInteropTest {
             GenericRecord out = de.deserialize(topic, frame(id, EVENT, in));
 
             assertThat(out.toString()).isEqualTo(in.toString());
+        }
+    }
+
+    // ---- our serde <-> Apicurio's serde ----
+
+    @Test
+    void apicurioDeserializerReadsWhatOurSerializerWrites() {
+        String topic = topic();
+        GenericRecord in = event("c-1", 123_456_789_012L, "de");
+        try (AvroSerializer<GenericRecord> ours = new AvroSerializer<>(registry, AvroSerdeConfig.defaults());
+             AvroKafkaDeserializer<GenericRecord> theirs = apicurioDeserializer()) {
+            ours.configure(Map.of(), false);
+            byte[] bytes = ours.serialize(topic, in);
+
+            assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(registry.lookup(topic + "-value", EVENT));
+            assertThat(theirs.deserialize(topic, bytes).toString()).isEqualTo(in.toString());
+        }
+    }
+
+    @Test
+    void ourDeserializerReadsWhatApicurioSerializerWrites() {
+        String topic = topic();
+        GenericRecord in = event("d-1", 0, null);
+        try (AvroKafkaSerializer<GenericRecord> theirs = apicurioSerializer();
+             AvroDeserializer<GenericRecord> ours = AvroDeserializer.generic(registry)) {
+            byte[] bytes = theirs.serialize(topic, in);
+
+            assertThat(ours.deserialize(topic, bytes)).isEqualTo(in);
+        }
+    }
+
+    @Test
+    void generatedClassesCrossBothWays() {
+        TextEvent text = TextEvent.newBuilder().setText("Where can I buy hiking boots?").setId("t-1")
+                .setAttributes(Map.of("lang", "en")).build();
+        EnrichedEvent enriched = Events.enriched(17);
+        // Apicurio's specific reader instantiates the generated classes too: trust them as our deserializer does.
+        GeneratedClassTrust.install();
+        Map<String, Object> specific = new HashMap<>(apicurioConfig(false));
+        specific.put("apicurio.registry.use-specific-avro-reader", true);
+
+        String textTopic = topic();
+        String enrichedTopic = topic();
+        try (AvroSerializer<org.apache.avro.specific.SpecificRecord> ours = new AvroSerializer<>(registry, AvroSerdeConfig.defaults());
+             AvroKafkaDeserializer<Object> theirs = new AvroKafkaDeserializer<>()) {
+            ours.configure(Map.of(), false);
+            theirs.configure(specific, false);
+
+            assertThat(theirs.deserialize(textTopic, ours.serialize(textTopic, text))).isEqualTo(text);
+            assertThat(theirs.deserialize(enrichedTopic, ours.serialize(enrichedTopic, enriched))).isEqualTo(enriched);
+        }
+
+        String backTopic = topic();
+        try (AvroKafkaSerializer<Object> theirs = new AvroKafkaSerializer<>();
+             AvroDeserializer<EnrichedEvent> ours = AvroDeserializer.specific(EnrichedEvent.class, registry)) {
+            theirs.configure(apicurioConfig(true), false);
+
+            assertThat(ours.deserialize(backTopic, theirs.serialize(backTopic, enriched))).isEqualTo(enriched);
+        }
+    }
+
+    @Test
+    void theCacheSpendsOneRequestPerSchemaAndId() {
+        try (HttpSchemaRegistry writes = new HttpSchemaRegistry(RegistryConfig.of(APICURIO.ccompatUrl()));
+             HttpSchemaRegistry reads = new HttpSchemaRegistry(RegistryConfig.of(APICURIO.ccompatUrl()));
+             AvroSerializer<GenericRecord> ser = new AvroSerializer<>(writes, AvroSerdeConfig.defaults());
+             AvroDeserializer<GenericRecord> de = AvroDeserializer.generic(reads)) {
+            ser.configure(Map.of(), false);
+            String topic = topic();
+            byte[] bytes = null;
+            for (int i = 0; i < 50; i++) {
+                bytes = ser.serialize(topic, event("e-" + i, i, null));
+            }
+            assertThat(writes.httpRequests()).as("50 records, one registration").isEqualTo(1);
+
+            for (int i = 0; i < 50; i++) {
+                de.deserialize(topic, bytes);
+            }
+            assertThat(reads.httpRequests()).as("50 records, one schema fetch").isEqualTo(1);
+
+            CachingSchemaRegistry cached = CachingSchemaRegistry.of(writes);
+            int id = cached.register(topic + "-value", EVENT);
+            cached.register(topic + "-value", EVENT);
+            cached.schemaById(id);
+            cached.lookup(topic + "-value", EVENT);
+            assertThat(writes.httpRequests()).as("a fresh cache asks once, then answers from memory").isEqualTo(2);
         }
     }
 
