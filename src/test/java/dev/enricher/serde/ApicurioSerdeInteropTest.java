@@ -195,8 +195,16 @@ class ApicurioSerdeInteropTest {
         try (AvroKafkaSerializer<Object> theirs = new AvroKafkaSerializer<>();
              AvroDeserializer<EnrichedEvent> ours = AvroDeserializer.specific(EnrichedEvent.class, registry)) {
             theirs.configure(apicurioConfig(true), false);
+            byte[] bytes = theirs.serialize(backTopic, enriched);
 
-            assertThat(ours.deserialize(backTopic, theirs.serialize(backTopic, enriched))).isEqualTo(enriched);
+            assertThat(ours.deserialize(backTopic, bytes)).isEqualTo(enriched);
+            // Apicurio registered the nested records as schema references; our client resolves them.
+            try (HttpSchemaRegistry fresh = new HttpSchemaRegistry(RegistryConfig.of(APICURIO.ccompatUrl()))) {
+                Schema writer = fresh.schemaById(ByteBuffer.wrap(bytes, 1, 4).getInt());
+                assertThat(fresh.httpRequests()).as("the schema and its references").isGreaterThan(1);
+                assertThat(writer.getFullName()).isEqualTo(EnrichedEvent.getClassSchema().getFullName());
+                assertThat(writer.getFields()).hasSameSizeAs(EnrichedEvent.getClassSchema().getFields());
+            }
         }
     }
 

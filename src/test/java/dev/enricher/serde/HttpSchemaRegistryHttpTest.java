@@ -184,6 +184,41 @@ class HttpSchemaRegistryHttpTest {
     }
 
     @Test
+    void resolvesSchemaReferencesDependenciesFirst() {
+        server.removeContext("/");
+        server.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getRawPath();
+            received.add(new Recorded(exchange.getRequestMethod(), path, null, null, ""));
+            String body;
+            if (path.equals("/schemas/ids/9")) {
+                body = "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"test.Outer\\\",\\\"fields\\\":"
+                        + "[{\\\"name\\\":\\\"inner\\\",\\\"type\\\":\\\"test.Inner\\\"}]}\","
+                        + "\"references\":[{\"name\":\"test.Inner\",\"subject\":\"test.Inner\",\"version\":2}]}";
+            } else if (path.equals("/subjects/test.Inner/versions/2")) {
+                body = "{\"subject\":\"test.Inner\",\"version\":2,\"id\":4,"
+                        + "\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"test.Inner\\\",\\\"fields\\\":"
+                        + "[{\\\"name\\\":\\\"leaf\\\",\\\"type\\\":\\\"test.Leaf\\\"}]}\","
+                        + "\"references\":[{\"name\":\"test.Leaf\",\"subject\":\"leaf subject\",\"version\":1}]}";
+            } else if (path.equals("/subjects/leaf%20subject/versions/1")) {
+                body = "{\"subject\":\"leaf subject\",\"version\":1,\"id\":3,"
+                        + "\"schema\":\"{\\\"type\\\":\\\"enum\\\",\\\"name\\\":\\\"test.Leaf\\\",\\\"symbols\\\":[\\\"A\\\"]}\"}";
+            } else {
+                body = "{\"error_code\":40403,\"message\":\"no " + path + "\"}";
+            }
+            byte[] out = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(body.contains("error_code") ? 404 : 200, out.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(out);
+            }
+        });
+        try (HttpSchemaRegistry r = new HttpSchemaRegistry(RegistryConfig.of(url()))) {
+            org.apache.avro.Schema outer = r.schemaById(9);
+            assertThat(outer.getField("inner").schema().getField("leaf").schema().getEnumSymbols()).containsExactly("A");
+            assertThat(r.httpRequests()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void aServerThatDoesNotAnswerTimesOutAsUnreachable() {
         server.removeContext("/");
         server.createContext("/", exchange -> {
