@@ -82,8 +82,6 @@ class InMemorySchemaRegistryTest {
     @Test
     void transitiveLevelsCheckEveryVersion() {
         InMemorySchemaRegistry transitive = new InMemorySchemaRegistry(CompatibilityLevel.BACKWARD_TRANSITIVE);
-        // v1 -> v2 drops 'text' (backward ok), v3 adds 'text' back as required: fine against v2, not v1's data?
-        // v3 reading v2 data lacks 'text' without default: refused even non-transitively; use a subtler chain.
         Schema v1 = SchemaBuilder.record("R").fields().requiredString("a").endRecord();
         Schema v2 = SchemaBuilder.record("R").fields().requiredString("a").name("b").type().stringType()
                 .stringDefault("x").endRecord();
