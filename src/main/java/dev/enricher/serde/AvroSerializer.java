@@ -38,6 +38,9 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     private final CachingSchemaRegistry registry;
     private final AvroSerdeConfig config;
     private final ConcurrentMap<Object, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    /** Per thread: a growable buffer and its encoder, reused so a record costs one allocation (its result). */
+    private static final int MAX_RETAINED_BUFFER = 1 << 20;
+    private final ThreadLocal<Output> outputs = ThreadLocal.withInitial(Output::new);
     private volatile boolean isKey;
 
     /**
@@ -70,14 +73,20 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
         }
         Schema schema = data.getSchema();
         int id = schemaId(topic, schema);
+        Output output = outputs.get();
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            out.write(WireFormat.header(id));
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            writerFor(data).write(data, encoder);
-            encoder.flush();
-            return out.toByteArray();
+            output.buffer.reset();
+            output.buffer.write(WireFormat.header(id));
+            output.encoder = EncoderFactory.get().binaryEncoder(output.buffer, output.encoder);
+            writerFor(data).write(data, output.encoder);
+            output.encoder.flush();
+            byte[] framed = output.buffer.toByteArray();
+            if (framed.length > MAX_RETAINED_BUFFER) {
+                outputs.remove(); // one huge record must not pin its buffer to the thread for good
+            }
+            return framed;
         } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException e) {
+            output.encoder = null; // its buffer may hold half a record
             throw new SerdeException(SerdeException.Reason.NOT_SERIALIZABLE, topic, id,
                     "cannot encode a " + schema.getFullName() + " for topic " + topic + " with schema id " + id
                             + ": " + e.getMessage() + " (a required field null, or a value of the wrong type?)", e);
@@ -112,6 +121,11 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
             throw new SerdeException(reason, topic, SerdeException.NO_SCHEMA_ID,
                     "cannot serialize for topic " + topic + ": " + advice + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static final class Output {
+        final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+        BinaryEncoder encoder;
     }
 
     @SuppressWarnings("unchecked")
