@@ -37,6 +37,7 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private Process process;
+    private Thread reaper;
     private int port;
     private Path log;
 
@@ -80,6 +81,10 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+        // If the test JVM exits without afterAll (a crash, a kill of the fork), do not leave the registry running.
+        Process started = process;
+        reaper = new Thread(started::destroyForcibly, "apicurio-reaper-" + port);
+        Runtime.getRuntime().addShutdownHook(reaper);
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         URI subjects = URI.create(ccompatUrl() + "/subjects");
         try {
@@ -111,6 +116,11 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
         }
         Process p = process;
         process = null;
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook runs anyway.
+        }
         p.destroy();
         try {
             if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
