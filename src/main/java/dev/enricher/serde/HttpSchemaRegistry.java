@@ -52,6 +52,10 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
     private final String authorization;
     private final AtomicLong requests = new AtomicLong();
 
+    /**
+     * @throws IllegalArgumentException when the TLS stores in {@code config} cannot be read (the message names the
+     *                                  store, never its password)
+     */
     public HttpSchemaRegistry(RegistryConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         HttpClient.Builder builder = HttpClient.newBuilder()
@@ -72,6 +76,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
         }
     }
 
+    /** The configuration this client was built with; its {@code toString} masks the secrets. */
     public RegistryConfig config() {
         return config;
     }
@@ -173,6 +178,11 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
         List<String> messages = new ArrayList<>();
         answer.path("messages").forEach(m -> messages.add(m.isTextual() ? m.asText() : m.toString()));
         return new CompatibilityResult(flag.booleanValue(), messages);
+    }
+
+    /** Nothing to release on Java 17: the JDK client's pooled connections close when idle. */
+    @Override
+    public void close() {
     }
 
     @Override
