@@ -114,6 +114,11 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         if (reader != null) {
             return reader;
         }
+        if (id <= 0) {
+            // Registries number schemas from 1: no need to ask (and an HTTP registry would be asked per bad record).
+            throw fail(SerdeException.Reason.UNKNOWN_SCHEMA_ID, topic, id, "schema id " + id + " is not a registry id "
+                    + "(ids start at 1): not Avro in the wire format?", null);
+        }
         Schema writer;
         try {
             writer = registry.schemaById(id);
