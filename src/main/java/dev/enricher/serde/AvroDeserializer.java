@@ -54,7 +54,10 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         return new AvroDeserializer<>(registry, data.getSchema(type), data, true);
     }
 
-    /** Reads generic records, each with its writer's schema. */
+    /**
+     * Reads generic records, each with its writer's schema. Strings read as {@link org.apache.avro.util.Utf8}
+     * (call {@code toString()}), logical types as their underlying type ({@code timestamp-millis} as a {@code long}).
+     */
     public static AvroDeserializer<GenericRecord> generic(SchemaRegistry registry) {
         return new AvroDeserializer<>(registry, null, GenericData.get(), false);
     }
