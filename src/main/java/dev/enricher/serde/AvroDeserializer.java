@@ -54,7 +54,10 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         return new AvroDeserializer<>(registry, data.getSchema(type), data, true);
     }
 
-    /** Reads generic records, each with its writer's schema. */
+    /**
+     * Reads generic records, each with its writer's schema. Strings read as {@link org.apache.avro.util.Utf8}
+     * (call {@code toString()}), logical types as their underlying type ({@code timestamp-millis} as a {@code long}).
+     */
     public static AvroDeserializer<GenericRecord> generic(SchemaRegistry registry) {
         return new AvroDeserializer<>(registry, null, GenericData.get(), false);
     }
@@ -113,6 +116,11 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         DatumReader<T> reader = readers.get(id);
         if (reader != null) {
             return reader;
+        }
+        if (id <= 0) {
+            // Registries number schemas from 1: no need to ask (and an HTTP registry would be asked per bad record).
+            throw fail(SerdeException.Reason.UNKNOWN_SCHEMA_ID, topic, id, "schema id " + id + " is not a registry id "
+                    + "(ids start at 1): not Avro in the wire format?", null);
         }
         Schema writer;
         try {

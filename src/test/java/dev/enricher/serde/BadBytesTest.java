@@ -62,6 +62,17 @@ class BadBytesTest {
     }
 
     @Test
+    void idsBelowOneAreUnknownWithoutAskingTheRegistry() {
+        int before = registry.schemaByIdCalls();
+        for (int id : new int[] {0, -1, Integer.MIN_VALUE}) {
+            byte[] bytes = valid.clone();
+            WireFormat.writeHeader(bytes, 0, id);
+            assertThat(reasonOf(generic, bytes)).isEqualTo(SerdeException.Reason.UNKNOWN_SCHEMA_ID);
+        }
+        assertThat(registry.schemaByIdCalls()).isEqualTo(before);
+    }
+
+    @Test
     void everyTruncationOfTheFirstPartOfThePayloadIsTyped() {
         for (int length = WireFormat.HEADER_LENGTH; length < valid.length; length++) {
             byte[] cut = Arrays.copyOf(valid, length);
