@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.GenericRecord;
@@ -147,7 +148,7 @@ public final class AvroInputDecoder implements InputDecoder {
         WriterPlan(int id, Schema schema, String textField, String idField) {
             this.id = id;
             this.schema = schema;
-            this.reader = new GenericDatumReader<>(schema);
+            this.reader = new Utf8Reader(schema);
             this.textField = textField;
             this.idField = idField;
             String failure = null;
@@ -268,6 +269,32 @@ public final class AvroInputDecoder implements InputDecoder {
                 }
             }
             return attributes;
+        }
+
+        /**
+         * Reads every string as raw {@link Utf8}, whatever {@code avro.java.string} or {@code java-class} the writer
+         * schema carries: strings are then decoded strictly, with the field named in the message, and no class named
+         * by a producer's schema is ever loaded.
+         */
+        private static final class Utf8Reader extends GenericDatumReader<Object> {
+            /** Avro's fast reader has its own string handling, which would bypass {@link #findStringClass}. */
+            private static final GenericData CLASSIC = classic();
+
+            Utf8Reader(Schema schema) {
+                super(schema, schema, CLASSIC);
+            }
+
+            private static GenericData classic() {
+                GenericData data = new GenericData();
+                data.setFastReaderEnabled(false);
+                return data;
+            }
+
+            @Override
+            @SuppressWarnings("rawtypes")
+            protected Class findStringClass(Schema schema) {
+                return CharSequence.class;
+            }
         }
 
         /** The string form of a scalar Avro value, or null for any other value. */
