@@ -88,12 +88,14 @@ public record DecoderConfig(InputFormat format, String textPointer, String idPoi
             throw new IllegalArgumentException(setting + " '" + value + "' is not a JSON Pointer: it must start with '/',"
                     + " e.g. /" + value.replace('.', '/'));
         }
-        try {
-            return JsonPointer.compile(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(setting + " '" + value + "' is not a valid JSON Pointer: '~' must be"
-                    + " followed by 0 or 1 (write ~0 for '~' and ~1 for '/' inside a field name)");
+        // Jackson reads a stray '~' literally; RFC 6901 does not allow it.
+        for (int i = value.indexOf('~'); i >= 0; i = value.indexOf('~', i + 1)) {
+            if (i + 1 == value.length() || value.charAt(i + 1) != '0' && value.charAt(i + 1) != '1') {
+                throw new IllegalArgumentException(setting + " '" + value + "' is not a valid JSON Pointer: '~' must be"
+                        + " followed by 0 or 1 (write ~0 for '~' and ~1 for '/' inside a field name)");
+            }
         }
+        return JsonPointer.compile(value);
     }
 
     static String checkField(String setting, String value, boolean optional) {
