@@ -198,6 +198,10 @@ public final class AvroInputDecoder implements InputDecoder {
             } catch (IOException | RuntimeException e) {
                 // Avro's messages may quote data; name the failure's kind only.
                 throw notAvro(length, e.getClass().getSimpleName());
+            } catch (StackOverflowError e) {
+                // A recursive schema (a linked list of records) nested deeper than the stack allows; the reader's
+                // frames are unwound by now, so this thread is fine.
+                throw notAvro(length, "records nested too deeply to read");
             }
             if (in.remaining() > 0) {
                 throw new DecodeException(Reason.TRAILING_BYTES, in.remaining() + " bytes are left after the record of"

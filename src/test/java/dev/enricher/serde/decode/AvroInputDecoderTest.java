@@ -286,6 +286,49 @@ class AvroInputDecoderTest {
     }
 
     @Test
+    void recursiveRecordsNestedTooDeeplyFailTyped() {
+        Schema node = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Node\",\"fields\":["
+                + "{\"name\":\"text\",\"type\":\"string\"},{\"name\":\"next\",\"type\":[\"null\",\"Node\"]}]}");
+        registry.put(50, node);
+        int levels = 300_000;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(AvroBytes.header(50));
+        for (int i = 0; i < levels; i++) {
+            out.writeBytes(new byte[] {2, 'a', 2});
+        }
+        out.writeBytes(new byte[] {2, 'a', 0});
+        DecodeException e = failure(decoder, out.toByteArray());
+        assertThat(e.reason()).isEqualTo(Reason.NOT_AVRO);
+        // A shallow one reads fine.
+        byte[] shallow = AvroBytes.concat(AvroBytes.header(50), new byte[] {2, 'a', 2, 2, 'b', 0});
+        assertThat(decoder.decode("raw", shallow).text()).isEqualTo("a");
+    }
+
+    @Test
+    void oneDecoderServesManyThreads() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                String text = "event " + i;
+                byte[] value = i % 2 == 0 ? textEvent(text, "id" + i, Map.of("n", "" + i))
+                        : AvroBytes.generic(CUSTOM_ID, CUSTOM, post(text));
+                AvroInputDecoder d = i % 2 == 0 ? decoder : customDecoder;
+                results.add(pool.submit(() -> d.decode("raw", value).text()));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                assertThat(results.get(i).get()).isEqualTo("event " + i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // Racing first records may each ask; never more than once per thread and decoder.
+        assertThat(registry.lookups()).isBetween(2, 16);
+    }
+
+    private final AvroInputDecoder customDecoder = new AvroInputDecoder(registry, "body", "postId", 4096);
+
+    @Test
     void constructorValidatesSettings() {
         assertThatThrownBy(() -> new AvroInputDecoder(registry, "1text", "id", 10))
                 .hasMessageContaining("input.text-field '1text'");

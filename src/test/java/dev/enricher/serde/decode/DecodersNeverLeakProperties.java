@@ -84,6 +84,33 @@ class DecodersNeverLeakProperties {
         everyDecoder(seed, AvroBytes.concat(value, RandomInputs.bytes(random)));
     }
 
+    /** Stands for personal data: no message may quote it. */
+    private static final String MARKER = "Jane-Doe-7f3a";
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void messagesNeverQuoteTheInput(long seed) {
+        Random random = new Random(seed);
+        String s = RandomInputs.string(random);
+        int at = random.nextInt(s.length() + 1);
+        String withMarker = s.substring(0, at) + MARKER + s.substring(at);
+        List<byte[]> values = List.of(withMarker.getBytes(UTF_8),
+                ("{\"text\":" + withMarker + "}").getBytes(UTF_8),
+                ("{\"" + MARKER + "\":" + s + ",\"text\":{\"" + MARKER + "\":1}}").getBytes(UTF_8),
+                AvroBytes.concat(AvroBytes.header(AvroInputDecoderTest.TEXT_EVENT_ID), withMarker.getBytes(UTF_8)),
+                AvroBytes.concat(withMarker.getBytes(UTF_8), new byte[] {(byte) 0xC3}));
+        for (byte[] value : values) {
+            for (InputDecoder decoder : DECODERS) {
+                try {
+                    decoder.decode("raw", value);
+                } catch (DecodeException e) {
+                    assertThat(e.getMessage()).as("seed %d, %s", seed, decoder.getClass().getSimpleName())
+                            .doesNotContain(MARKER);
+                }
+            }
+        }
+    }
+
     private static void everyDecoder(long seed, byte[] value) {
         for (InputDecoder decoder : DECODERS) {
             try {
