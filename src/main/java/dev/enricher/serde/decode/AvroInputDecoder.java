@@ -97,7 +97,7 @@ public final class AvroInputDecoder implements InputDecoder {
         }
         // Not computeIfAbsent: the registry call may block, and would block other ids hashed to the same bin.
         // Two threads may both ask for a new id; the first answer kept wins.
-        WriterPlan fresh = new WriterPlan(id, schema(id), textField, idField);
+        WriterPlan fresh = new WriterPlan(id, schema(id), textField, idField, maxBytes);
         WriterPlan earlier = plans.putIfAbsent(id, fresh);
         return earlier != null ? earlier : fresh;
     }
@@ -119,11 +119,11 @@ public final class AvroInputDecoder implements InputDecoder {
                 default:
                     throw new DecodeException(Reason.REGISTRY_UNAVAILABLE, "the schema registry could not be asked for"
                             + " schema id " + id + " (" + e.kind() + "): " + e.getMessage()
-                            + "; the record is kept and retried: check the registry URL, credentials and health", e);
+                            + "; not the record's fault, retry later: check the registry URL, credentials and health", e);
             }
         } catch (RuntimeException e) {
             throw new DecodeException(Reason.REGISTRY_UNAVAILABLE, "the schema registry failed when asked for schema id "
-                    + id + " (" + e.getClass().getSimpleName() + "); the record is kept and retried", e);
+                    + id + " (" + e.getClass().getSimpleName() + "); not the record's fault, retry later", e);
         }
         if (schema == null) {
             throw new DecodeException(Reason.UNKNOWN_SCHEMA_ID, "the schema registry has no schema with id " + id);
@@ -144,9 +144,11 @@ public final class AvroInputDecoder implements InputDecoder {
         private final String idField;
         private final int idPos;
         private final String schemaFailure;
+        private final int maxBytes;
 
-        WriterPlan(int id, Schema schema, String textField, String idField) {
+        WriterPlan(int id, Schema schema, String textField, String idField, int maxBytes) {
             this.id = id;
+            this.maxBytes = maxBytes;
             this.schema = schema;
             this.reader = new Utf8Reader(schema);
             this.textField = textField;
@@ -183,7 +185,7 @@ public final class AvroInputDecoder implements InputDecoder {
             }
             int length = value.length - offset;
             BoundedDecoder in = new BoundedDecoder(
-                    DecoderFactory.get().binaryDecoder(value, offset, length, null), length);
+                    DecoderFactory.get().binaryDecoder(value, offset, length, null), length, maxBytes);
             Object datum;
             try {
                 datum = reader.read(null, in);
@@ -204,7 +206,7 @@ public final class AvroInputDecoder implements InputDecoder {
                 throw notAvro(length, "records nested too deeply to read");
             }
             if (in.remaining() > 0) {
-                throw new DecodeException(Reason.TRAILING_BYTES, in.remaining() + " bytes are left after the record of"
+                throw new DecodeException(Reason.TRAILING_BYTES, in.remaining() + " byte(s) left after the record of"
                         + " schema id " + id + " (" + schema.getFullName() + ") in a " + length + "-byte payload; the"
                         + " value was written with another schema than its header says, or has bytes appended");
             }

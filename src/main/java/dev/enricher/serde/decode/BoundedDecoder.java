@@ -1,5 +1,6 @@
 package dev.enricher.serde.decode;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.avro.io.BinaryDecoder;
@@ -9,7 +10,8 @@ import org.apache.avro.util.Utf8;
 /**
  * An Avro binary decoder over one in-memory payload that refuses lengths and item counts the remaining bytes cannot
  * hold, before anything is allocated: a few random bytes must fail fast as {@link Malformed}, not ask for a
- * 2 GB buffer.
+ * 2 GB buffer. A string or bytes running past the end is an {@link EOFException} (truncated) when its length is
+ * plausible, {@link Malformed} when it is longer than any accepted value.
  */
 final class BoundedDecoder extends Decoder {
     /** Blocks of zero-byte items (nulls) are legal; allow small ones whatever the bytes left. */
@@ -23,11 +25,16 @@ final class BoundedDecoder extends Decoder {
     }
 
     private final BinaryDecoder in;
+    private final int maxBytes;
     private final long maxTotalItems;
     private long totalItems;
 
-    BoundedDecoder(BinaryDecoder in, int payloadLength) {
+    /**
+     * @param maxBytes the largest value accepted: a longer string cannot be a cut-off record, only corrupt data
+     */
+    BoundedDecoder(BinaryDecoder in, int payloadLength, int maxBytes) {
         this.in = in;
+        this.maxBytes = maxBytes;
         this.maxTotalItems = 8L * payloadLength + SMALL_BLOCK;
     }
 
@@ -41,7 +48,12 @@ final class BoundedDecoder extends Decoder {
             throw new Malformed("a negative " + what + " length (" + length + ")");
         }
         if (length > in.remainingBytes()) {
-            throw new Malformed("a " + what + " of " + length + " bytes where only " + in.remainingBytes() + " are left");
+            if (length <= maxBytes) {
+                // A plausible length past the end: the value was cut short.
+                throw new EOFException();
+            }
+            throw new Malformed("a " + what + " of " + length + " bytes, longer than any value accepted ("
+                    + maxBytes + " bytes)");
         }
         return (int) length;
     }

@@ -102,7 +102,7 @@ public final class JsonInputDecoder implements InputDecoder {
         try (JsonParser parser = mapper.createParser(json)) {
             JsonNode root = mapper.readTree(parser);
             if (root == null || root.isMissingNode()) {
-                throw new DecodeException(Reason.NOT_JSON, "the record value is not JSON: " + RawValue.firstByteHint(value));
+                throw new DecodeException(Reason.NOT_JSON, "the record value holds no JSON value" + RawValue.firstByteHint(value));
             }
             if (parser.nextToken() != null) {
                 JsonLocation at = parser.currentTokenLocation();
@@ -113,7 +113,7 @@ public final class JsonInputDecoder implements InputDecoder {
             return root;
         } catch (StreamConstraintsException e) {
             // Jackson's constraint messages name limits, never content.
-            throw new DecodeException(Reason.NOT_JSON, "the JSON exceeds a parser limit: " + firstSentence(e.getOriginalMessage()));
+            throw new DecodeException(Reason.NOT_JSON, "the JSON exceeds a parser limit: " + limitMessage(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             // Jackson's own messages quote the offending token: say where, not what.
             JsonLocation at = e.getLocation();
@@ -121,7 +121,7 @@ public final class JsonInputDecoder implements InputDecoder {
             String what = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
                     ? "a field name appears twice in one object" : "malformed JSON";
             throw new DecodeException(Reason.NOT_JSON, "the record value is not valid JSON: " + what + where
-                    + " of a " + value.length + "-byte value; " + RawValue.firstByteHint(value));
+                    + " of a " + value.length + "-byte value" + RawValue.firstByteHint(value));
         } catch (IOException e) {
             throw new DecodeException(Reason.NOT_JSON, "the record value could not be read as JSON ("
                     + e.getClass().getSimpleName() + ")");
@@ -233,11 +233,11 @@ public final class JsonInputDecoder implements InputDecoder {
         }
     }
 
-    private static String firstSentence(String message) {
+    private static String limitMessage(String message) {
         if (message == null) {
             return "unknown";
         }
-        int paren = message.indexOf(" (");
-        return paren > 0 ? message.substring(0, paren) : message;
+        // "Document nesting depth (101) exceeds the maximum allowed (100, from `StreamReadConstraints...`)"
+        return message.replaceAll(", from `[^`]*`", "").replaceAll("\\s+$", "");
     }
 }

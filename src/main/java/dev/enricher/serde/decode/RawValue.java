@@ -96,25 +96,28 @@ final class RawValue {
         return s;
     }
 
-    /** Describes how a value starts, without quoting it: a hint at what the producer really sends. */
+    /**
+     * What the start of a value that is not JSON suggests the producer really sends, as "; ..." to append, or "" when
+     * nothing useful can be said. Never quotes the value.
+     */
     static String firstByteHint(byte[] value) {
         int i = 0;
         while (i < value.length && (value[i] == ' ' || value[i] == '\n' || value[i] == '\r' || value[i] == '\t')) {
             i++;
         }
         if (i == value.length) {
-            return "it is only whitespace";
+            return "; it is only whitespace";
         }
         int b = value[i] & 0xFF;
         if (b == 0 && value.length >= 5) {
-            return "it starts with byte 0x00 like Confluent-framed Avro; if the topic carries Avro, set input.format=avro";
+            return "; it starts with byte 0x00 like Confluent-framed Avro: if the topic carries Avro, set input.format=avro";
         }
         if (b < 0x80 && Character.isLetter(b)) {
-            return "it starts with a letter, like plain text; if the topic carries plain text, set input.format=text";
+            return "; it starts with a letter, like plain text: if the topic carries plain text, set input.format=text";
         }
         if (b == '<') {
-            return "it starts with '<', like XML or HTML";
+            return "; it starts with '<', like XML or HTML";
         }
-        return "it starts with byte 0x" + String.format("%02x", b);
+        return "";
     }
 }

@@ -189,7 +189,7 @@ class AvroInputDecoderTest {
         byte[] value = AvroBytes.concat(textEvent("t", null, null), new byte[] {7, 7});
         DecodeException e = failure(decoder, value);
         assertThat(e.reason()).isEqualTo(Reason.TRAILING_BYTES);
-        assertThat(e.getMessage()).contains("2 bytes are left");
+        assertThat(e.getMessage()).contains("2 byte(s) left");
     }
 
     @Test
@@ -199,7 +199,10 @@ class AvroInputDecoderTest {
                 new byte[] {(byte) 0xFE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F, 'a'});
         DecodeException e = failure(decoder, value);
         assertThat(e.reason()).isEqualTo(Reason.NOT_AVRO);
-        assertThat(e.getMessage()).contains("bytes where only");
+        assertThat(e.getMessage()).contains("longer than any value accepted");
+        // a plausible length past the end is a value cut short
+        byte[] cut = AvroBytes.concat(AvroBytes.header(TEXT_EVENT_ID), new byte[] {6, 'a'});
+        assertThat(failure(decoder, cut).reason()).isEqualTo(Reason.TRUNCATED);
         // a map of 2^30 entries
         byte[] map = AvroBytes.concat(AvroBytes.header(TEXT_EVENT_ID),
                 new byte[] {2, 'a', 0, 2, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08});
