@@ -53,4 +53,12 @@ class ArchitectureTest {
                 .allowEmptyShould(true)
                 .check(classes);
     }
+
+    @Test
+    void serdeIsKafkaAndAvroOnlyNeverVertxNorTheApiClient() {
+        noClasses().that().resideInAPackage("dev.enricher.serde..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "dev.enricher.client..",
+                        "dev.enricher.engine..", "dev.enricher.simulator..", "dev.enricher.tasks..")
+                .check(classes);
+    }
 }
