@@ -88,7 +88,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         DatumReader<T> reader = readerFor(topic, id);
         BinaryDecoder binary = DecoderFactory.get().binaryDecoder(data, framing.payloadOffset(),
                 framing.payloadLength(), null);
-        BoundedDecoder decoder = new BoundedDecoder(binary, framing.payloadLength());
+        // No value can be longer than the payload: a longer length is corrupt data, not a cut-off record.
+        BoundedDecoder decoder = new BoundedDecoder(binary, framing.payloadLength(), framing.payloadLength());
         T value;
         try {
             value = reader.read(null, decoder);

@@ -1,5 +1,6 @@
 package dev.enricher.serde.decode;
 
+import dev.enricher.serde.BoundedDecoder;
 import dev.enricher.serde.RegistryException;
 import dev.enricher.serde.SchemaRegistry;
 import dev.enricher.serde.decode.DecodeException.Reason;
@@ -184,7 +185,7 @@ public final class AvroInputDecoder implements InputDecoder {
                 throw new DecodeException(Reason.NO_TEXT_IN_RECORD, schemaFailure);
             }
             int length = value.length - offset;
-            BoundedDecoder in = new BoundedDecoder(
+            BoundedDecoder in = new StrictUtf8Decoder(
                     DecoderFactory.get().binaryDecoder(value, offset, length, null), length, maxBytes);
             Object datum;
             try {
@@ -205,8 +206,8 @@ public final class AvroInputDecoder implements InputDecoder {
                 // frames are unwound by now, so this thread is fine.
                 throw notAvro(length, "records nested too deeply to read");
             }
-            if (in.remaining() > 0) {
-                throw new DecodeException(Reason.TRAILING_BYTES, in.remaining() + " byte(s) left after the record of"
+            if (in.remainingBytes() > 0) {
+                throw new DecodeException(Reason.TRAILING_BYTES, in.remainingBytes() + " byte(s) left after the record of"
                         + " schema id " + id + " (" + schema.getFullName() + ") in a " + length + "-byte payload; the"
                         + " value was written with another schema than its header says, or has bytes appended");
             }
