@@ -64,7 +64,11 @@ public final class WireFormat {
                     "record on topic " + topic + " is " + data.length + " bytes long, shorter than the "
                             + HEADER_LENGTH + "-byte wire format header (magic byte and 4-byte schema id)");
         }
-        int id = ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);
-        return new Framing(id, HEADER_LENGTH, data.length - HEADER_LENGTH);
+        return new Framing(schemaId(data), HEADER_LENGTH, data.length - HEADER_LENGTH);
+    }
+
+    /** The big-endian schema id in bytes 1-4 of a header whose magic byte and length were checked. */
+    public static int schemaId(byte[] data) {
+        return ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);
     }
 }

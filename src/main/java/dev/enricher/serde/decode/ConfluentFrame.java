@@ -1,17 +1,18 @@
 package dev.enricher.serde.decode;
 
+import dev.enricher.serde.WireFormat;
 import dev.enricher.serde.decode.DecodeException.Reason;
 
 /**
- * The Confluent wire format's header: magic byte 0, then the writer schema's registry id as a 4-byte big-endian
- * int, then the Avro binary payload.
+ * The Confluent wire format's header ({@link WireFormat}), checked with this package's {@link DecodeException}s
+ * and the hints a person feeding the wrong input format needs.
  *
  * @param schemaId      the writer schema's id
  * @param payloadOffset where the Avro binary starts in the value (always {@value #HEADER_LENGTH})
  */
 record ConfluentFrame(int schemaId, int payloadOffset) {
-    static final byte MAGIC_BYTE = 0;
-    static final int HEADER_LENGTH = 5;
+    static final byte MAGIC_BYTE = WireFormat.MAGIC_BYTE;
+    static final int HEADER_LENGTH = WireFormat.HEADER_LENGTH;
 
     /** The header of {@code value} (non-null, non-empty). */
     static ConfluentFrame parse(byte[] value) {
@@ -25,7 +26,6 @@ record ConfluentFrame(int schemaId, int payloadOffset) {
             throw new DecodeException(Reason.TRUNCATED, "the value is " + value.length + " bytes, shorter than the "
                     + HEADER_LENGTH + "-byte Confluent header (magic byte and schema id)");
         }
-        int id = (value[1] & 0xFF) << 24 | (value[2] & 0xFF) << 16 | (value[3] & 0xFF) << 8 | value[4] & 0xFF;
-        return new ConfluentFrame(id, HEADER_LENGTH);
+        return new ConfluentFrame(WireFormat.schemaId(value), HEADER_LENGTH);
     }
 }
