@@ -290,6 +290,7 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
         Duration delay = Duration.ZERO;
         boolean isClosed;
         int newLimit;
+        int previousLoggedLimit;
         synchronized (this) {
             onTheWire.remove(call);
             if (completion != null) {
@@ -306,11 +307,14 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
                 }
             }
             newLimit = limit.current();
+            previousLoggedLimit = limitChangeToLog(newLimit);
         }
         if (wasRateLimited) {
             rateLimited.increment();
         }
-        logLimitChange(newLimit);
+        if (previousLoggedLimit >= 0) {
+            logLimitChange(previousLoggedLimit, newLimit);
+        }
         if (completion != null) {
             // Counted before the future completes, so whoever joins the future sees the call in stats().
             if (call.end()) {
@@ -381,16 +385,22 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
         }
     }
 
-    private void logLimitChange(int newLimit) {
-        int previous;
-        synchronized (this) {
-            previous = lastLoggedLimit;
-            if (previous == newLimit || Math.abs(previous - newLimit) < Math.max(1, previous / 8)
-                    && newLimit != config.maxInFlight()) {
-                return;
-            }
-            lastLoggedLimit = newLimit;
+    /**
+     * Under the lock: the limit last logged, if {@code newLimit} moved far enough from it to be worth a line
+     * (an eighth, or back to the max); -1 otherwise. Called once per answer inside the section that already holds
+     * the lock, so watching the limit costs no second lock round.
+     */
+    private int limitChangeToLog(int newLimit) {
+        int previous = lastLoggedLimit;
+        if (previous == newLimit || Math.abs(previous - newLimit) < Math.max(1, previous / 8)
+                && newLimit != config.maxInFlight()) {
+            return -1;
         }
+        lastLoggedLimit = newLimit;
+        return previous;
+    }
+
+    private static void logLimitChange(int previous, int newLimit) {
         if (newLimit < previous) {
             log.warn("rate limited by the API (429): concurrency limit lowered from {} to {}", previous, newLimit);
         } else {
