@@ -1,0 +1,134 @@
+package dev.enricher.topology;
+
+import dev.enricher.engine.EngineConfig;
+import dev.enricher.serde.AvroSerdeConfig;
+import dev.enricher.serde.decode.DecoderConfig;
+import dev.enricher.serde.decode.InputFormat;
+import dev.enricher.tasks.EnrichmentTask;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything one pipeline needs: where it reads and writes, which tasks it runs, how the engine behaves and the
+ * Kafka Streams settings. Validated when built.
+ *
+ * @param applicationId    Kafka Streams {@code application.id}: the consumer group and the prefix of internal topics
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param inputTopic       the raw topic
+ * @param enrichedTopic    where enriched events go (same key as the input)
+ * @param deadLetterTopic  where dead letters go (same key as the input)
+ * @param tasks            the tasks run on every event, in order; names unique; at least one
+ * @param decoder          how input values are decoded
+ * @param engine           the async engine's settings
+ * @param guarantee        at-least-once or exactly-once
+ * @param streamThreads    Kafka Streams {@code num.stream.threads}
+ * @param stateDir         Kafka Streams {@code state.dir}; null for its default
+ * @param serde            how the Avro output finds its schema ids
+ * @param streamsOverrides any further Kafka Streams, consumer or producer properties, applied last
+ */
+public record PipelineSettings(String applicationId, String bootstrapServers, String inputTopic, String enrichedTopic,
+                               String deadLetterTopic, List<EnrichmentTask> tasks, DecoderConfig decoder,
+                               EngineConfig engine, ProcessingGuarantee guarantee, int streamThreads, Path stateDir,
+                               AvroSerdeConfig serde, Map<String, Object> streamsOverrides) {
+
+    public PipelineSettings {
+        requireText("application id", applicationId);
+        requireText("bootstrap servers", bootstrapServers);
+        requireText("input topic", inputTopic);
+        requireText("enriched topic", enrichedTopic);
+        requireText("dead-letter topic", deadLetterTopic);
+        if (Set.of(inputTopic, enrichedTopic, deadLetterTopic).size() != 3) {
+            throw new IllegalArgumentException("input, enriched and dead-letter topics must differ, were " + inputTopic
+                    + ", " + enrichedTopic + ", " + deadLetterTopic);
+        }
+        Objects.requireNonNull(tasks, "tasks");
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("a pipeline needs at least one task");
+        }
+        Set<String> names = new HashSet<>();
+        for (EnrichmentTask t : tasks) {
+            if (!names.add(t.name())) {
+                throw new IllegalArgumentException("task name '" + t.name() + "' is used twice; task names must be unique");
+            }
+        }
+        tasks = List.copyOf(tasks);
+        Objects.requireNonNull(decoder, "decoder");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(guarantee, "guarantee");
+        if (streamThreads < 1) {
+            throw new IllegalArgumentException("stream threads must be >= 1, was " + streamThreads);
+        }
+        Objects.requireNonNull(serde, "serde");
+        streamsOverrides = streamsOverrides == null ? Map.of() : Map.copyOf(streamsOverrides);
+    }
+
+    private static void requireText(String what, String v) {
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(what + " must be set");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.applicationId = applicationId;
+        b.bootstrapServers = bootstrapServers;
+        b.inputTopic = inputTopic;
+        b.enrichedTopic = enrichedTopic;
+        b.deadLetterTopic = deadLetterTopic;
+        b.tasks = tasks;
+        b.decoder = decoder;
+        b.engine = engine;
+        b.guarantee = guarantee;
+        b.streamThreads = streamThreads;
+        b.stateDir = stateDir;
+        b.serde = serde;
+        b.streamsOverrides = new LinkedHashMap<>(streamsOverrides);
+        return b;
+    }
+
+    /** Defaults: JSON input at {@code /text}, default engine, exactly-once, one stream thread. */
+    public static final class Builder {
+        private String applicationId = "stream-enricher";
+        private String bootstrapServers;
+        private String inputTopic = "raw-events";
+        private String enrichedTopic = "enriched-events";
+        private String deadLetterTopic = "enricher-dead-letters";
+        private List<EnrichmentTask> tasks = List.of();
+        private DecoderConfig decoder = DecoderConfig.defaults(InputFormat.JSON);
+        private EngineConfig engine = EngineConfig.defaults();
+        private ProcessingGuarantee guarantee = ProcessingGuarantee.EXACTLY_ONCE_V2;
+        private int streamThreads = 1;
+        private Path stateDir;
+        private AvroSerdeConfig serde = AvroSerdeConfig.defaults();
+        private Map<String, Object> streamsOverrides = new LinkedHashMap<>();
+
+        public Builder applicationId(String v) { applicationId = v; return this; }
+        public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
+        public Builder inputTopic(String v) { inputTopic = v; return this; }
+        public Builder enrichedTopic(String v) { enrichedTopic = v; return this; }
+        public Builder deadLetterTopic(String v) { deadLetterTopic = v; return this; }
+        public Builder tasks(List<EnrichmentTask> v) { tasks = v; return this; }
+        public Builder decoder(DecoderConfig v) { decoder = v; return this; }
+        public Builder engine(EngineConfig v) { engine = v; return this; }
+        public Builder guarantee(ProcessingGuarantee v) { guarantee = v; return this; }
+        public Builder streamThreads(int v) { streamThreads = v; return this; }
+        public Builder stateDir(Path v) { stateDir = v; return this; }
+        public Builder serde(AvroSerdeConfig v) { serde = v; return this; }
+        /** Adds one Kafka Streams (or consumer/producer) property, applied after everything else. */
+        public Builder streamsProperty(String key, Object value) { streamsOverrides.put(key, value); return this; }
+
+        public PipelineSettings build() {
+            return new PipelineSettings(applicationId, bootstrapServers, inputTopic, enrichedTopic, deadLetterTopic,
+                    tasks, decoder, engine, guarantee, streamThreads, stateDir, serde, streamsOverrides);
+        }
+    }
+}
