@@ -109,8 +109,8 @@ final class Dispatcher {
     }
 
     private void ended(Call c, boolean probe, long sentAt, ChatCompletion completion, Throwable error) {
-        freeSlots.incrementAndGet();
         stats.callEnded();
+        freeSlots.incrementAndGet();
         ZeroGpuException failure = error == null ? null : asApiError(error);
         if (failure == null) {
             circuit.success();
