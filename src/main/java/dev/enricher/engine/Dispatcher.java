@@ -5,7 +5,9 @@ import dev.enricher.client.Disposition;
 import dev.enricher.client.FailureKind;
 import dev.enricher.client.ZeroGpuClient;
 import dev.enricher.client.ZeroGpuException;
+import dev.enricher.client.Usage;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +29,7 @@ final class Dispatcher {
     private final AtomicInteger freeSlots;
     private final ConcurrentLinkedQueue<Lane> ring = new ConcurrentLinkedQueue<>();
     private final AtomicLong laneIds = new AtomicLong();
+    private volatile CallObserver observer = CallObserver.NONE;
 
     Dispatcher(ZeroGpuClient client, int maxInFlight, Clock clock, EngineStats stats, Circuit circuit) {
         this.client = client;
@@ -35,6 +38,10 @@ final class Dispatcher {
         this.circuit = circuit;
         this.freeSlots = new AtomicInteger(maxInFlight);
         circuit.prober(this::probe);
+    }
+
+    void observer(CallObserver o) {
+        this.observer = o;
     }
 
     Lane openLane(String task) {
@@ -101,17 +108,21 @@ final class Dispatcher {
     private void send(Call c, boolean probe) {
         stats.callStarted();
         long sentAt = clock.millis();
+        long sentNanos = System.nanoTime();
         try {
-            client.complete(c.request()).whenComplete((completion, error) -> ended(c, probe, sentAt, completion, error));
+            client.complete(c.request()).whenComplete((completion, error) ->
+                    ended(c, probe, sentAt, sentNanos, completion, error));
         } catch (RuntimeException e) {
-            ended(c, probe, sentAt, null, e);
+            ended(c, probe, sentAt, sentNanos, null, e);
         }
     }
 
-    private void ended(Call c, boolean probe, long sentAt, ChatCompletion completion, Throwable error) {
+    private void ended(Call c, boolean probe, long sentAt, long sentNanos, ChatCompletion completion,
+                       Throwable error) {
         stats.callEnded();
         freeSlots.incrementAndGet();
         ZeroGpuException failure = error == null ? null : asApiError(error);
+        observe(c, sentNanos, completion, failure);
         if (failure == null) {
             circuit.success();
             if (probe) {
@@ -132,6 +143,22 @@ final class Dispatcher {
             deliver(c, new Completion(c.seq(), c.taskIndex(), null, failure, sentAt, clock.millis()));
         }
         pump();
+    }
+
+    private void observe(Call c, long sentNanos, ChatCompletion completion, ZeroGpuException failure) {
+        Duration latency = Duration.ofNanos(System.nanoTime() - sentNanos);
+        try {
+            if (failure == null) {
+                observer.callEnded(c.request().model(), CallObserver.SUCCESS, 200, latency, completion.usage());
+            } else {
+                String outcome = failure.disposition() == Disposition.RECORD ? CallObserver.RECORD_ERROR
+                        : failure.disposition() == Disposition.OPERATOR ? CallObserver.OPERATOR_ERROR
+                        : CallObserver.TRANSIENT_ERROR;
+                observer.callEnded(c.request().model(), outcome, failure.status(), latency, Usage.NONE);
+            }
+        } catch (RuntimeException e) {
+            // Metrics must never break the data path.
+        }
     }
 
     private void deliver(Call c, Completion done) {

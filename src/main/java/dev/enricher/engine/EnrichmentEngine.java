@@ -83,6 +83,11 @@ public final class EnrichmentEngine implements AutoCloseable {
         circuit.control(Objects.requireNonNull(control, "control"));
     }
 
+    /** Set before start: told about every API call (metrics). */
+    public void callObserver(CallObserver observer) {
+        dispatcher.observer(java.util.Objects.requireNonNull(observer, "observer"));
+    }
+
     public EngineStats stats() {
         return stats;
     }

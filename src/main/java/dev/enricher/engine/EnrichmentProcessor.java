@@ -59,6 +59,8 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     /** Admitted over the cap: in the store only, promoted in admission order as slots free. */
     private final LongArrayQueue parked = new LongArrayQueue();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** Sequence numbers in admission order, removed lazily: the head is the oldest pending event. */
+    private final LongArrayQueue admissionOrder = new LongArrayQueue();
     private final LongConsumer emitter = this::emit;
 
     private ProcessorContext<byte[], byte[]> context;
@@ -107,6 +109,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             PendingEvent e = new PendingEvent(seq, entry);
             e.stored = true;
             queue.add(seq, e.keyBytes());
+            admissionOrder.add(seq);
             counts[0]++;
             if (entry.getFailure() != null || inMemory.size() < cap) {
                 activate(e, true);
@@ -133,6 +136,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         PendingEvent e = PendingEvent.admit(seq, in, taskNames, now());
         stats.onAdmitted();
         queue.add(seq, in.key());
+        admissionOrder.add(seq);
         if (inMemory.size() < cap) {
             activate(e, false);
         } else {
@@ -147,6 +151,17 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         drainCompletions();
         fireTimers(now());
         queue.drainReady(emitter);
+        publishPending();
+    }
+
+    private void publishPending() {
+        while (!admissionOrder.isEmpty() && !inMemory.containsKey(admissionOrder.peek())
+                && (parked.isEmpty() || admissionOrder.peek() < parked.peek())) {
+            admissionOrder.poll();
+        }
+        PendingEvent oldest = admissionOrder.isEmpty() ? null : inMemory.get(admissionOrder.peek());
+        stats.taskPending(context.taskId().toString(), new EngineStats.TaskPending(inMemory.size(), parked.size(),
+                oldest == null ? 0 : oldest.entry.getAdmittedAt()));
     }
 
     private InputRecord input(Record<byte[], byte[]> record) {
@@ -515,6 +530,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     @Override
     public void close() {
         lane.close();
+        stats.taskClosed(context.taskId().toString());
         stats.pendingChanged(-inMemory.size(), 0);
         stats.parkedChanged(-parked.size());
         inMemory.clear();

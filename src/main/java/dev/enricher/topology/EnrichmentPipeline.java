@@ -2,6 +2,7 @@ package dev.enricher.topology;
 
 import dev.enricher.client.ClientConfig;
 import dev.enricher.client.ZeroGpuClient;
+import dev.enricher.engine.CallObserver;
 import dev.enricher.engine.CircuitState;
 import dev.enricher.engine.EngineStats;
 import dev.enricher.engine.EnrichmentEngine;
@@ -54,12 +55,18 @@ public final class EnrichmentPipeline implements AutoCloseable {
      * @param registry the schema registry for the Avro output (and Avro input)
      */
     public static EnrichmentPipeline start(PipelineSettings settings, ClientConfig client, SchemaRegistry registry) {
-        return start(settings, client, registry, RecordAssembler.create(settings, registry));
+        return start(settings, client, registry, CallObserver.NONE);
+    }
+
+    /** As above, telling {@code observer} about every API call (metrics). */
+    public static EnrichmentPipeline start(PipelineSettings settings, ClientConfig client, SchemaRegistry registry,
+                                           CallObserver observer) {
+        return start(settings, client, registry, RecordAssembler.create(settings, registry), observer);
     }
 
     /** As {@link #start(PipelineSettings, ClientConfig, SchemaRegistry)}, with the given output side. */
     static EnrichmentPipeline start(PipelineSettings settings, ClientConfig clientConfig, SchemaRegistry registry,
-                                    EventSink sink) {
+                                    EventSink sink, CallObserver observer) {
         Objects.requireNonNull(settings, "settings");
         InputDecoder decoder = InputDecoder.create(settings.decoder(), registry);
         ZeroGpuClient client = ZeroGpuClient.create(clientConfig.toBuilder()
@@ -69,6 +76,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
         EnrichmentEngine engine = null;
         try {
             engine = new EnrichmentEngine(settings.engine(), settings.tasks(), decoder, sink, client);
+            engine.callObserver(observer);
             Topology topology = topology(settings, engine);
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties(settings));
             engine.instanceControl(new InstanceControl() {
@@ -145,6 +153,11 @@ public final class EnrichmentPipeline implements AutoCloseable {
     /** The topology this pipeline runs. */
     public Topology topology() {
         return topology;
+    }
+
+    /** The client's current in-flight ceiling (lowered by 429 storms, never above the engine's cap). */
+    public int concurrencyLimit() {
+        return client.concurrencyLimit();
     }
 
     /** The engine's live counters. */
