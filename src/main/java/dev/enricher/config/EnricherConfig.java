@@ -452,6 +452,11 @@ public final class EnricherConfig {
     /** Checks across keys, by building the typed settings each part validates itself. */
     private void crossCheck(List<ConfigException.Problem> problems) {
         String url = get(REGISTRY_URL);
+        if ((get(REGISTRY_USER) == null) != (get(REGISTRY_PASSWORD) == null)) {
+            problems.add(new ConfigException.Problem(get(REGISTRY_USER) == null ? REGISTRY_USER.name()
+                    : REGISTRY_PASSWORD.name(), "is missing: basic auth needs both registry.username and registry.password"));
+            return;
+        }
         if (!url.equals("memory")) {
             try {
                 registry();
