@@ -175,12 +175,7 @@ public final class RecordAssembler implements EventSink {
         AvroResults.Fields fields = new AvroResults.Fields(configuredResults);
         List<ModelCall> calls = new ArrayList<>();
         List<TaskFailure> failures = new ArrayList<>();
-        String text = decoded.text();
-        boolean redacted = false;
-        if (redactor != null) {
-            text = ""; // withheld unless the redactor's result below replaces it
-            redacted = true;
-        }
+        String redactedText = null;
         for (TaskOutcome outcome : event.outcomes()) {
             if (!outcome.succeeded()) {
                 failures.add(taskFailure(outcome));
@@ -190,11 +185,12 @@ public final class RecordAssembler implements EventSink {
             if (outcome.call() != null) {
                 calls.add(modelCall(outcome.task(), outcome.model(), outcome.call()));
             }
-            if (outcome.task().equals(redactor) && outcome.result() instanceof PiiResult pii
-                    && pii.redactedText() != null) {
-                text = pii.redactedText();
+            if (outcome.task().equals(redactor) && outcome.result() instanceof PiiResult pii) {
+                redactedText = pii.redactedText();
             }
         }
+        // With a redactor the original text never goes out: the redacted text, or nothing when redaction failed.
+        String text = redactor == null ? decoded.text() : Objects.requireNonNullElse(redactedText, "");
         EnrichedEvent value = EnrichedEvent.newBuilder()
                 .setId(decoded.id())
                 .setSourceTopic(input.topic())
@@ -202,7 +198,7 @@ public final class RecordAssembler implements EventSink {
                 .setSourceOffset(input.offset())
                 .setSourceTimestamp(Instant.ofEpochMilli(input.timestamp()))
                 .setText(text)
-                .setTextRedacted(redacted)
+                .setTextRedacted(redactor != null)
                 .setAttributes(decoded.attributes())
                 .setIab(fields.iab)
                 .setIabEnriched(fields.iabEnriched)
