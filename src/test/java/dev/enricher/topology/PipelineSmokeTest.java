@@ -54,7 +54,12 @@ class PipelineSmokeTest {
                     .engine(EngineConfig.defaults().withMaxInFlight(64).withMaxPendingPerTask(200))
                     .build();
             ClientConfig cc = ClientConfig.builder().baseUrl(sim.baseUrl()).apiKey(ApiKey.of("zgpu-smoke")).build();
-            try (EnrichmentPipeline pipeline = EnrichmentPipeline.start(s, cc, new InMemorySchemaRegistry());
+            InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+            var enrichedSerde = dev.enricher.serde.AvroSerdes.specific(dev.enricher.avro.EnrichedEvent.class, registry,
+                    dev.enricher.serde.AvroSerdeConfig.defaults());
+            var dlqSerde = dev.enricher.serde.AvroSerdes.specific(dev.enricher.avro.DeadLetter.class, registry,
+                    dev.enricher.serde.AvroSerdeConfig.defaults());
+            try (EnrichmentPipeline pipeline = EnrichmentPipeline.start(s, cc, registry);
                  KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                          "group.id", "check", "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
                          new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -64,13 +69,20 @@ class PipelineSmokeTest {
                 int[] dlq = new int[1];
                 await().atMost(Duration.ofSeconds(60)).until(() -> {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                        String v = new String(r.value(), StandardCharsets.UTF_8);
-                        String[] parts = v.split(":");
-                        if (!seen.add(parts[0] + ":" + parts[1])) {
-                            dups[0]++;
-                        }
+                        String id;
                         if (r.topic().equals("dlq")) {
+                            var d = dlqSerde.deserializer().deserialize("dlq", r.value());
+                            id = d.getSourcePartition() + ":" + d.getSourceOffset();
+                            assertThat(d.getCategory().name()).isEqualTo("DESERIALIZATION");
                             dlq[0]++;
+                        } else {
+                            var e = enrichedSerde.deserializer().deserialize("out", r.value());
+                            id = e.getSourcePartition() + ":" + e.getSourceOffset();
+                            assertThat(e.getIab()).containsKey("iab");
+                            assertThat(new String(r.key(), StandardCharsets.UTF_8)).startsWith("k");
+                        }
+                        if (!seen.add(id)) {
+                            dups[0]++;
                         }
                     }
                     return seen.size() >= n;
