@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Runs a single-node Kafka broker on 127.0.0.1 for development, until Ctrl-C.",
             "",
-            "Runs a single-node Apache Kafka 4.4 broker (KRaft, broker and controller in one JVM) on 127.0.0.1 "
-                    + "for development, until Ctrl-C. The first line is 'local-kafka listening on <host:port>'; "
+            "The broker is Apache Kafka 4.4 in KRaft mode (broker and controller in this JVM), the one the "
+                    + "tests use; it listens on 127.0.0.1 only. The first line is 'local-kafka listening on <host:port>'; "
                     + "the second names the data directory.",
             "",
             "Records and topics are kept in the data directory, so stopping and starting again on the same "

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Sends events from a file or the built-in sample corpus to a topic.",
             "",
-            "Sends events to a topic: the lines of a file (--file, one JSON event or text per line; blank lines are "
+            "Events are the lines of a file (--file, one JSON event or text per line; blank lines are "
                     + "skipped) or N generated sample events (--sample N: {\"id\":\"sample-<n>\",\"text\":...,"
                     + "\"source\":<category>} from the built-in corpus of news, product reviews, support tickets, "
                     + "emails and social posts with FAKE names, example.com/example.org emails and 555 phone "

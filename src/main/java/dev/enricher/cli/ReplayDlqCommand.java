@@ -59,7 +59,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Re-publishes dead letters' original records to a topic, counting replays.",
             "",
-            "Re-publishes dead letters to a topic: reads the dead-letter topic (Avro DeadLetter records, through "
+            "Reads the dead-letter topic (Avro DeadLetter records, through "
                     + "--registry-url) from the beginning up to its end when the command starts, and sends each "
                     + "selected dead letter's ORIGINAL key, value and headers, byte for byte, to --to, with the "
                     + "header enricher.replay-count set to the number of times it has been replayed (1 the first "

@@ -41,8 +41,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Prints a topic's records as JSON lines, decoding Avro through the Schema Registry.",
             "",
-            "Prints the records of a topic (the enriched or the dead-letter topic, or any other) as one JSON "
-                    + "document per line on stdout, for people and for jq: topic, partition, offset, timestamp "
+            "Works on the enriched or the dead-letter topic, or any other: one JSON document per record "
+                    + "and line on stdout, for people and for jq: topic, partition, offset, timestamp "
                     + "(ISO-8601), key, headers and value.",
             "",
             "Values in the Confluent wire format (magic byte 0 and a schema id) are decoded from Avro with the "

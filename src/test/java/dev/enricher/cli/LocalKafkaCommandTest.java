@@ -102,7 +102,7 @@ class LocalKafkaCommandTest {
     void helpDescribesTheDefaultDataDirectory() {
         Cli.Result r = Cli.run("local-kafka", "--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("--data-dir").contains(".stream-enricher/local-kafka").contains("Exit codes");
+        assertThat(r.out()).contains("--data-dir").contains("stream-enricher/local-kafka").contains("Exit codes");
     }
 
     private static List<String> values(List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records) {

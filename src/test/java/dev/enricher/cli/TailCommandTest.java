@@ -52,7 +52,7 @@ class TailCommandTest {
             producer.send(new ProducerRecord<>("mixed", null, 1_764_000_000_000L, DeadLetters.utf8("evt-7"),
                     enrichedSerde.serializer().serialize("mixed", enriched)));
             producer.send(new ProducerRecord<>("mixed", null, null, DeadLetters.utf8("user-9"),
-                    dlSerde.serializer().serialize("mixed", dl),
+                    dlSerde.serializer().serialize("mixed-dead-letters", dl),
                     List.of(new RecordHeader("__streams.errors.exception", DeadLetters.utf8("DecodeException")))));
             producer.send(new ProducerRecord<>("mixed", null, "plain text value".getBytes()));
             producer.send(new ProducerRecord<>("mixed", DeadLetters.BINARY, new byte[] {(byte) 0xc3, (byte) 0x28}));
