@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -136,18 +138,49 @@ final class ProduceCommand implements Callable<Integer> {
     }
 
     private final AtomicLong badLines = new AtomicLong();
+    private volatile boolean stopping;
+
+    /**
+     * Asks a running command to stop sending; it then flushes what it handed to the producer, prints its summary
+     * and returns 1. Safe from any thread (the Ctrl-C hook, tests).
+     */
+    void stop() {
+        stopping = true;
+    }
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         validate();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop();
+            try {
+                // Let the command flush what it handed to the producer and print its summary (bounded).
+                done.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "produce-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return sendAll(spec.commandLine().getOut(), spec.commandLine().getErr());
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running and returns now
+            }
+        }
+    }
+
+    /** Sends every event, prints the summary line and returns the exit code. */
+    private int sendAll(PrintWriter out, PrintWriter err) throws IOException {
+        // Java 17 cannot ask whether stderr alone is a terminal; an interactive console is the closest signal.
         boolean showProgress = progress != null ? progress : System.console() != null;
         long total = input.sample != null ? input.sample : showProgress ? LineSource.count(input.file) : -1;
         Pacer pacer = rate == null ? null : Pacer.perSecond(rate);
-
         AtomicLong acked = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         long attempted = 0;
         String stopped = null;
@@ -156,8 +189,9 @@ final class ProduceCommand implements Callable<Integer> {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientConfig(producerConfig()));
              Events events = input.sample != null ? samples() : lines(err)) {
             try {
-                for (Outgoing o = events.next(); o != null; o = events.next()) {
-                    if (firstFailure.get() != null) {
+                for (Outgoing o = events.next(); o != null && firstFailure.get() == null; o = events.next()) {
+                    if (stopping) {
+                        stopped = "stopped before the end (Ctrl-C)";
                         break;
                     }
                     if (pacer != null) {
@@ -168,7 +202,6 @@ final class ProduceCommand implements Callable<Integer> {
                         if (e == null) {
                             acked.incrementAndGet();
                         } else {
-                            failed.incrementAndGet();
                             firstFailure.compareAndSet(null, new KafkaException(label + ": " + e.getMessage(), e));
                         }
                     });
@@ -204,7 +237,7 @@ final class ProduceCommand implements Callable<Integer> {
             return 1;
         }
         if (stopped != null) {
-            err.println("produce: stopped: " + stopped);
+            err.println("produce: " + stopped);
             err.flush();
             return 1;
         }
@@ -329,7 +362,7 @@ final class ProduceCommand implements Callable<Integer> {
                             }
                             err.flush();
                             if (onBadLine == OnBadLine.FAIL) {
-                                throw new BadLineStop(label + " is not a JSON object");
+                                throw new BadLineStop("stopped at " + label + ": not a JSON object (--on-bad-line fail)");
                             }
                             if (onBadLine == OnBadLine.SKIP) {
                                 continue;

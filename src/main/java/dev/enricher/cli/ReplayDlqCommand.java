@@ -227,7 +227,9 @@ final class ReplayDlqCommand implements Callable<Integer> {
         long lastProgress = System.nanoTime();
         while (!remaining.isEmpty() && !maxReached()) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-            if (producer != null) {
+            // A transaction per non-empty poll: an empty one would only cost a round trip to the coordinator.
+            boolean inTransaction = producer != null && !records.isEmpty();
+            if (inTransaction) {
                 producer.beginTransaction();
             }
             Map<TopicPartition, OffsetAndMetadata> consumed = new HashMap<>();
@@ -245,7 +247,7 @@ final class ReplayDlqCommand implements Callable<Integer> {
                     handle(r, plan, deadLetters, producer, out, err);
                     consumed.put(tp, new OffsetAndMetadata(r.offset() + 1));
                 }
-                if (producer != null) {
+                if (inTransaction) {
                     if (group != null && !consumed.isEmpty()) {
                         producer.sendOffsetsToTransaction(consumed, new ConsumerGroupMetadata(group));
                     }

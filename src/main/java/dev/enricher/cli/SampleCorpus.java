@@ -189,8 +189,11 @@ final class SampleCorpus {
         return sb.toString();
     }
 
+    private static final Pattern NOT_ASCII_LETTER = Pattern.compile("[^A-Za-z]");
+
+    /** The name as it could appear in an email address: Tomás becomes tomas. */
     private static String ascii(String name) {
-        String n = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD).replaceAll("[^A-Za-z]", "");
+        String n = NOT_ASCII_LETTER.matcher(java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD)).replaceAll("");
         return n.toLowerCase(Locale.ROOT);
     }
 

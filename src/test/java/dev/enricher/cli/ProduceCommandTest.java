@@ -122,6 +122,30 @@ class ProduceCommandTest {
     }
 
     @Test
+    void stopEndsAPacedRunWithItsSummary() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cmd = Main.commandLine();
+        cmd.setOut(new java.io.PrintWriter(out, true));
+        cmd.setErr(new java.io.PrintWriter(err, true));
+        ProduceCommand produce = Cli.command(cmd, "produce");
+        java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(-1);
+        Thread t = new Thread(() -> exit.set(cmd.execute("produce", "--bootstrap-servers", kafka.bootstrapServers(),
+                "--topic", "stopped", "--sample", "100000", "--rate", "20")), "produce-command");
+        t.start();
+        try {
+            Cli.readAll(kafka.bootstrapServers(), "stopped", 3);
+        } finally {
+            produce.stop();
+            t.join(30_000);
+        }
+        assertThat(t.isAlive()).isFalse();
+        assertThat(exit.get()).isEqualTo(1);
+        assertThat(out.toString()).containsPattern("produce: sent=\\d+ topic=stopped ");
+        assertThat(err.toString()).contains("stopped before the end");
+    }
+
+    @Test
     void anUnreachableBrokerExitsOneWithAClearMessage() throws Exception {
         int port;
         try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -172,6 +172,37 @@ class ReplayDlqCommandTest {
     }
 
     @Test
+    void transactionalDeadLettersAreReadToTheEndAndAbortedOnesNeverReplayed() {
+        kafka.createTopic("dlq-tx", 1);
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("transactional.id", "dead-letter-writer");
+        p.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        p.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
+             var serde = AvroSerdes.specific(DeadLetter.class, REGISTRY, AvroSerdeConfig.defaults())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("dlq-tx", serde.serializer().serialize("dlq-tx",
+                    DeadLetters.of(DeadLetterCategory.VALIDATION, null, DeadLetters.utf8("committed-1"), null))));
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("dlq-tx", serde.serializer().serialize("dlq-tx",
+                    DeadLetters.of(DeadLetterCategory.VALIDATION, null, DeadLetters.utf8("aborted"), null))));
+            producer.flush();
+            producer.abortTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("dlq-tx", serde.serializer().serialize("dlq-tx",
+                    DeadLetters.of(DeadLetterCategory.VALIDATION, null, DeadLetters.utf8("committed-2"), null))));
+            producer.commitTransaction(); // the log now ends with a commit marker
+        }
+        Cli.Result r = replay("--from", "dlq-tx", "--to", "raw-tx");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.lastLine()).startsWith("replay-dlq: read=2 replayed=2 ");
+        assertThat(values(Cli.readAll(kafka.bootstrapServers(), "raw-tx", 2))).containsExactly("committed-1", "committed-2");
+    }
+
+    @Test
     void badOptionsExitTwoNamingTheFlag() {
         Cli.Result same = replay("--from", "x", "--to", "x");
         assertThat(same.exit()).isEqualTo(2);
