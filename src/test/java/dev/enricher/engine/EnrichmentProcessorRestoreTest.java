@@ -201,6 +201,22 @@ class EnrichmentProcessorRestoreTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Disabled("engine bug #3 (minor, metrics): restore() never calls stats.onAdmitted(), though "
+            + "EngineStats#admitted() documents 'including restored ones again after a restart' (2 instead of 4)")
+    void restoredEventsCountAsAdmittedAgainAndTheGaugesComeBack() {
+        start(IAB);
+        pipe("A", event(0));
+        pipe("B", event(1));
+        assertThat(engine.stats().admitted()).isEqualTo(2);
+        assertThat(engine.stats().pending()).isEqualTo(2);
+        incarnation();
+        assertThat(engine.stats().pending()).as("the closed incarnation gave its events back, the new one took them")
+                .isEqualTo(2);
+        assertThat(engine.stats().admitted()).as("EngineStats#admitted: 'including restored ones again after a restart'")
+                .isEqualTo(4);
+    }
+
+    @Test
     void aRestartEmitsADeadLetterThatWasWaitingForItsTurn() {
         start(IAB);
         pipe("A", event(0));
