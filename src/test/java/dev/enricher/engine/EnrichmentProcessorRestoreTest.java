@@ -1,0 +1,231 @@
+package dev.enricher.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enricher.client.Disposition;
+import dev.enricher.serde.decode.DecoderConfig;
+import dev.enricher.serde.decode.InputDecoder;
+import dev.enricher.serde.decode.InputFormat;
+import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.tasks.TaskFactory;
+import dev.enricher.tasks.TaskSpec;
+import dev.enricher.tasks.TaskType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A processor that closes with calls outstanding, and its successor that starts from the same pending store.
+ *
+ * <p>Why not TopologyTestDriver over one state dir: the driver deletes its state directory on {@code close()}, and in
+ * Kafka Streams 4.4 a commit does not flush RocksDB's memtable (the WAL is off), so nothing survives to a second
+ * driver. Here two processor incarnations share one store through {@link MockProcessorContext}; the store is the
+ * in-memory one, which the engine reads and writes through the same {@link PendingStore} code.
+ *
+ * <p>The engine cannot read its own store back unless the generated Avro classes are trusted (engine bug #1, see
+ * {@link GeneratedAvroTrust}); this class installs that trust so it can test the restore logic itself.
+ */
+class EnrichmentProcessorRestoreTest {
+    private static final EnrichmentTask IAB = TaskFactory.create(TaskSpec.of(TaskType.IAB));
+    private static final EnrichmentTask SUMMARY = TaskFactory.create(TaskSpec.of(TaskType.TEXT_GENERATION));
+    private static final Map<String, String> GOOD_ANSWER = Map.of(
+            IAB.model(), "{\"audience\":[],\"content\":{\"iab_1_0\":[],\"iab_2_2\":[]}}",
+            SUMMARY.model(), "A short summary.");
+
+    static {
+        GeneratedAvroTrust.install(); // engine bug #1 workaround, see GeneratedAvroTrust
+    }
+
+    private final FakeZeroGpuClient client = new FakeZeroGpuClient();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final EnrichmentProcessorTest.RecordingSink sink = new EnrichmentProcessorTest.RecordingSink();
+    private final KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore("pending"), Serdes.Bytes(), Serdes.ByteArray())
+            .withCachingDisabled().withLoggingDisabled().build();
+    private EnrichmentEngine engine;
+    private MockProcessorContext<byte[], byte[]> context;
+    private Processor<byte[], byte[], byte[], byte[]> processor;
+    private long offset;
+
+    @BeforeEach
+    void initStore() {
+        MockProcessorContext<byte[], byte[]> storeContext = new MockProcessorContext<>();
+        store.init(storeContext.getStateStoreContext(), store);
+    }
+
+    @AfterEach
+    void stop() {
+        if (processor != null) {
+            processor.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        client.close();
+    }
+
+    private void start(EnrichmentTask... tasks) {
+        EngineConfig config = new EngineConfig(16, 100, Ordering.KEY, TaskFailurePolicy.DEAD_LETTER,
+                dev.enricher.client.RetryPolicy.defaults(), Duration.ofMillis(20), Duration.ofMillis(10), 20,
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(15), clock);
+        engine = new EnrichmentEngine(config, List.of(tasks),
+                InputDecoder.create(DecoderConfig.defaults(InputFormat.JSON), null), sink, client);
+        incarnation();
+    }
+
+    /** A new processor incarnation over the same store, as after a restart or rebalance. */
+    private void incarnation() {
+        if (processor != null) {
+            processor.close();
+        }
+        context = new MockProcessorContext<>();
+        context.addStateStore(store);
+        processor = engine.processorSupplier("pending").get();
+        processor.init(context);
+    }
+
+    private void pipe(String key, String value) {
+        context.setRecordMetadata("in", 0, offset++);
+        processor.process(new Record<>(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8),
+                clock.millis()));
+    }
+
+    private void punctuate() {
+        client.settle();
+        clock.advance(Duration.ofMillis(20));
+        for (MockProcessorContext.CapturedPunctuator p : context.scheduledPunctuators()) {
+            p.getPunctuator().punctuate(clock.millis());
+        }
+    }
+
+    private List<String> forwarded() {
+        return context.forwarded().stream().map(f -> f.childName().orElse("?") + "/"
+                + new String(f.record().value(), StandardCharsets.UTF_8)).toList();
+    }
+
+    private static String event(int n) {
+        return "{\"id\":\"e" + n + "\",\"text\":\"Football match report [ev" + n + "]\"}";
+    }
+
+    private static String tag(int n) {
+        return "[ev" + n + "]";
+    }
+
+    private static String describe(FakeZeroGpuClient.FakeCall c) {
+        return c.model() + " " + c.text().replaceAll(".*(\\[ev\\d+]).*", "$1");
+    }
+
+    private void answer(EnrichmentTask task, int event) {
+        client.unanswered(task.model(), tag(event)).succeed(GOOD_ANSWER.get(task.model()));
+    }
+
+    @Test
+    void aRestartResendsExactlyTheOutstandingCallsAndEmitsEverythingOnce() {
+        start(IAB, SUMMARY);
+        pipe("A", event(0));
+        pipe("A", event(1));
+        pipe("B", event(2));
+        assertThat(client.requestCount()).isEqualTo(6);
+        answer(IAB, 1);
+        answer(SUMMARY, 1);
+        answer(IAB, 0);
+        punctuate();
+        assertThat(forwarded()).as("1 is done but waits for 0").isEmpty();
+        List<FakeZeroGpuClient.FakeCall> outstandingBefore = client.unanswered();
+        assertThat(outstandingBefore).hasSize(3);
+
+        incarnation();
+        List<FakeZeroGpuClient.FakeCall> resent = client.calls().subList(6, client.requestCount());
+        assertThat(resent).extracting(EnrichmentProcessorRestoreTest::describe).containsExactlyInAnyOrder(
+                SUMMARY.model() + " " + tag(0), IAB.model() + " " + tag(2), SUMMARY.model() + " " + tag(2));
+        assertThat(engine.stats().resent()).isEqualTo(3);
+
+        // The first incarnation's answers arrive late: dropped.
+        for (FakeZeroGpuClient.FakeCall c : outstandingBefore) {
+            c.succeed(GOOD_ANSWER.get(c.model()));
+        }
+        punctuate();
+        assertThat(engine.stats().staleCompletions()).isEqualTo(3);
+        assertThat(forwarded()).isEmpty();
+
+        for (FakeZeroGpuClient.FakeCall c : resent) {
+            c.succeed(GOOD_ANSWER.get(c.model()));
+        }
+        punctuate();
+        punctuate();
+        assertThat(forwarded()).containsExactlyInAnyOrder("enriched/enriched:0", "enriched/enriched:1",
+                "enriched/enriched:2");
+        assertThat(forwarded().indexOf("enriched/enriched:0")).isLessThan(forwarded().indexOf("enriched/enriched:1"));
+        FinishedEvent restored1 = sink.byOffset.get(1L);
+        assertThat(restored1.outcomes()).allSatisfy(o -> assertThat(o.succeeded()).isTrue());
+        assertThat(client.requestCount()).isEqualTo(9);
+        assertThat(store.approximateNumEntries()).as("every entry deleted as its event left").isZero();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("engine bug #2: restore() -> activate() -> startTasks() re-sends the OUTSTANDING tasks "
+            + "of an event that had already failed for good under DEAD_LETTER (its entry was persisted finished-but-"
+            + "waiting with the other tasks still OUTSTANDING); the answers are then dropped as stale: paid calls for "
+            + "nothing and a wrong resent() count")
+    void aRestartDoesNotResendCallsOfAnEventThatHadAlreadyFailedForGood() {
+        start(IAB, SUMMARY);
+        pipe("A", event(0));
+        pipe("A", event(1));
+        // Event 1 fails for good (DEAD_LETTER policy) while its summary call is still out and event 0 holds it back.
+        client.unanswered(IAB.model(), tag(1)).fail(FakeZeroGpuClient.httpError(Disposition.RECORD, 400));
+        punctuate();
+        assertThat(forwarded()).isEmpty();
+        int before = client.requestCount();
+
+        incarnation();
+        List<String> resent = client.calls().subList(before, client.requestCount()).stream()
+                .map(EnrichmentProcessorRestoreTest::describe).toList();
+        assertThat(resent).as("only event 0's calls are outstanding; event 1 is finished")
+                .containsExactlyInAnyOrder(IAB.model() + " " + tag(0), SUMMARY.model() + " " + tag(0));
+        answer(IAB, 0);
+        answer(SUMMARY, 0);
+        punctuate();
+        assertThat(forwarded()).containsExactly("enriched/enriched:0", "dead-letters/dlq:1:API_RECORD_ERROR");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("engine bug #3 (minor, metrics): restore() never calls stats.onAdmitted(), though "
+            + "EngineStats#admitted() documents 'including restored ones again after a restart' (2 instead of 4)")
+    void restoredEventsCountAsAdmittedAgainAndTheGaugesComeBack() {
+        start(IAB);
+        pipe("A", event(0));
+        pipe("B", event(1));
+        assertThat(engine.stats().admitted()).isEqualTo(2);
+        assertThat(engine.stats().pending()).isEqualTo(2);
+        incarnation();
+        assertThat(engine.stats().pending()).as("the closed incarnation gave its events back, the new one took them")
+                .isEqualTo(2);
+        assertThat(engine.stats().admitted()).as("EngineStats#admitted: 'including restored ones again after a restart'")
+                .isEqualTo(4);
+    }
+
+    @Test
+    void aRestartEmitsADeadLetterThatWasWaitingForItsTurn() {
+        start(IAB);
+        pipe("A", event(0));
+        pipe("A", "{not json");
+        int before = client.requestCount();
+        incarnation();
+        assertThat(client.requestCount() - before).as("only event 0 is re-sent").isEqualTo(1);
+        client.calls().get(before).succeed(GOOD_ANSWER.get(IAB.model()));
+        punctuate();
+        assertThat(forwarded()).containsExactly("enriched/enriched:0", "dead-letters/dlq:1:DESERIALIZATION");
+    }
+}

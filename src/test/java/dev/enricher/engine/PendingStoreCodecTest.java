@@ -1,0 +1,142 @@
+package dev.enricher.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enricher.avro.DeadLetterCategory;
+import dev.enricher.engine.avro.PendingEntry;
+import dev.enricher.engine.avro.StoredTask;
+import dev.enricher.engine.avro.StoredTaskStatus;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pending store's value: a {@link PendingEntry} with every field set survives the Avro single-object encoding the
+ * store uses, and gives back the input record byte for byte.
+ *
+ * <p>Decoding needs the generated classes to be trusted by Avro 1.12's {@code ClassSecurityValidator}, which the
+ * engine does not arrange itself (engine bug #1): the round-trip tests install it ({@link GeneratedAvroTrust}).
+ */
+class PendingStoreCodecTest {
+
+    @Test
+    @org.junit.jupiter.api.Disabled("engine bug #1: PendingStore decodes PendingEntry with Avro 1.12, which throws "
+            + "SecurityException 'Forbidden dev.enricher.engine.avro.PendingEntry! This class is not trusted' unless "
+            + "something else (serde.AvroDeserializer via GeneratedClassTrust) trusted generated classes first. With JSON "
+            + "input and the placeholder sink nothing does: promoting a parked event or restoring after a restart "
+            + "kills the stream task. Only meaningful when run alone in a fresh JVM (trust is global)")
+    void theEngineReadsItsOwnStoreWithoutHelp() throws IOException {
+        PendingEvent e = PendingEvent.admit(1, input(utf8("k")), List.of("iab"), 0L);
+        ByteBuffer buf = e.entry.toByteBuffer();
+        assertThat(PendingEntry.fromByteBuffer(buf)).isEqualTo(e.entry);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static PendingEntry roundTrip(PendingEntry e) throws IOException {
+        GeneratedAvroTrust.install(); // engine bug #1 workaround
+        ByteBuffer buf = e.toByteBuffer();
+        byte[] bytes = new byte[buf.remaining()];
+        buf.get(bytes);
+        return PendingEntry.fromByteBuffer(ByteBuffer.wrap(bytes));
+    }
+
+    private static InputRecord input(byte[] key) {
+        return new InputRecord(key, utf8("{\"text\":\"hello\"}"), List.of(
+                new InputRecord.Header("trace", utf8("t-1")),
+                new InputRecord.Header("empty", null),
+                new InputRecord.Header("trace", utf8("t-2")),
+                new InputRecord.Header("bin", new byte[] {0, -1, 127, -128})),
+                1_760_000_000_123L, "raw-events", 3, 987_654_321_012L);
+    }
+
+    private static void assertSameInput(InputRecord actual, InputRecord expected) {
+        assertThat(actual.key()).isEqualTo(expected.key());
+        assertThat(actual.value()).isEqualTo(expected.value());
+        assertThat(actual.timestamp()).isEqualTo(expected.timestamp());
+        assertThat(actual.topic()).isEqualTo(expected.topic());
+        assertThat(actual.partition()).isEqualTo(expected.partition());
+        assertThat(actual.offset()).isEqualTo(expected.offset());
+        assertThat(actual.headers()).hasSameSizeAs(expected.headers());
+        for (int i = 0; i < expected.headers().size(); i++) {
+            assertThat(actual.headers().get(i).key()).isEqualTo(expected.headers().get(i).key());
+            assertThat(actual.headers().get(i).value()).isEqualTo(expected.headers().get(i).value());
+        }
+    }
+
+    @Test
+    void anEntryWithEveryFieldSetRoundTrips() throws IOException {
+        InputRecord in = input(utf8("user-42"));
+        PendingEvent e = PendingEvent.admit(17, in, List.of("iab", "summary", "pii"), 1_760_000_001_000L);
+        StoredTask ok = e.task(0);
+        ok.setStatus(StoredTaskStatus.SUCCEEDED);
+        ok.setAttempts(2);
+        ok.setFirstAttemptAt(1_760_000_001_100L);
+        ok.setLastAttemptAt(1_760_000_002_100L);
+        ok.setCompletionId("cmpl-1");
+        ok.setRequestId("req-1");
+        ok.setModel("zlm-v1-iab-classify-edge");
+        ok.setPromptTokens(120L);
+        ok.setCompletionTokens(30L);
+        ok.setLatencyMs(85L);
+        ok.setContent("{\"audience\":[]}");
+        ok.setFinishReason("stop");
+        StoredTask failed = e.task(1);
+        failed.setStatus(StoredTaskStatus.FAILED);
+        failed.setAttempts(1);
+        failed.setFailure(PendingEvent.store(new Failure(DeadLetterCategory.RESPONSE_UNPARSEABLE, "bad shape", "summary",
+                "llama", 200, "UNPARSEABLE_CONTENT", "c", "m", "req-2", 1, 1L, 2L, "raw ✓ content")));
+        StoredTask retrying = e.task(2);
+        retrying.setAttempts(3);
+        retrying.setNextAttemptAt(1_760_000_009_000L);
+        e.entry.setFailure(PendingEvent.store(Failure.of(DeadLetterCategory.VALIDATION, "no text", "T", "M")));
+
+        PendingEntry back = roundTrip(e.entry);
+        assertThat(back).isEqualTo(e.entry);
+        assertSameInput(new PendingEvent(17, back).input(), in);
+        assertThat(back.getTasks()).extracting(StoredTask::getStatus).containsExactly(StoredTaskStatus.SUCCEEDED,
+                StoredTaskStatus.FAILED, StoredTaskStatus.OUTSTANDING);
+        assertThat(back.getTasks().get(2).getNextAttemptAt()).isEqualTo(1_760_000_009_000L);
+        assertThat(back.getTasks().get(1).getFailure().getRawContent()).isEqualTo("raw ✓ content");
+        assertThat(back.getAdmittedAt()).isEqualTo(1_760_000_001_000L);
+    }
+
+    @Test
+    void aNullKeyAndANullValueRoundTrip() throws IOException {
+        InputRecord in = new InputRecord(null, null, List.of(), 5L, "t", 0, 0L);
+        PendingEvent e = PendingEvent.admit(0, in, List.of("iab"), 6L);
+        PendingEntry back = roundTrip(e.entry);
+        assertThat(back).isEqualTo(e.entry);
+        PendingEvent restored = new PendingEvent(0, back);
+        assertThat(restored.keyBytes()).isNull();
+        assertSameInput(restored.input(), in);
+    }
+
+    @Test
+    void aStoredFailureComesBackAsTheSameFailure() throws IOException {
+        Failure f = new Failure(DeadLetterCategory.API_RETRIES_EXHAUSTED, "gave up", "iab", "zlm", 503, "server_error",
+                "overloaded", "try later", "req-9", 6, 100L, 900L, null);
+        PendingEvent e = PendingEvent.admit(1, input(utf8("k")), List.of("iab"), 0L);
+        StoredTask t = e.task(0);
+        t.setStatus(StoredTaskStatus.FAILED);
+        t.setAttempts(6);
+        t.setFirstAttemptAt(100L);
+        t.setLastAttemptAt(900L);
+        t.setFailure(PendingEvent.store(f));
+        PendingEntry back = roundTrip(e.entry);
+        StoredTask bt = back.getTasks().get(0);
+        assertThat(PendingEvent.restore(bt.getFailure(), bt, "zlm")).isEqualTo(f);
+    }
+
+    @Test
+    void anUnknownCategoryComesBackAsUnknown() {
+        Failure f = Failure.of(DeadLetterCategory.INTERNAL, "r", null, null);
+        var stored = PendingEvent.store(f);
+        stored.setCategory("SOMETHING_NEWER");
+        assertThat(PendingEvent.restore(stored, null, null).category()).isEqualTo(DeadLetterCategory.UNKNOWN);
+    }
+}
