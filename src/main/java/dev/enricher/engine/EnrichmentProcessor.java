@@ -112,6 +112,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             e.stored = true;
             queue.add(seq, e.keyBytes());
             admissionOrder.add(seq);
+            stats.onAdmitted();
             counts[0]++;
             if (entry.getFailure() != null || inMemory.size() < cap) {
                 activate(e, true);
@@ -254,6 +255,16 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
 
     private void startTasks(PendingEvent e, boolean restoring) {
         long now = now();
+        if (failedForGood(e)) {
+            // Restored after one task failed for good while it waited for its turn: nothing more to send.
+            for (int i = 0; i < e.taskCount(); i++) {
+                if (e.task(i).getStatus() == StoredTaskStatus.SUCCEEDED) {
+                    e.results[i] = tasks.get(i).parse(storedCompletion(e.task(i)));
+                }
+            }
+            finish(e, false);
+            return;
+        }
         for (int i = 0; i < e.taskCount(); i++) {
             StoredTask t = e.task(i);
             if (t.getStatus() == StoredTaskStatus.SUCCEEDED) {

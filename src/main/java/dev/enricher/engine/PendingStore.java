@@ -1,6 +1,7 @@
 package dev.enricher.engine;
 
 import dev.enricher.engine.avro.PendingEntry;
+import dev.enricher.serde.GeneratedClassTrust;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,19 +21,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class PendingStore {
     private final KeyValueStore<Bytes, byte[]> store;
 
+    static {
+        // Avro 1.12 decodes only trusted classes; the store's own generated class must be one.
+        GeneratedClassTrust.install();
+    }
+
     PendingStore(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
     }
 
     void put(PendingEvent e) {
+        store.put(key(e.seq), encode(e.entry));
+        e.stored = true;
+    }
+
+    static byte[] encode(PendingEntry entry) {
         try {
-            ByteBuffer buf = e.entry.toByteBuffer();
+            ByteBuffer buf = entry.toByteBuffer();
             byte[] bytes = new byte[buf.remaining()];
             buf.get(bytes);
-            store.put(key(e.seq), bytes);
-            e.stored = true;
+            return bytes;
         } catch (IOException ex) {
-            throw new UncheckedIOException("cannot encode pending entry " + e.seq, ex);
+            throw new UncheckedIOException("cannot encode a pending entry", ex);
         }
     }
 
@@ -58,7 +68,7 @@ final class PendingStore {
         return v == null ? null : decode(v);
     }
 
-    private static PendingEntry decode(byte[] v) {
+    static PendingEntry decode(byte[] v) {
         try {
             return PendingEntry.fromByteBuffer(ByteBuffer.wrap(v));
         } catch (IOException ex) {

@@ -348,9 +348,6 @@ class EnrichmentProcessorTest {
 
     @Test
     void recordsOverThePendingCapAreParkedAndPromotedInOrder() {
-        // Promotion reads the parked entry back from the store: without this, engine bug #1 (see GeneratedAvroTrust)
-        // kills the stream task with a SecurityException in the punctuator.
-        GeneratedAvroTrust.install();
         start(config(clock).withMaxPendingPerTask(5), IAB);
         int n = 12;
         for (int i = 0; i < n; i++) {
