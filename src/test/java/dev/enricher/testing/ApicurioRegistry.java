@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallback {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private Process process;
