@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Benchmarks the whole pipeline in one JVM: the in-process Kafka broker, the ZeroGPU simulator answering "
                 + "every call after exactly --latency-ms, and the pipeline with --concurrency calls in flight. A "
-                + "closed-loop load generator keeps at most --window JSON events outstanding; a read_committed "
+                + "closed-loop load generator keeps at most --window JSON events produced and not yet finished "
+                + "by the engine (as bench client keeps C calls going); a read_committed "
                 + "consumer reads the enriched and dead-letter topics and matches every output to its input by "
                 + "source partition and offset.",
             "Throughput is measured over the steady window, from the first output read to the last one (first "
@@ -73,8 +74,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
     int streamThreads;
 
     @Option(names = "--window", defaultValue = "-1",
-            description = "Most events outstanding in the load generator (default: what the calls hold, C / tasks, "
-                    + "plus what the API completes in one 100 ms commit interval).")
+            description = "Most events produced and not yet finished by the engine (default: what the calls hold, "
+                    + "C / tasks, plus what the API completes in 100 ms at the ceiling, to cover the input's "
+                    + "way through Kafka to the engine).")
     int window;
 
     @Option(names = "--warmup", defaultValue = "-1",

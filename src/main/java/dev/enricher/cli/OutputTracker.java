@@ -31,7 +31,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * output, which have more than one, when each was read and how long after its input's timestamp.
  *
  * <p>Only measured events (ids starting with {@link #MEASURED_PREFIX}; warm-up events have other ids) count in the
- * figures; every first output of any input calls {@code onFirstOutput} (the load generator's window).
+ * figures.
  *
  * <p>Threads: {@link #start} starts the reader thread; {@link #awaitMeasured} and {@link #lastProgressNanos} may be
  * called from any thread; {@link #summary} only after {@link #close} (which stops and joins the reader).
@@ -44,7 +44,6 @@ final class OutputTracker implements AutoCloseable {
     private final AvroDeserializer<EnrichedEvent> enrichedReader;
     private final AvroDeserializer<DeadLetter> deadLetterReader;
     private final String enrichedTopic;
-    private final Runnable onFirstOutput;
     private final Thread thread;
     private final Object progress = new Object();
     private volatile boolean running = true;
@@ -65,8 +64,7 @@ final class OutputTracker implements AutoCloseable {
     private final Histogram callMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
     private final Histogram afterOutputMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
 
-    private OutputTracker(String bootstrap, String enrichedTopic, String deadLetterTopic, SchemaRegistry registry,
-                          Runnable onFirstOutput) {
+    private OutputTracker(String bootstrap, String enrichedTopic, String deadLetterTopic, SchemaRegistry registry) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -80,7 +78,6 @@ final class OutputTracker implements AutoCloseable {
         this.enrichedReader = AvroDeserializer.specific(EnrichedEvent.class, registry);
         this.deadLetterReader = AvroDeserializer.specific(DeadLetter.class, registry);
         this.enrichedTopic = enrichedTopic;
-        this.onFirstOutput = onFirstOutput;
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(enrichedTopic, deadLetterTopic)) {
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
@@ -94,9 +91,8 @@ final class OutputTracker implements AutoCloseable {
     }
 
     /** Starts reading; the topics must exist. */
-    static OutputTracker start(String bootstrap, String enrichedTopic, String deadLetterTopic, SchemaRegistry registry,
-                               Runnable onFirstOutput) {
-        OutputTracker t = new OutputTracker(bootstrap, enrichedTopic, deadLetterTopic, registry, onFirstOutput);
+    static OutputTracker start(String bootstrap, String enrichedTopic, String deadLetterTopic, SchemaRegistry registry) {
+        OutputTracker t = new OutputTracker(bootstrap, enrichedTopic, deadLetterTopic, registry);
         t.thread.start();
         return t;
     }
@@ -191,7 +187,6 @@ final class OutputTracker implements AutoCloseable {
             }
             return false;
         }
-        onFirstOutput.run();
         if (!measured) {
             return true;
         }

@@ -38,8 +38,8 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The pipeline benchmark of {@code stream-enricher bench pipeline}: the in-process broker, the simulator with a fixed
- * latency and the pipeline in one JVM; a closed-loop load generator feeds JSON events and a {@code read_committed}
- * reader accounts for every output by its input's source offset. Optionally first the naive design (a blocking call
+ * latency and the pipeline in one JVM; a load generator feeds JSON events, closed loop on the events the engine has
+ * finished (its stats), and a {@code read_committed} reader accounts for every output by its input's source offset. Optionally first the naive design (a blocking call
  * in {@code mapValues}) on a fresh topic with the same events, for comparison.
  *
  * <p>Prints progress and figures to {@code out}; the last line is the one {@link BenchPipelineCommand} documents.
@@ -56,7 +56,7 @@ final class PipelineBenchmark {
      * What to run.
      *
      * @param warmup        unmeasured events first; -1 for adaptive (see {@link BenchPipelineCommand})
-     * @param window        most events outstanding in the load generator
+     * @param window        most events produced and not yet finished by the engine
      * @param naiveSeconds  cap of the naive run's work, in seconds of API latency; 0 for no naive run
      */
     record Options(long latencyMs, int concurrency, int events, ProcessingGuarantee guarantee, Ordering ordering,
@@ -143,14 +143,17 @@ final class PipelineBenchmark {
         long heapPeak;
         long heapAfterGcPeak;
         long simulatorCalls;
-        try (HeapSampler heap = HeapSampler.start(50);
-             LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), input, o.keys(), o.window(), o.seed());
-             OutputTracker tracker = OutputTracker.start(kafka.bootstrapServers(), enriched, deadLetters, registry,
-                     load::outputRead);
-             EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, clientConfig(simulator), registry)) {
+        double meanInFlight;
+        double meanPending;
+        try (OutputTracker tracker = OutputTracker.start(kafka.bootstrapServers(), enriched, deadLetters, registry);
+             EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, clientConfig(simulator), registry);
+             RunSampler sampler = RunSampler.start(50, () -> pipeline.stats().inFlight(),
+                     () -> pipeline.stats().pending());
+             LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), input, o.keys(), o.window(),
+                     () -> pipeline.stats().enriched() + pipeline.stats().deadLettered(), o.seed())) {
             awaitRunning(pipeline);
             long next = warmUp(load, tracker);
-            heap.reset();
+            sampler.reset();
             long callsBefore = simulator.stats().requests();
             printf("bench pipeline: measuring %d events", o.events());
             int produced = load.produce(OutputTracker.MEASURED_PREFIX, next, o.events(), tracker::lastProgressNanos,
@@ -162,12 +165,17 @@ final class PipelineBenchmark {
                 printf("bench pipeline: no output for %d s; stopped waiting", STALL.toSeconds());
             }
             simulatorCalls = simulator.stats().requests() - callsBefore;
-            heapPeak = heap.peakUsedMb();
-            heapAfterGcPeak = heap.peakAfterGcMb();
+            heapPeak = sampler.peakUsedMb();
+            heapAfterGcPeak = sampler.peakAfterGcMb();
+            meanInFlight = sampler.mean(0);
+            meanPending = sampler.mean(1);
             engine = pipeline.stats();
             tracker.close();
             summary = tracker.summary();
         }
+        printf("bench pipeline: engine mean in flight %.0f, mean pending %.0f over the measured phase (sampled every "
+                + "50 ms; in flight below C with pending at or below it means the engine waited for input)",
+                meanInFlight, meanPending);
         return report(summary, engine, heapPeak, heapAfterGcPeak, simulatorCalls);
     }
 
@@ -283,7 +291,7 @@ final class PipelineBenchmark {
         kafka.createTopic(output, o.partitions());
         printf("bench pipeline naive: blocking call in mapValues, %d of the %d events (capped at about %d s of "
                 + "work: one event per %d ms per stream thread)", events, o.events(), o.naiveSeconds(), o.latencyMs());
-        try (LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), input, o.keys(), 1, o.seed())) {
+        try (LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), input, o.keys(), 1, () -> 0, o.seed())) {
             load.produceAll(input, "n-", events);
         }
         long[] window;

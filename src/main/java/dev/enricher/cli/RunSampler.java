@@ -7,21 +7,27 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Samples the heap every {@code periodMillis} on a daemon thread: the peak of used heap (MemoryMXBean, garbage
- * included: what the JVM had to hold), and, from GC notifications, the peak of heap left after a collection
- * (closer to the live set). The whole process is measured: broker, simulator, pipeline and load generator.
+ * Samples the heap and some gauges every {@code periodMillis} on a daemon thread: the peak of used heap
+ * (MemoryMXBean, garbage included: what the JVM had to hold), from GC notifications the peak of heap left after a
+ * collection (closer to the live set), and the mean of each gauge. The heap is the whole process's: broker,
+ * simulator, pipeline and load generator.
  *
  * <p>Thread-safe; {@link #close} stops the sampler and removes the GC listeners.
  */
-final class HeapSampler implements AutoCloseable {
+final class RunSampler implements AutoCloseable {
     private final AtomicLong peakUsed = new AtomicLong();
     private final AtomicLong peakAfterGc = new AtomicLong();
+    private final java.util.function.IntSupplier[] gauges;
+    private final long[] gaugeSums;
+    private long samples;
     private final Thread thread;
     private volatile boolean running = true;
     private final javax.management.NotificationListener listener;
     private final List<javax.management.NotificationEmitter> emitters = new java.util.ArrayList<>();
 
-    private HeapSampler(long periodMillis) {
+    private RunSampler(long periodMillis, java.util.function.IntSupplier... gauges) {
+        this.gauges = gauges.clone();
+        this.gaugeSums = new long[gauges.length];
         List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP).toList();
         thread = new Thread(() -> {
@@ -60,20 +66,31 @@ final class HeapSampler implements AutoCloseable {
         }
     }
 
-    static HeapSampler start(long periodMillis) {
-        HeapSampler s = new HeapSampler(periodMillis);
+    static RunSampler start(long periodMillis, java.util.function.IntSupplier... gauges) {
+        RunSampler s = new RunSampler(periodMillis, gauges);
         s.thread.start();
         return s;
     }
 
-    private void sample() {
+    private synchronized void sample() {
         peakUsed.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+        for (int i = 0; i < gauges.length; i++) {
+            gaugeSums[i] += gauges[i].getAsInt();
+        }
+        samples++;
     }
 
-    /** Forgets the peaks so far (after a warm-up). */
-    void reset() {
+    /** Forgets the peaks and means so far (after a warm-up). */
+    synchronized void reset() {
         peakUsed.set(0);
         peakAfterGc.set(0);
+        java.util.Arrays.fill(gaugeSums, 0);
+        samples = 0;
+    }
+
+    /** Mean of gauge {@code i} (in the order given to {@link #start}) since the start or the last reset. */
+    synchronized double mean(int i) {
+        return samples == 0 ? Double.NaN : (double) gaugeSums[i] / samples;
     }
 
     long peakUsedMb() {
