@@ -173,9 +173,9 @@ final class PipelineBenchmark {
             tracker.close();
             summary = tracker.summary();
         }
-        printf("bench pipeline: engine mean in flight %.0f, mean pending %.0f over the measured phase (sampled every "
-                + "50 ms; in flight below C with pending at or below it means the engine waited for input)",
-                meanInFlight, meanPending);
+        printf("bench pipeline: engine mean in flight %.0f calls (cap %d), mean pending %.0f events (window %d) over the "
+                        + "measured phase, sampled every 50 ms: window minus pending = events on their way to the engine",
+                meanInFlight, o.concurrency(), meanPending, o.window());
         return report(summary, engine, heapPeak, heapAfterGcPeak, simulatorCalls);
     }
 
