@@ -133,7 +133,7 @@ final class BenchClientCommand implements java.util.concurrent.Callable<Integer>
      * Java threads through ThreadMXBean (client vs simulator event loops); GC and JIT threads, which
      * ThreadMXBean does not list, from /proc/self/task on Linux (absent elsewhere: reported as 0).
      */
-    private record CpuSnapshot(long processNanos, long clientLoopNanos, long serverLoopNanos, long gcNanos,
+    record CpuSnapshot(long processNanos, long clientLoopNanos, long serverLoopNanos, long gcNanos,
                                long jitNanos, long gcCount, long gcMillis) {
         static CpuSnapshot take(java.util.Set<Long> clientThreads) {
             long process = ((com.sun.management.OperatingSystemMXBean)

@@ -1,0 +1,125 @@
+package dev.enricher.cli;
+
+import dev.enricher.engine.Ordering;
+import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.topology.ProcessingGuarantee;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code stream-enricher bench pipeline}: the whole pipeline (in-process broker, simulator with a fixed latency, Kafka
+ * Streams with the engine) against Little's law, and the naive design next to it. Parses and validates; the run is
+ * {@link PipelineBenchmark}'s.
+ */
+@Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Benchmarks the whole pipeline in one JVM: the in-process Kafka broker, the ZeroGPU simulator answering "
+                + "every call after exactly --latency-ms, and the pipeline with --concurrency calls in flight. A "
+                + "closed-loop load generator keeps at most --window JSON events produced and not yet finished "
+                + "by the engine (as bench client keeps C calls going); a read_committed "
+                + "consumer reads the enriched and dead-letter topics and matches every output to its input by "
+                + "source partition and offset.",
+            "Throughput is measured over the steady window, from the first output read to the last one (first "
+                + "outputs only); efficiency = API calls per second / (C / L); added latency = input record "
+                + "timestamp to output read, minus L (it includes waiting for a call slot and, under "
+                + "exactly_once_v2, for the transaction commit). Peak heap: MemoryMXBean sampled every 50 ms "
+                + "during the measured phase, whole JVM.",
+            "Unless --no-naive, first runs the naive design (a blocking API call in mapValues) on a fresh topic "
+                + "with the same events, capped at --naive-seconds of work, and prints "
+                + "'bench pipeline naive: events=N throughput_eps=X efficiency=Y'.",
+            "The last line is 'bench pipeline: events=N enriched=E dead_lettered=D lost=L duplicates=U "
+                + "throughput_eps=X efficiency=Y p50_added_ms=A p99_added_ms=B peak_heap_mb=H'. Exit code 1 when "
+                + "an input got no output, or more than one under exactly_once_v2."})
+final class BenchPipelineCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--latency-ms", defaultValue = "200", description = "Simulated API latency in ms (default ${DEFAULT-VALUE}).")
+    long latencyMs;
+
+    @Option(names = "--concurrency", defaultValue = "256",
+            description = "API calls in flight: the engine's max-in-flight and the client's (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--events", defaultValue = "20000", description = "Measured events (default ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--guarantee", defaultValue = "exactly_once_v2",
+            description = "Processing guarantee: exactly_once_v2 or at_least_once (default ${DEFAULT-VALUE}).")
+    String guarantee;
+
+    @Option(names = "--ordering", defaultValue = "KEY",
+            description = "Engine output order: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    Ordering ordering;
+
+    @Option(names = "--keys", defaultValue = "1000", description = "Distinct event keys, drawn at random (default ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(names = "--tasks", defaultValue = "iab",
+            description = "Tasks run on every event, comma-separated (e.g. iab,followup,pii; types or task names or "
+                    + "an unambiguous prefix; default ${DEFAULT-VALUE}).")
+    String tasks;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of every topic (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--stream-threads", defaultValue = "1",
+            description = "Kafka Streams threads, of the pipeline and of the naive app (default ${DEFAULT-VALUE}).")
+    int streamThreads;
+
+    @Option(names = "--window", defaultValue = "-1",
+            description = "Most events produced and not yet finished by the engine (default: what the calls hold, "
+                    + "C / tasks, plus what the API completes in 100 ms at the ceiling, to cover the input's "
+                    + "way through Kafka to the engine).")
+    int window;
+
+    @Option(names = "--warmup", defaultValue = "-1",
+            description = "Unmeasured events first, continuous with the measured ones (default: a fifth of "
+                    + "--events, at least 5 s of the ceiling, then more rounds until the JIT compilers are nearly "
+                    + "idle, at most " + PipelineBenchmark.WARMUP_LIMIT_SECONDS + " s).")
+    int warmup;
+
+    @Option(names = "--no-naive", negatable = false, description = "Skip the naive design's run.")
+    boolean noNaive;
+
+    @Option(names = "--naive-seconds", defaultValue = "30",
+            description = "Cap of the naive run: as many events as it serves in this many seconds at one event per "
+                    + "L per stream thread (default ${DEFAULT-VALUE}).")
+    int naiveSeconds;
+
+    @Option(names = "--event-loops", defaultValue = "2",
+            description = "Event loops of the client, and of the simulator (default ${DEFAULT-VALUE}).")
+    int eventLoops;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of texts and keys (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        if (latencyMs < 1 || concurrency < 1 || events < 1 || keys < 1 || partitions < 1 || streamThreads < 1
+                || eventLoops < 1 || naiveSeconds < 1 || window == 0 || window < -1 || warmup < -1) {
+            throw new ParameterException(spec.commandLine(), "--latency-ms, --concurrency, --events, --keys, "
+                    + "--partitions, --stream-threads, --event-loops, --naive-seconds and --window must be >= 1, "
+                    + "--warmup >= 0");
+        }
+        ProcessingGuarantee g;
+        List<EnrichmentTask> taskList;
+        try {
+            g = ProcessingGuarantee.parse(guarantee);
+            taskList = BenchTasks.parse(tasks);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        int eventsInCalls = (concurrency + taskList.size() - 1) / taskList.size();
+        int w = window > 0 ? window : eventsInCalls + (int) Math.ceil(eventsInCalls * 100.0 / latencyMs);
+        PipelineBenchmark.Options options = new PipelineBenchmark.Options(latencyMs, concurrency, events, g, ordering,
+                keys, taskList, partitions, streamThreads, w, warmup, noNaive ? 0 : naiveSeconds, eventLoops, seed);
+        return new PipelineBenchmark(options, spec.commandLine().getOut()).run();
+    }
+}

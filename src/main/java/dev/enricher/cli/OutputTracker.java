@@ -1,0 +1,281 @@
+package dev.enricher.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.enricher.avro.DeadLetter;
+import dev.enricher.avro.EnrichedEvent;
+import dev.enricher.avro.ModelCall;
+import dev.enricher.serde.AvroDeserializer;
+import dev.enricher.serde.SchemaRegistry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the enriched and dead-letter topics from the beginning with a {@code read_committed} consumer, on its own
+ * thread, and accounts for every output by its input's source partition and offset: how many inputs have an
+ * output, which have more than one, when each was read and how long after its input's timestamp.
+ *
+ * <p>Only measured events (ids starting with {@link #MEASURED_PREFIX}; warm-up events have other ids) count in the
+ * figures.
+ *
+ * <p>Threads: {@link #start} starts the reader thread; {@link #awaitMeasured} and {@link #lastProgressNanos} may be
+ * called from any thread; {@link #summary} only after {@link #close} (which stops and joins the reader).
+ */
+final class OutputTracker implements AutoCloseable {
+    static final String MEASURED_PREFIX = "m-";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final AvroDeserializer<EnrichedEvent> enrichedReader;
+    private final AvroDeserializer<DeadLetter> deadLetterReader;
+    private final String enrichedTopic;
+    private final Thread thread;
+    private final Object progress = new Object();
+    private volatile boolean running = true;
+    private volatile RuntimeException failure;
+    private volatile int measuredDone;
+    private volatile long lastProgressNanos = System.nanoTime();
+
+    // Owned by the reader thread; read by summary() after the thread has been joined.
+    private final Map<Long, Integer> outputsBySource = new HashMap<>();
+    private long enriched;
+    private long deadLettered;
+    private long measuredDuplicates;
+    private long firstNanos;
+    private int firstBatch;
+    private long lastNanos;
+    private final Histogram endToEndMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    private final Histogram beforeCallMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    private final Histogram callMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    private final Histogram afterOutputMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+
+    private OutputTracker(String bootstrap, String enrichedTopic, String deadLetterTopic, SchemaRegistry registry) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The broker would hold a fetch up to 500 ms when nothing is committed yet: that wait is the reader's, not
+        // the pipeline's, so keep it short.
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-output-reader");
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.enrichedReader = AvroDeserializer.specific(EnrichedEvent.class, registry);
+        this.deadLetterReader = AvroDeserializer.specific(DeadLetter.class, registry);
+        this.enrichedTopic = enrichedTopic;
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(enrichedTopic, deadLetterTopic)) {
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        this.thread = new Thread(this::readLoop, "bench-output-reader");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts reading; the topics must exist. */
+    static OutputTracker start(String bootstrap, String enrichedTopic, String deadLetterTopic, SchemaRegistry registry) {
+        OutputTracker t = new OutputTracker(bootstrap, enrichedTopic, deadLetterTopic, registry);
+        t.thread.start();
+        return t;
+    }
+
+    /** System.nanoTime() of the last new output (any phase), or of the start. */
+    long lastProgressNanos() {
+        return lastProgressNanos;
+    }
+
+    /**
+     * Waits until {@code n} measured inputs have an output, or until no new output came for {@code stall}.
+     *
+     * @return true when all {@code n} are there
+     * @throws IllegalStateException when the reader failed
+     */
+    boolean awaitMeasured(int n, Duration stall) throws InterruptedException {
+        synchronized (progress) {
+            while (measuredDone < n) {
+                if (failure != null) {
+                    throw new IllegalStateException("reading the output failed: " + failure.getMessage(), failure);
+                }
+                long idle = System.nanoTime() - lastProgressNanos;
+                if (idle >= stall.toNanos()) {
+                    return false;
+                }
+                progress.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(stall.toNanos() - idle)));
+            }
+        }
+        return true;
+    }
+
+    private void readLoop() {
+        try {
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                long readNanos = System.nanoTime();
+                long readMillis = System.currentTimeMillis();
+                boolean any = false;
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    any |= account(r, readNanos, readMillis);
+                }
+                if (any) {
+                    lastProgressNanos = readNanos;
+                    synchronized (progress) {
+                        progress.notifyAll();
+                    }
+                }
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+            // close()
+        } catch (RuntimeException e) {
+            failure = e;
+            synchronized (progress) {
+                progress.notifyAll();
+            }
+        }
+    }
+
+    /** Returns true when {@code r} is the first output of its input. */
+    private boolean account(ConsumerRecord<byte[], byte[]> r, long readNanos, long readMillis) {
+        boolean isEnriched = r.topic().equals(enrichedTopic);
+        int partition;
+        long offset;
+        long sourceTimestamp;
+        String id;
+        EnrichedEvent event = null;
+        long outputAt;
+        if (isEnriched) {
+            event = enrichedReader.deserialize(r.topic(), r.value());
+            partition = event.getSourcePartition();
+            offset = event.getSourceOffset();
+            sourceTimestamp = event.getSourceTimestamp().toEpochMilli();
+            id = event.getId() == null ? null : event.getId().toString();
+            outputAt = event.getEnrichedAt().toEpochMilli();
+        } else {
+            DeadLetter letter = deadLetterReader.deserialize(r.topic(), r.value());
+            partition = letter.getSourcePartition();
+            offset = letter.getSourceOffset();
+            sourceTimestamp = letter.getSourceTimestamp().toEpochMilli();
+            id = idOf(letter.getValue());
+            outputAt = letter.getDeadLetteredAt() == null ? -1 : letter.getDeadLetteredAt().toEpochMilli();
+        }
+        long source = ((long) partition << 48) | offset;
+        int count = outputsBySource.merge(source, 1, Integer::sum);
+        boolean measured = id != null && id.startsWith(MEASURED_PREFIX);
+        if (count > 1) {
+            if (measured && count == 2) {
+                measuredDuplicates++;
+            }
+            return false;
+        }
+        if (!measured) {
+            return true;
+        }
+        if (isEnriched) {
+            enriched++;
+        } else {
+            deadLettered++;
+        }
+        if (firstNanos == 0) {
+            firstNanos = readNanos;
+        }
+        if (readNanos == firstNanos) {
+            firstBatch++;
+        }
+        lastNanos = readNanos;
+        endToEndMicros.recordValue(Math.max(0, readMillis - sourceTimestamp) * 1000);
+        if (outputAt > 0) {
+            afterOutputMicros.recordValue(Math.max(0, readMillis - outputAt) * 1000);
+        }
+        if (event != null) {
+            long call = 0;
+            for (ModelCall c : event.getModelCalls()) {
+                call = Math.max(call, c.getLatencyMs());
+            }
+            callMicros.recordValue(call * 1000);
+            beforeCallMicros.recordValue(Math.max(0, outputAt - sourceTimestamp - call) * 1000);
+        }
+        measuredDone++;
+        return true;
+    }
+
+    private static String idOf(ByteBuffer value) {
+        if (value == null) {
+            return null;
+        }
+        byte[] bytes = new byte[value.remaining()];
+        value.duplicate().get(bytes);
+        try {
+            JsonNode id = JSON.readTree(bytes).get("id");
+            return id == null ? null : id.asText();
+        } catch (IOException e) {
+            return null; // not our JSON: not a measured event
+        }
+    }
+
+    /** The figures of the measured events; call after {@link #close}. */
+    Summary summary() {
+        if (thread.isAlive()) {
+            throw new IllegalStateException("summary() before close()");
+        }
+        return new Summary(measuredDone, enriched, deadLettered, measuredDuplicates,
+                lastNanos > firstNanos ? (lastNanos - firstNanos) / 1e9 : 0, measuredDone - firstBatch, endToEndMicros, beforeCallMicros,
+                callMicros, afterOutputMicros);
+    }
+
+    /** Stops the reader, waits for it, closes the consumer. Idempotent. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!thread.isAlive()) {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * What the reader saw of the measured events.
+     *
+     * @param withOutput        inputs with at least one output
+     * @param enriched          of those, inputs whose first output was an enriched record
+     * @param deadLettered      of those, inputs whose first output was a dead letter
+     * @param duplicates        inputs with more than one output
+     * @param windowSeconds     from the first to the last first-output read
+     * @param inWindow          first outputs read after the first poll that returned one: what the window's
+     *                          throughput counts (the first poll's records arrived before the window opened)
+     * @param endToEndMicros    input timestamp to output read, per input (millisecond resolution)
+     * @param beforeCallMicros  enriched_at minus input timestamp minus the slowest call: waiting for a call slot,
+     *                          admission, and the engine's work before and after the call
+     * @param callMicros        the slowest call of the event as the engine timed it
+     * @param afterOutputMicros enriched_at (or dead_lettered_at) to output read: commit, visibility and the reader
+     */
+    record Summary(int withOutput, long enriched, long deadLettered, long duplicates, double windowSeconds,
+                   int inWindow,
+                   Histogram endToEndMicros, Histogram beforeCallMicros, Histogram callMicros,
+                   Histogram afterOutputMicros) {
+    }
+}

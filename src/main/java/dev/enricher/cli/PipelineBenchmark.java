@@ -1,0 +1,375 @@
+package dev.enricher.cli;
+
+import dev.enricher.client.ApiKey;
+import dev.enricher.client.ClientConfig;
+import dev.enricher.client.RetryPolicy;
+import dev.enricher.client.ZeroGpuClient;
+import dev.enricher.engine.EngineConfig;
+import dev.enricher.engine.EngineStats;
+import dev.enricher.engine.Ordering;
+import dev.enricher.local.EmbeddedKafka;
+import dev.enricher.serde.InMemorySchemaRegistry;
+import dev.enricher.simulator.Simulator;
+import dev.enricher.simulator.SimulatorConfig;
+import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.topology.EnrichmentPipeline;
+import dev.enricher.topology.PipelineSettings;
+import dev.enricher.topology.ProcessingGuarantee;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The pipeline benchmark of {@code stream-enricher bench pipeline}: the in-process broker, the simulator with a fixed
+ * latency and the pipeline in one JVM; a load generator feeds JSON events, closed loop on the events the engine has
+ * finished (its stats), and a {@code read_committed} reader accounts for every output by its input's source offset. Optionally first the naive design (a blocking call
+ * in {@code mapValues}) on a fresh topic with the same events, for comparison.
+ *
+ * <p>Prints progress and figures to {@code out}; the last line is the one {@link BenchPipelineCommand} documents.
+ * One run per instance; not thread-safe.
+ */
+final class PipelineBenchmark {
+    static final String API_KEY = "zgpu-api-bench";
+    /** No new output for this long means the run is stuck: stop waiting and report what is missing. */
+    static final Duration STALL = Duration.ofSeconds(60);
+    static final double JIT_QUIET_SHARE = BenchClientCommand.JIT_QUIET_SHARE;
+    static final int WARMUP_LIMIT_SECONDS = 60;
+
+    /**
+     * What to run.
+     *
+     * @param warmup        unmeasured events first; -1 for adaptive (see {@link BenchPipelineCommand})
+     * @param window        most events produced and not yet finished by the engine
+     * @param naiveSeconds  cap of the naive run's work, in seconds of API latency; 0 for no naive run
+     */
+    record Options(long latencyMs, int concurrency, int events, ProcessingGuarantee guarantee, Ordering ordering,
+                   int keys, List<EnrichmentTask> tasks, int partitions, int streamThreads, int window, int warmup,
+                   int naiveSeconds, int eventLoops, long seed) {
+        double ceilingCallsPerSecond() {
+            return concurrency * 1000.0 / latencyMs;
+        }
+
+        String taskNames() {
+            return tasks.stream().map(EnrichmentTask::name).collect(Collectors.joining(","));
+        }
+    }
+
+    private final Options o;
+    private final PrintWriter out;
+
+    PipelineBenchmark(Options options, PrintWriter out) {
+        this.o = options;
+        this.out = out;
+    }
+
+    /** Runs everything and prints the figures; returns the exit code (1 when an input was lost or duplicated under EOS). */
+    int run() throws InterruptedException {
+        SimulatorConfig simConfig = SimulatorConfig.builder()
+                .fixedLatency(Duration.ofMillis(o.latencyMs()))
+                .maxConcurrency(Math.max(o.concurrency() * 2, 1024))
+                .queueCapacity(Math.max(o.concurrency() * 4, 4096))
+                .instances(o.eventLoops())
+                .recentRequests(0)
+                .build();
+        printf("bench pipeline: latency_ms=%d concurrency=%d guarantee=%s ordering=%s tasks=%s keys=%d partitions=%d "
+                        + "stream_threads=%d window=%d events, %d cores; broker, simulator, pipeline and load in one JVM",
+                o.latencyMs(), o.concurrency(), o.guarantee().streamsValue(), o.ordering().name().toLowerCase(Locale.ROOT),
+                o.taskNames(), o.keys(), o.partitions(), o.streamThreads(), o.window(),
+                Runtime.getRuntime().availableProcessors());
+        Path tmp = createTempDir();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(null, 0);
+             Simulator simulator = Simulator.start(simConfig)) {
+            if (o.naiveSeconds() > 0) {
+                runNaive(kafka, simulator, tmp.resolve("naive"));
+            }
+            return runPipeline(kafka, simulator, tmp.resolve("pipeline"));
+        } finally {
+            deleteRecursively(tmp);
+        }
+    }
+
+    private ClientConfig clientConfig(Simulator simulator) {
+        return ClientConfig.builder()
+                .baseUrl(simulator.baseUrl())
+                .apiKey(ApiKey.of(API_KEY))
+                .maxInFlight(o.concurrency())
+                .adaptiveConcurrency(false)
+                .eventLoops(o.eventLoops())
+                .retry(RetryPolicy.defaults())
+                .build();
+    }
+
+    // ---------------------------------------------------------------------------------------------------- pipeline
+
+    private int runPipeline(EmbeddedKafka kafka, Simulator simulator, Path stateDir) throws InterruptedException {
+        String input = "bench-input";
+        String enriched = "bench-enriched";
+        String deadLetters = "bench-dead-letters";
+        for (String topic : List.of(input, enriched, deadLetters)) {
+            kafka.createTopic(topic, o.partitions());
+        }
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+        PipelineSettings settings = PipelineSettings.builder()
+                .applicationId("bench-pipeline")
+                .bootstrapServers(kafka.bootstrapServers())
+                .inputTopic(input)
+                .enrichedTopic(enriched)
+                .deadLetterTopic(deadLetters)
+                .tasks(o.tasks())
+                .engine(EngineConfig.defaults().withMaxInFlight(o.concurrency()).withOrdering(o.ordering()))
+                .guarantee(o.guarantee())
+                .streamThreads(o.streamThreads())
+                .stateDir(stateDir)
+                .build();
+        OutputTracker.Summary summary;
+        EngineStats engine;
+        long heapPeak;
+        long heapAfterGcPeak;
+        long simulatorCalls;
+        double meanInFlight;
+        double meanPending;
+        try (OutputTracker tracker = OutputTracker.start(kafka.bootstrapServers(), enriched, deadLetters, registry);
+             EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, clientConfig(simulator), registry);
+             RunSampler sampler = RunSampler.start(50, () -> pipeline.stats().inFlight(),
+                     () -> pipeline.stats().pending());
+             LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), input, o.keys(), o.window(),
+                     () -> pipeline.stats().enriched() + pipeline.stats().deadLettered(), o.seed())) {
+            awaitRunning(pipeline);
+            long next = warmUp(load, tracker);
+            sampler.reset();
+            long callsBefore = simulator.stats().requests();
+            printf("bench pipeline: measuring %d events", o.events());
+            int produced = load.produce(OutputTracker.MEASURED_PREFIX, next, o.events(), tracker::lastProgressNanos,
+                    STALL);
+            if (produced < o.events()) {
+                printf("bench pipeline: no output for %d s; stopped producing after %d of %d events",
+                        STALL.toSeconds(), produced, o.events());
+            } else if (!tracker.awaitMeasured(o.events(), STALL)) {
+                printf("bench pipeline: no output for %d s; stopped waiting", STALL.toSeconds());
+            }
+            simulatorCalls = simulator.stats().requests() - callsBefore;
+            heapPeak = sampler.peakUsedMb();
+            heapAfterGcPeak = sampler.peakAfterGcMb();
+            meanInFlight = sampler.mean(0);
+            meanPending = sampler.mean(1);
+            engine = pipeline.stats();
+            tracker.close();
+            summary = tracker.summary();
+        }
+        printf("bench pipeline: engine mean in flight %.0f calls (cap %d), mean pending %.0f events (window %d) over the "
+                        + "measured phase, sampled every 50 ms: window minus pending = events on their way to the engine",
+                meanInFlight, o.concurrency(), meanPending, o.window());
+        return report(summary, engine, heapPeak, heapAfterGcPeak, simulatorCalls);
+    }
+
+    private void awaitRunning(EnrichmentPipeline pipeline) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!pipeline.isRunning()) {
+            KafkaStreams.State state = pipeline.streams().state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+                    || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the pipeline is " + state + ", not RUNNING, 60 s after its start");
+            }
+            TimeUnit.MILLISECONDS.sleep(20); // polling a state, not a wait for time to pass
+        }
+    }
+
+    /**
+     * Unmeasured events first, continuous with the measured ones (no drain in between, so the measured phase starts
+     * at a steady rate). Returns the index of the next event. Adaptive as in {@code bench client}: a first round,
+     * then rounds of about two seconds of the ceiling until the JIT compilers used less than 2 % of the CPU in one.
+     */
+    private long warmUp(LoadGenerator load, OutputTracker tracker) throws InterruptedException {
+        if (o.warmup() == 0) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        double eventsPerSecond = o.ceilingCallsPerSecond() / o.tasks().size();
+        int first = o.warmup() > 0 ? o.warmup() : (int) Math.max(o.events() / 5, Math.min(5 * eventsPerSecond, 20_000));
+        printf("bench pipeline: warming up with %d events%s", first,
+                o.warmup() > 0 ? "" : ", then more until the JIT is nearly idle");
+        long next = produceWarmUp(load, tracker, 0, first);
+        if (o.warmup() > 0) {
+            return next;
+        }
+        int round = (int) Math.max(2L * o.window(), Math.min(2 * eventsPerSecond, 20_000));
+        double share = 1;
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(WARMUP_LIMIT_SECONDS)) {
+            BenchClientCommand.CpuSnapshot before = BenchClientCommand.CpuSnapshot.take(Set.of());
+            next = produceWarmUp(load, tracker, next, round);
+            BenchClientCommand.CpuSnapshot used = BenchClientCommand.CpuSnapshot.take(Set.of()).minus(before);
+            share = used.processNanos() <= 0 ? 0 : (double) used.jitNanos() / used.processNanos();
+            if (share < JIT_QUIET_SHARE) {
+                break;
+            }
+        }
+        printf("bench pipeline: warmed up with %d events in %.1f s (JIT share of CPU in the last round %.1f%%)",
+                next, (System.nanoTime() - start) / 1e9, share * 100);
+        return next;
+    }
+
+    private long produceWarmUp(LoadGenerator load, OutputTracker tracker, long first, int count)
+            throws InterruptedException {
+        int produced = load.produce("w-", first, count, tracker::lastProgressNanos, STALL);
+        if (produced < count) {
+            throw new IllegalStateException("no output for " + STALL.toSeconds() + " s during the warm-up ("
+                    + produced + " of " + count + " events of a round produced)");
+        }
+        return first + produced;
+    }
+
+    private int report(OutputTracker.Summary s, EngineStats engine, long heapPeak, long heapAfterGcPeak,
+                       long simulatorCalls) {
+        long lost = o.events() - s.withOutput();
+        double throughput = s.windowSeconds() > 0 ? s.inWindow() / s.windowSeconds() : 0;
+        double callsPerSecond = throughput * o.tasks().size();
+        double efficiency = callsPerSecond / o.ceilingCallsPerSecond();
+        printf("bench pipeline: steady window %.2f s (first to last output read); %.0f API calls/s against a ceiling "
+                        + "of %.0f (C / L); simulator saw %d calls while the measured events were produced and read",
+                s.windowSeconds(), callsPerSecond, o.ceilingCallsPerSecond(), simulatorCalls);
+        printf("bench pipeline: engine peak_in_flight=%d (cap %d) peak_pending_per_task=%d admission_wait_ms=%d "
+                        + "retries=%d resent=%d dead_letters_by_category=%s",
+                engine.peakInFlight(), o.concurrency(), engine.peakPendingPerTask(), engine.admissionWaitMillis(),
+                engine.retries(), engine.resent(), engine.deadLettersByCategory());
+        printf("bench pipeline: latency p50/p99/max ms: end-to-end %s; of which before and after the call in the "
+                        + "engine (slot wait, admission, drain) %s; call %s; output written to read (commit, read) %s",
+                percentiles(s.endToEndMicros()), percentiles(s.beforeCallMicros()), percentiles(s.callMicros()),
+                percentiles(s.afterOutputMicros()));
+        printf("bench pipeline: heap peak used %d MB, peak after a GC %d MB (the whole JVM, sampled every 50 ms in "
+                + "the measured phase)", heapPeak, heapAfterGcPeak);
+        out.println(String.format(Locale.ROOT,
+                "bench pipeline: events=%d enriched=%d dead_lettered=%d lost=%d duplicates=%d throughput_eps=%.0f "
+                        + "efficiency=%.3f p50_added_ms=%.1f p99_added_ms=%.1f peak_heap_mb=%d",
+                o.events(), s.enriched(), s.deadLettered(), lost, s.duplicates(), throughput, efficiency,
+                added(s.endToEndMicros(), 50), added(s.endToEndMicros(), 99), heapPeak));
+        out.flush();
+        boolean duplicatesBreakTheGuarantee = o.guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2 && s.duplicates() > 0;
+        return lost > 0 || duplicatesBreakTheGuarantee ? 1 : 0;
+    }
+
+    private double added(Histogram endToEnd, double percentile) {
+        return endToEnd.getTotalCount() == 0 ? Double.NaN : endToEnd.getValueAtPercentile(percentile) / 1000.0 - o.latencyMs();
+    }
+
+    private static String percentiles(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.0f/%.0f/%.0f", h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+    }
+
+    // ------------------------------------------------------------------------------------------------------- naive
+
+    /**
+     * The naive app on a fresh topic holding the first events of the same sequence, all produced up front. Capped at
+     * {@code naiveSeconds} of API latency per stream thread, since it serves one event per L per thread.
+     */
+    private void runNaive(EmbeddedKafka kafka, Simulator simulator, Path stateDir) throws InterruptedException {
+        long cap = Math.max(1, o.naiveSeconds() * 1000L * o.streamThreads() / o.latencyMs());
+        int events = (int) Math.min(o.events(), cap);
+        String input = "naive-input";
+        String output = "naive-output";
+        kafka.createTopic(input, o.partitions());
+        kafka.createTopic(output, o.partitions());
+        printf("bench pipeline naive: blocking call in mapValues, %d of the %d events (capped at about %d s of "
+                + "work: one event per %d ms per stream thread)", events, o.events(), o.naiveSeconds(), o.latencyMs());
+        try (LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), input, o.keys(), 1, () -> 0, o.seed())) {
+            load.produceAll(input, "n-", events);
+        }
+        long[] window;
+        try (ZeroGpuClient client = ZeroGpuClient.create(clientConfig(simulator));
+             NaiveEnricher naive = NaiveEnricher.start(kafka.bootstrapServers(), "bench-naive", input, output,
+                     o.tasks(), client, o.guarantee(), o.streamThreads(), stateDir)) {
+            window = readCount(kafka.bootstrapServers(), output, events);
+        }
+        int read = (int) window[2];
+        double seconds = (window[1] - window[0]) / 1e9;
+        double throughput = seconds > 0 ? (read - window[3]) / seconds : 0;
+        double efficiency = throughput * o.tasks().size() / o.ceilingCallsPerSecond();
+        if (read < events) {
+            printf("bench pipeline naive: only %d of %d outputs within the stall limit", read, events);
+        }
+        printf("bench pipeline naive: events=%d throughput_eps=%.1f efficiency=%.4f", events, throughput, efficiency);
+    }
+
+    /**
+     * Reads {@code topic} (read_committed) until {@code n} records or a stall; returns {first nanos, last nanos, count,
+     * records of the first poll} (those arrived before the window opened, so the throughput leaves them out).
+     */
+    private static long[] readCount(String bootstrap, String topic, int n) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.assign(consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList());
+            long first = 0;
+            long last = 0;
+            long count = 0;
+            long firstBatch = 0;
+            long progress = System.nanoTime();
+            while (count < n && System.nanoTime() - progress < STALL.toNanos()) {
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
+                if (!records.isEmpty()) {
+                    long now = System.nanoTime();
+                    if (first == 0) {
+                        first = now;
+                        firstBatch = records.count();
+                    }
+                    last = now;
+                    progress = now;
+                    count += records.count();
+                }
+            }
+            return new long[] {first, last, count, firstBatch};
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------ helpers
+
+    private void printf(String format, Object... args) {
+        out.println(String.format(Locale.ROOT, format, args));
+        out.flush();
+    }
+
+    private static Path createTempDir() {
+        try {
+            return Files.createTempDirectory("bench-pipeline-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temporary directory is not worth failing the benchmark for
+        }
+    }
+}
