@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -145,6 +146,9 @@ public final class EnrichmentPipeline implements AutoCloseable {
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // An idle stream thread looks for finished calls at least this often (it blocks in poll() otherwise).
         p.put(StreamsConfig.POLL_MS_CONFIG, 10L);
+        // Outputs leave when an answer arrives, not in bulk: Streams' producer default of linger.ms=100 would add
+        // up to 100 ms to every event; a few ms still batches under load.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         if (s.stateDir() != null) {
             p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
         }
