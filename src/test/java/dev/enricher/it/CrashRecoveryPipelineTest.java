@@ -40,9 +40,16 @@ class CrashRecoveryPipelineTest {
     private Process child;
 
     @AfterEach
-    void close() throws InterruptedException {
+    void close() throws Exception {
         if (child != null && child.isAlive()) {
             child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        Path log = dir.resolve("child.log");
+        if (Files.exists(log)) {
+            // For diagnosis: the child's last lines (its logs never show the key; the test checks that).
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            System.out.println("--- last lines of the pipeline process output ---");
+            lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
         }
         if (fx != null) {
             fx.close();
