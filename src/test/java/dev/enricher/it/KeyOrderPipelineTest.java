@@ -12,10 +12,15 @@ import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.tasks.TaskType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,9 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * in that fail at once (undecodable JSON, and texts the model refuses with 420 without any latency). In {@code key}
  * mode every key's outputs, dead letters included, leave in input order.
  *
- * <p>Order across the two output topics is observed through the broker's clock: both output topics use
- * {@code LogAppendTime}, so a record's timestamp is when the pipeline's producer got it to the broker, and for one
- * key those times must not go backwards in input order.
+ * <p>Within each output topic the order is the log's. Across the two topics it is observed through the engine's
+ * clock, which the test injects: a clock whose every reading is later than the one before, so the time an event
+ * left ({@code enriched_at} or {@code dead_lettered_at}, read when its output is forwarded) orders the outputs of
+ * one instance exactly. For one key those times must increase in input order.
  */
 @ExtendWith(ApiKeyNeverLogged.class)
 class KeyOrderPipelineTest {
@@ -47,11 +53,11 @@ class KeyOrderPipelineTest {
     void everyKeysOutputsLeaveInInputOrderDeadLettersIncluded() {
         LatencyProfile latency = new LatencyProfile(Map.of(), LatencyDistribution.of(15, 250), null);
         fx = PipelineFixture.embedded(dir, SimulatorConfig.builder().latency(latency).seed(3));
-        PipelineFixture.Topics t = fx.topics("key-order", 2, Map.of(),
-                Map.of("message.timestamp.type", "LogAppendTime"));
+        PipelineFixture.Topics t = fx.topics("key-order", 2);
         OutputReader reader = fx.reader(t);
         fx.start(fx.settings(t, "state", PipelineFixture.tasks(TaskType.IAB))
-                .engine(PipelineFixture.engine().withOrdering(Ordering.KEY)).build());
+                .engine(PipelineFixture.engine().withOrdering(Ordering.KEY).withClock(new StrictlyIncreasingClock()))
+                .build());
 
         List<PipelineFixture.Draft> drafts = new ArrayList<>();
         String tooLong = "word ".repeat(2_000); // over the IAB model's 400-token limit: 420 context_length_exceeded
@@ -82,14 +88,43 @@ class KeyOrderPipelineTest {
 
         reader.assertKeyOrderWithinEachTopic();
         for (Map.Entry<String, List<Output>> e : reader.byKeyInInputOrder().entrySet()) {
-            long last = Long.MIN_VALUE;
             Output previous = null;
             for (Output o : e.getValue()) {
-                assertThat(o.timestamp()).as("key %s: %s left before %s", e.getKey(), o, previous)
-                        .isGreaterThanOrEqualTo(last);
-                last = o.timestamp();
+                if (previous != null) {
+                    assertThat(leftAt(o)).as("key %s: %s left before %s", e.getKey(), o, previous)
+                            .isAfter(leftAt(previous));
+                }
                 previous = o;
             }
+        }
+    }
+
+    private static Instant leftAt(Output o) {
+        return o.kind() == Kind.ENRICHED ? o.enriched().getEnrichedAt() : o.deadLetter().getDeadLetteredAt();
+    }
+
+    /** Wall-clock milliseconds, but every reading later than the previous one (by 1 ms when the clock has not moved). */
+    static final class StrictlyIncreasingClock extends Clock {
+        private final AtomicLong last = new AtomicLong();
+
+        @Override
+        public long millis() {
+            return last.accumulateAndGet(System.currentTimeMillis(), (prev, now) -> Math.max(prev + 1, now));
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
         }
     }
 }
