@@ -12,14 +12,14 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * Scenario 1 again on Testcontainers' Kafka (Apache Kafka's own image), wherever a Docker engine exists; skipped,
- * not failed, on machines without one.
+ * Scenario 1 again on Testcontainers' Kafka (Apache Kafka's own image, the broker version the project targets),
+ * wherever a Docker engine exists; skipped, not failed, on machines without one.
  */
 @Testcontainers(disabledWithoutDocker = true)
 @ExtendWith(ApiKeyNeverLogged.class)
 class PipelineOnKafkaContainerTest {
     @Container
-    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.0");
+    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.4.0");
 
     @TempDir
     Path dir;
