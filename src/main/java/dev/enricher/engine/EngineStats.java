@@ -3,6 +3,7 @@ package dev.enricher.engine;
 import dev.enricher.avro.DeadLetterCategory;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -27,6 +28,7 @@ public final class EngineStats {
     private final LongAdder staleCompletions = new LongAdder();
     private final LongAdder admissionWaitNanos = new LongAdder();
     private final AtomicLong circuitOpens = new AtomicLong();
+    private final ConcurrentHashMap<String, TaskPending> byTask = new ConcurrentHashMap<>();
     private final AtomicLongArray byCategory = new AtomicLongArray(DeadLetterCategory.values().length);
 
     EngineStats() {
@@ -115,6 +117,29 @@ public final class EngineStats {
     /** How often the circuit opened. */
     public long circuitOpens() {
         return circuitOpens.get();
+    }
+
+    /**
+     * What one stream task holds, as of its last punctuation (every {@code drainInterval}).
+     *
+     * @param inMemory         events held in memory
+     * @param parked           events waiting in the store for a slot
+     * @param oldestAdmittedAt epoch ms the oldest in-memory event was admitted; 0 when none
+     */
+    public record TaskPending(int inMemory, int parked, long oldestAdmittedAt) {
+    }
+
+    /** Pending events per stream task (task id such as {@code 0_3}) owned by this instance now. */
+    public Map<String, TaskPending> pendingByTask() {
+        return Map.copyOf(byTask);
+    }
+
+    void taskPending(String task, TaskPending p) {
+        byTask.put(task, p);
+    }
+
+    void taskClosed(String task) {
+        byTask.remove(task);
     }
 
     void callStarted() {

@@ -4,14 +4,22 @@ import dev.enricher.client.ZeroGpuClient;
 import dev.enricher.serde.decode.InputDecoder;
 import dev.enricher.tasks.EnrichmentTask;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * One instance's engine: the shared in-flight cap and dispatcher, the circuit, the counters, and the supplier of the
  * per-stream-task processors. See {@code package-info} for the design.
+ *
+ * <p>Thread-safe. Build one per {@code KafkaStreams} instance, give its processor supplier to the topology, then
+ * {@link #instanceControl} the instance so an open circuit can pause it.
  */
 public final class EnrichmentEngine implements AutoCloseable {
     /** Child name the processor forwards enriched records to. */
@@ -19,36 +27,103 @@ public final class EnrichmentEngine implements AutoCloseable {
     /** Child name the processor forwards dead letters to. */
     public static final String DEAD_LETTERS = "dead-letters";
 
+    private final EngineConfig config;
+    private final List<EnrichmentTask> tasks;
+    private final InputDecoder decoder;
+    private final EventSink sink;
+    private final EngineStats stats = new EngineStats();
+    private final Circuit circuit;
+    private final Dispatcher dispatcher;
+
+    /**
+     * @param client the API client; its own retries should be off (max attempts 1): the engine retries, keeping
+     *               attempts in the pending store. Not closed by the engine.
+     */
     public EnrichmentEngine(EngineConfig config, List<EnrichmentTask> tasks, InputDecoder decoder, EventSink sink,
                             ZeroGpuClient client) {
-        throw new UnsupportedOperationException("not yet");
+        this.config = Objects.requireNonNull(config, "config");
+        this.tasks = List.copyOf(tasks);
+        if (this.tasks.isEmpty()) {
+            throw new IllegalArgumentException("the engine needs at least one task");
+        }
+        this.decoder = Objects.requireNonNull(decoder, "decoder");
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.circuit = new Circuit(config, stats);
+        this.dispatcher = new Dispatcher(Objects.requireNonNull(client, "client"), config.maxInFlight(),
+                config.clock(), stats, circuit);
     }
 
-    /** The processor supplier; its processors use the store {@code storeName}, connected by the supplier. */
+    /**
+     * The processor supplier; each processor uses the pending store {@code storeName}, which the supplier declares
+     * (so {@code Topology#addProcessor} connects it).
+     */
     public ProcessorSupplier<byte[], byte[], byte[], byte[]> processorSupplier(String storeName) {
-        throw new UnsupportedOperationException("not yet");
+        StoreBuilder<KeyValueStore<Bytes, byte[]>> builder = storeBuilder(storeName);
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<byte[], byte[], byte[], byte[]> get() {
+                return new EnrichmentProcessor(EnrichmentEngine.this, storeName);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(builder);
+            }
+        };
     }
 
-    /** The changelogged pending store. */
+    /** The changelogged, persistent pending store (no cache: every change reaches the changelog). */
     public StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder(String storeName) {
-        throw new UnsupportedOperationException("not yet");
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.Bytes(),
+                Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(java.util.Map.of());
     }
 
     /** Set once the KafkaStreams instance exists; until then an opening circuit only stops sending. */
     public void instanceControl(InstanceControl control) {
-        throw new UnsupportedOperationException("not yet");
+        circuit.control(Objects.requireNonNull(control, "control"));
+    }
+
+    /** Set before start: told about every API call (metrics). */
+    public void callObserver(CallObserver observer) {
+        dispatcher.observer(java.util.Objects.requireNonNull(observer, "observer"));
     }
 
     public EngineStats stats() {
-        throw new UnsupportedOperationException("not yet");
+        return stats;
     }
 
     public CircuitState circuitState() {
-        throw new UnsupportedOperationException("not yet");
+        return circuit.state();
+    }
+
+    /** Why the circuit is open, for logs and health endpoints; null when closed. */
+    public String circuitReason() {
+        return circuit.reason();
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    List<EnrichmentTask> tasks() {
+        return tasks;
+    }
+
+    InputDecoder decoder() {
+        return decoder;
+    }
+
+    EventSink sink() {
+        return sink;
+    }
+
+    Dispatcher dispatcher() {
+        return dispatcher;
     }
 
     /** Stops the prober. The client is the caller's. */
     @Override
     public void close() {
+        circuit.close();
     }
 }

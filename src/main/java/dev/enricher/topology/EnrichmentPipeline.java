@@ -1,58 +1,196 @@
 package dev.enricher.topology;
 
 import dev.enricher.client.ClientConfig;
+import dev.enricher.client.ZeroGpuClient;
+import dev.enricher.engine.CallObserver;
+import dev.enricher.engine.CircuitState;
 import dev.enricher.engine.EngineStats;
+import dev.enricher.engine.EnrichmentEngine;
+import dev.enricher.engine.EventSink;
+import dev.enricher.engine.InstanceControl;
 import dev.enricher.serde.SchemaRegistry;
+import dev.enricher.serde.decode.InputDecoder;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running pipeline: input topic -> decode -> engine -> enriched / dead-letter topics, on Kafka Streams.
  *
- * <p>Owns its API client (built from the client config with the engine's in-flight cap; retries are the engine's,
- * persisted in its store) and its {@link KafkaStreams}. Thread-safe.
+ * <p>Owns its API client (built from the client config with the engine's in-flight cap and the client's own retries
+ * off: the engine retries, keeping attempts in its store) and its {@link KafkaStreams}. Thread-safe.
  */
 public final class EnrichmentPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EnrichmentPipeline.class);
+    /** Name of the pending store; its changelog topic is {@code <application.id>-pending-changelog}. */
+    public static final String PENDING_STORE = "pending";
+
+    private final ZeroGpuClient client;
+    private final EnrichmentEngine engine;
+    private final Topology topology;
+    private final KafkaStreams streams;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EnrichmentPipeline(ZeroGpuClient client, EnrichmentEngine engine, Topology topology, KafkaStreams streams) {
+        this.client = client;
+        this.engine = engine;
+        this.topology = topology;
+        this.streams = streams;
+    }
 
     /**
      * Builds the topology, creates the client and starts Kafka Streams. Returns at once; the streams instance goes
-     * through REBALANCING to RUNNING on its own.
+     * through REBALANCING to RUNNING on its own. The topics must exist.
      *
      * @param registry the schema registry for the Avro output (and Avro input)
      */
     public static EnrichmentPipeline start(PipelineSettings settings, ClientConfig client, SchemaRegistry registry) {
-        throw new UnsupportedOperationException("not yet");
+        return start(settings, client, registry, CallObserver.NONE);
+    }
+
+    /** As above, telling {@code observer} about every API call (metrics). */
+    public static EnrichmentPipeline start(PipelineSettings settings, ClientConfig client, SchemaRegistry registry,
+                                           CallObserver observer) {
+        return start(settings, client, registry, RecordAssembler.create(settings, registry), observer);
+    }
+
+    /** As {@link #start(PipelineSettings, ClientConfig, SchemaRegistry)}, with the given output side. */
+    static EnrichmentPipeline start(PipelineSettings settings, ClientConfig clientConfig, SchemaRegistry registry,
+                                    EventSink sink, CallObserver observer) {
+        Objects.requireNonNull(settings, "settings");
+        InputDecoder decoder = InputDecoder.create(settings.decoder(), registry);
+        ZeroGpuClient client = ZeroGpuClient.create(clientConfig.toBuilder()
+                .maxInFlight(settings.engine().maxInFlight())
+                .retry(settings.engine().retry().withMaxAttempts(1))
+                .build());
+        EnrichmentEngine engine = null;
+        try {
+            engine = new EnrichmentEngine(settings.engine(), settings.tasks(), decoder, sink, client);
+            engine.callObserver(observer);
+            Topology topology = topology(settings, engine);
+            KafkaStreams streams = new KafkaStreams(topology, streamsProperties(settings));
+            engine.instanceControl(new InstanceControl() {
+                @Override
+                public void pause() {
+                    streams.pause();
+                }
+
+                @Override
+                public void resume() {
+                    streams.resume();
+                }
+            });
+            streams.setUncaughtExceptionHandler(e -> {
+                LOG.error("Stream thread failed; replacing it (its tasks restart from the pending store): {}",
+                        e.toString(), e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            EnrichmentPipeline p = new EnrichmentPipeline(client, engine, topology, streams);
+            streams.start();
+            LOG.info("Pipeline {} started: {} -> [{}] -> {} / {} ({}, {} stream threads, {} in flight max)",
+                    settings.applicationId(), settings.inputTopic(), String.join(", ", taskNames(settings)),
+                    settings.enrichedTopic(), settings.deadLetterTopic(), settings.guarantee().streamsValue(),
+                    settings.streamThreads(), settings.engine().maxInFlight());
+            return p;
+        } catch (RuntimeException e) {
+            if (engine != null) {
+                engine.close();
+            }
+            client.close();
+            throw e;
+        }
+    }
+
+    private static java.util.List<String> taskNames(PipelineSettings s) {
+        return s.tasks().stream().map(t -> t.name() + "=" + t.model()).toList();
+    }
+
+    /** The topology: source (raw bytes) -> engine -> two sinks (raw bytes; the output side serializes). */
+    public static Topology topology(PipelineSettings settings, EnrichmentEngine engine) {
+        Topology t = new Topology();
+        t.addSource("input", new ByteArrayDeserializer(), new ByteArrayDeserializer(), settings.inputTopic());
+        t.addProcessor("enrich", engine.processorSupplier(PENDING_STORE), "input");
+        t.addSink(EnrichmentEngine.ENRICHED, settings.enrichedTopic(), new ByteArraySerializer(),
+                new ByteArraySerializer(), "enrich");
+        t.addSink(EnrichmentEngine.DEAD_LETTERS, settings.deadLetterTopic(), new ByteArraySerializer(),
+                new ByteArraySerializer(), "enrich");
+        return t;
+    }
+
+    /** Kafka Streams properties: the settings, this service's defaults, then the overrides. */
+    static Properties streamsProperties(PipelineSettings s) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.guarantee().streamsValue());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.streamThreads());
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        // An idle stream thread looks for finished calls at least this often (it blocks in poll() otherwise).
+        p.put(StreamsConfig.POLL_MS_CONFIG, 10L);
+        if (s.stateDir() != null) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
+        }
+        p.putAll(s.streamsOverrides());
+        return p;
     }
 
     /** The Kafka Streams instance (for state, metrics, pause/resume by the circuit). */
     public KafkaStreams streams() {
-        throw new UnsupportedOperationException("not yet");
+        return streams;
     }
 
     /** The topology this pipeline runs. */
     public Topology topology() {
-        throw new UnsupportedOperationException("not yet");
+        return topology;
+    }
+
+    /** The client's current in-flight ceiling (lowered by 429 storms, never above the engine's cap). */
+    public int concurrencyLimit() {
+        return client.concurrencyLimit();
     }
 
     /** The engine's live counters. */
     public EngineStats stats() {
-        throw new UnsupportedOperationException("not yet");
+        return engine.stats();
     }
 
-    /** True once Kafka Streams is RUNNING (and not paused by an open circuit). */
+    /** The engine (circuit state and reason). */
+    public EnrichmentEngine engine() {
+        return engine;
+    }
+
+    /** True once Kafka Streams is RUNNING and the circuit is closed. */
     public boolean isRunning() {
-        throw new UnsupportedOperationException("not yet");
+        return streams.state() == KafkaStreams.State.RUNNING && !circuitOpen();
     }
 
     /** True while the circuit is open (the API refuses us or is down) and processing is paused. */
     public boolean circuitOpen() {
-        throw new UnsupportedOperationException("not yet");
+        return engine.circuitState() == CircuitState.OPEN;
     }
 
-    /** Stops Kafka Streams (waiting up to {@code timeout}) and the client. Idempotent. */
+    /** Stops Kafka Streams (waiting up to {@code timeout}), the engine and the client. Idempotent. */
     public void close(Duration timeout) {
-        throw new UnsupportedOperationException("not yet");
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            streams.close(timeout);
+        } finally {
+            engine.close();
+            client.close();
+        }
     }
 
     @Override

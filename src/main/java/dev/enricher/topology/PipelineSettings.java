@@ -42,7 +42,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         requireText("input topic", inputTopic);
         requireText("enriched topic", enrichedTopic);
         requireText("dead-letter topic", deadLetterTopic);
-        if (Set.of(inputTopic, enrichedTopic, deadLetterTopic).size() != 3) {
+        if (new HashSet<>(List.of(inputTopic, enrichedTopic, deadLetterTopic)).size() != 3) {
             throw new IllegalArgumentException("input, enriched and dead-letter topics must differ, were " + inputTopic
                     + ", " + enrichedTopic + ", " + deadLetterTopic);
         }

@@ -1,0 +1,84 @@
+package dev.enricher.cli;
+
+import dev.enricher.config.ConfigException;
+import dev.enricher.config.EnricherConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code stream-enricher run --config FILE}: the service, until Ctrl-C (SIGTERM) or until Kafka Streams fails for
+ * good. Exit code 0 after a clean stop, 2 for an invalid configuration, 1 when it fails.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs the enrichment service: input topic -> ZeroGPU tasks -> enriched / dead-letter topics.",
+                "Health and metrics on ops.port (/health/live, /health/ready, /metrics). Every key of the YAML file "
+                        + "can be overridden by an environment variable (ENRICHER_<KEY>); see README, Configuration."})
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    Path config;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        EnricherConfig cfg;
+        try {
+            cfg = EnricherConfig.load(config);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return 2;
+        }
+        Logging.apply(cfg.jsonLogs());
+        EnricherService service;
+        try {
+            service = EnricherService.start(cfg);
+        } catch (RuntimeException e) {
+            err.println("stream-enricher could not start: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        service.pipeline().streams().setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.countDown();
+            }
+        });
+        Thread hook = new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "enricher-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("stream-enricher running: " + cfg.pipeline(cfg.tasks()).inputTopic() + " -> "
+                + cfg.pipeline(cfg.tasks()).enrichedTopic() + "; health and metrics on port " + service.opsPort());
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        boolean failed = service.pipeline().streams().state() == KafkaStreams.State.ERROR;
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            service.close();
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is closing it
+        }
+        if (failed) {
+            err.println("stream-enricher stopped: Kafka Streams failed (see the log above)");
+            err.flush();
+            return 1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,539 @@
+package dev.enricher.engine;
+
+import dev.enricher.avro.DeadLetterCategory;
+import dev.enricher.client.ChatCompletion;
+import dev.enricher.client.ChatRequest;
+import dev.enricher.client.Choice;
+import dev.enricher.client.Disposition;
+import dev.enricher.client.FailureKind;
+import dev.enricher.client.Usage;
+import dev.enricher.client.ZeroGpuException;
+import dev.enricher.engine.avro.PendingEntry;
+import dev.enricher.engine.avro.StoredTask;
+import dev.enricher.engine.avro.StoredTaskStatus;
+import dev.enricher.serde.decode.DecodeException;
+import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.tasks.TaskResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The async processor of one stream task (see {@code package-info} for the design). Every method runs on the stream
+ * thread that owns the task; client threads only reach it through its {@link Lane}.
+ */
+final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(EnrichmentProcessor.class);
+    private static final int DECODE = -1;
+    private static final long REGISTRY_RETRY_MILLIS = 5_000;
+    private static final long WAIT_SLICE_NANOS = 2_000_000;
+    /**
+     * Time spent waiting for capacity in the current processing pass of this stream thread, reset by the wall-clock
+     * punctuator that runs after each pass: a pass of many records cannot add up waits to the transaction timeout.
+     */
+    private static final ThreadLocal<long[]> PASS_WAIT = ThreadLocal.withInitial(() -> new long[1]);
+
+    private final EnrichmentEngine engine;
+    private final String storeName;
+    private final List<EnrichmentTask> tasks;
+    private final List<String> taskNames;
+    private final int cap;
+    private final long maxWaitNanos;
+    private final EngineStats stats;
+    /** Admitted events held in memory, by sequence number: active ones and finished ones waiting for their turn. */
+    private final Map<Long, PendingEvent> inMemory = new HashMap<>();
+    /** Admitted over the cap: in the store only, promoted in admission order as slots free. */
+    private final LongArrayQueue parked = new LongArrayQueue();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** Sequence numbers in admission order, removed lazily: the head is the oldest pending event. */
+    private final LongArrayQueue admissionOrder = new LongArrayQueue();
+    private final LongConsumer emitter = this::emit;
+
+    private ProcessorContext<byte[], byte[]> context;
+    private PendingStore store;
+    private Lane lane;
+    private EmissionQueue queue;
+    private long nextSeq;
+
+    EnrichmentProcessor(EnrichmentEngine engine, String storeName) {
+        this.engine = engine;
+        this.storeName = storeName;
+        this.tasks = engine.tasks();
+        List<String> names = new ArrayList<>(tasks.size());
+        for (EnrichmentTask t : tasks) {
+            names.add(t.name());
+        }
+        this.taskNames = List.copyOf(names);
+        this.cap = engine.config().maxPendingPerTask();
+        this.maxWaitNanos = engine.config().maxAdmissionWait().toNanos();
+        this.stats = engine.stats();
+    }
+
+    /** A retry (or decode retry, task {@link #DECODE}) due at {@code due} epoch ms. */
+    private record Timer(long due, long seq, int task) implements Comparable<Timer> {
+        @Override
+        public int compareTo(Timer o) {
+            return Long.compare(due, o.due);
+        }
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> ctx) {
+        this.context = ctx;
+        this.store = new PendingStore(ctx.getStateStore(storeName));
+        this.queue = engine.config().ordering().newQueue();
+        this.lane = engine.dispatcher().openLane(ctx.taskId().toString());
+        restore();
+        ctx.schedule(engine.config().drainInterval(), PunctuationType.WALL_CLOCK_TIME, ts -> punctuate());
+    }
+
+    /** Rebuilds the queues from the restored store and re-sends what was outstanding. Reads only: no writes in init. */
+    private void restore() {
+        int[] counts = new int[2];
+        store.forEach((seq, entry) -> {
+            nextSeq = seq + 1;
+            PendingEvent e = new PendingEvent(seq, entry);
+            e.stored = true;
+            queue.add(seq, e.keyBytes());
+            admissionOrder.add(seq);
+            counts[0]++;
+            if (entry.getFailure() != null || inMemory.size() < cap) {
+                activate(e, true);
+            } else {
+                park(seq);
+            }
+        });
+        if (counts[0] > 0) {
+            LOG.info("Task {}: restored {} pending events from the store ({} in memory, {} parked); re-sending their "
+                    + "outstanding calls", context.taskId(), counts[0], inMemory.size(), parked.size());
+        }
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        long now = now();
+        drainCompletions();
+        fireTimers(now);
+        if (inMemory.size() >= cap) {
+            awaitCapacity();
+        }
+        InputRecord in = input(record);
+        long seq = nextSeq++;
+        PendingEvent e = PendingEvent.admit(seq, in, taskNames, now());
+        stats.onAdmitted();
+        queue.add(seq, in.key());
+        admissionOrder.add(seq);
+        if (inMemory.size() < cap) {
+            activate(e, false);
+        } else {
+            store.put(e);
+            park(seq);
+        }
+        queue.drainReady(emitter);
+    }
+
+    private void punctuate() {
+        PASS_WAIT.get()[0] = 0;
+        drainCompletions();
+        fireTimers(now());
+        queue.drainReady(emitter);
+        publishPending();
+    }
+
+    private void publishPending() {
+        while (!admissionOrder.isEmpty() && !inMemory.containsKey(admissionOrder.peek())
+                && (parked.isEmpty() || admissionOrder.peek() < parked.peek())) {
+            admissionOrder.poll();
+        }
+        PendingEvent oldest = admissionOrder.isEmpty() ? null : inMemory.get(admissionOrder.peek());
+        stats.taskPending(context.taskId().toString(), new EngineStats.TaskPending(inMemory.size(), parked.size(),
+                oldest == null ? 0 : oldest.entry.getAdmittedAt()));
+    }
+
+    private InputRecord input(Record<byte[], byte[]> record) {
+        RecordMetadata m = context.recordMetadata().orElseThrow(() ->
+                new IllegalStateException("a record without metadata reached the engine"));
+        List<InputRecord.Header> headers = new ArrayList<>();
+        for (Header h : record.headers()) {
+            headers.add(new InputRecord.Header(h.key(), h.value()));
+        }
+        return new InputRecord(record.key(), record.value(), headers, record.timestamp(), m.topic(), m.partition(),
+                m.offset());
+    }
+
+    /**
+     * Waits (bounded) for an in-memory slot, handling finished calls meanwhile. Bounded by the per-call wait and by
+     * what this stream thread has already waited in this pass, so the pass stays far below the transaction timeout
+     * and {@code max.poll.interval.ms}. When it runs out, the record is parked in the store.
+     */
+    private void awaitCapacity() {
+        long[] passWait = PASS_WAIT.get();
+        long budget = Math.min(maxWaitNanos, 2 * maxWaitNanos - passWait[0]);
+        if (budget <= 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        lane.waiter = Thread.currentThread();
+        try {
+            while (inMemory.size() >= cap) {
+                long left = budget - (System.nanoTime() - start);
+                if (left <= 0) {
+                    break;
+                }
+                LockSupport.parkNanos(Math.min(left, WAIT_SLICE_NANOS));
+                drainCompletions();
+                fireTimers(now());
+                queue.drainReady(emitter);
+            }
+        } finally {
+            lane.waiter = null;
+            long spent = System.nanoTime() - start;
+            passWait[0] += spent;
+            stats.waited(spent);
+        }
+    }
+
+    private void park(long seq) {
+        parked.add(seq);
+        stats.parkedChanged(1);
+    }
+
+    /** Takes an event into memory: decodes it, persists it (before any call goes out) and sends its calls. */
+    private void activate(PendingEvent e, boolean restoring) {
+        inMemory.put(e.seq, e);
+        stats.pendingChanged(1, inMemory.size());
+        if (e.entry.getFailure() != null) {
+            e.failure = PendingEvent.restore(e.entry.getFailure(), null, null);
+            finish(e, false);
+            return;
+        }
+        if (!decode(e)) {
+            return;
+        }
+        if (!e.stored) {
+            store.put(e);
+        }
+        startTasks(e, restoring);
+    }
+
+    /** Decodes the event's value; false when it failed (finished as a dead letter, or a decode retry is due). */
+    private boolean decode(PendingEvent e) {
+        try {
+            e.event = engine.decoder().decode(e.entry.getTopic(), PendingEvent.bytes(e.entry.getValue()));
+            return true;
+        } catch (DecodeException ex) {
+            if (!ex.recordAtFault()) {
+                LOG.warn("Cannot decode {} now, retrying in {} ms: {}", e.input().coordinates(), REGISTRY_RETRY_MILLIS,
+                        ex.getMessage());
+                timers.add(new Timer(now() + REGISTRY_RETRY_MILLIS, e.seq, DECODE));
+                return false;
+            }
+            Failure f = Failures.decoding(ex);
+            e.entry.setFailure(PendingEvent.store(f));
+            e.failure = f;
+            finish(e, true);
+            return false;
+        }
+    }
+
+    private void startTasks(PendingEvent e, boolean restoring) {
+        long now = now();
+        for (int i = 0; i < e.taskCount(); i++) {
+            StoredTask t = e.task(i);
+            if (t.getStatus() == StoredTaskStatus.SUCCEEDED) {
+                e.results[i] = tasks.get(i).parse(storedCompletion(t));
+            } else if (t.getStatus() == StoredTaskStatus.OUTSTANDING) {
+                Long next = t.getNextAttemptAt();
+                if (next != null && next > now) {
+                    timers.add(new Timer(next, e.seq, i));
+                } else {
+                    if (restoring) {
+                        stats.resentOne();
+                    }
+                    send(e, i);
+                }
+            }
+        }
+        if (e.allTasksEnded() || failedForGood(e)) {
+            finish(e, false);
+        }
+    }
+
+    private void send(PendingEvent e, int i) {
+        EnrichmentTask task = tasks.get(i);
+        ChatRequest request;
+        try {
+            request = task.request(e.event.text());
+        } catch (RuntimeException ex) {
+            failTask(e, i, Failures.taskBug(task, ex));
+            return;
+        }
+        engine.dispatcher().submit(new Call(lane, e.seq, i, request));
+    }
+
+    private void drainCompletions() {
+        Completion c;
+        while ((c = lane.completions.poll()) != null) {
+            completed(c);
+        }
+    }
+
+    private void completed(Completion c) {
+        PendingEvent e = inMemory.get(c.seq());
+        if (e == null || e.finished || e.task(c.taskIndex()).getStatus() != StoredTaskStatus.OUTSTANDING) {
+            stats.staleCompletion();
+            return;
+        }
+        int i = c.taskIndex();
+        EnrichmentTask task = tasks.get(i);
+        StoredTask t = e.task(i);
+        t.setAttempts(t.getAttempts() + 1);
+        if (t.getFirstAttemptAt() == null) {
+            t.setFirstAttemptAt(c.sentAt());
+        }
+        t.setLastAttemptAt(c.sentAt());
+        t.setLatencyMs(Math.max(0, c.endedAt() - c.sentAt()));
+        t.setNextAttemptAt(null);
+        if (c.error() == null) {
+            succeeded(e, i, task, c.completion());
+            return;
+        }
+        ZeroGpuException x = c.error().withAttempts(t.getAttempts());
+        t.setRequestId(x.requestId());
+        if (x.disposition() == Disposition.RECORD) {
+            failTask(e, i, Failures.recordError(task, x));
+        } else if (x.disposition() == Disposition.TRANSIENT) {
+            retryOrGiveUp(e, i, task, x);
+        } else {
+            // OPERATOR errors are held back by the dispatcher; one that slipped through is simply sent again.
+            t.setAttempts(t.getAttempts() - 1);
+            send(e, i);
+        }
+    }
+
+    private void succeeded(PendingEvent e, int i, EnrichmentTask task, ChatCompletion completion) {
+        TaskResult result;
+        try {
+            result = task.parse(completion);
+        } catch (ZeroGpuException ex) {
+            failTask(e, i, Failures.recordError(task, ex.toBuilder().requestId(completion.requestId()).build()));
+            return;
+        }
+        e.results[i] = result;
+        StoredTask t = e.task(i);
+        t.setStatus(StoredTaskStatus.SUCCEEDED);
+        t.setFailure(null);
+        t.setCompletionId(completion.id());
+        t.setRequestId(completion.requestId());
+        t.setModel(completion.model());
+        Usage u = completion.usage();
+        t.setPromptTokens(u == Usage.NONE ? null : u.promptTokens());
+        t.setCompletionTokens(u == Usage.NONE ? null : u.completionTokens());
+        Choice first = completion.choices().get(0);
+        t.setContent(first.content());
+        t.setFinishReason(first.finishReason());
+        taskEnded(e);
+    }
+
+    private void retryOrGiveUp(PendingEvent e, int i, EnrichmentTask task, ZeroGpuException x) {
+        StoredTask t = e.task(i);
+        long now = now();
+        Duration delay = engine.config().retry().delay(t.getAttempts(), x.retryAfter(), ThreadLocalRandom.current());
+        Duration elapsed = Duration.ofMillis(Math.max(0, now - t.getFirstAttemptAt()));
+        if (!engine.config().retry().mayRetry(t.getAttempts(), elapsed, delay)) {
+            failTask(e, i, Failures.retriesExhausted(task, x, t.getAttempts(), elapsed));
+            return;
+        }
+        long due = now + delay.toMillis();
+        t.setNextAttemptAt(due);
+        t.setFailure(PendingEvent.store(Failures.retriesExhausted(task, x, t.getAttempts(), elapsed)));
+        timers.add(new Timer(due, e.seq, i));
+        stats.retried();
+        store.put(e);
+    }
+
+    private void failTask(PendingEvent e, int i, Failure f) {
+        StoredTask t = e.task(i);
+        t.setStatus(StoredTaskStatus.FAILED);
+        t.setFailure(PendingEvent.store(f));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} task '{}' failed for good: {} ({})", e.input().coordinates(), t.getTask(), f.category(),
+                    f.reason());
+        }
+        taskEnded(e);
+    }
+
+    private void taskEnded(PendingEvent e) {
+        if (e.allTasksEnded() || failedForGood(e)) {
+            finish(e, true);
+        } else {
+            store.put(e);
+        }
+    }
+
+    private boolean failedForGood(PendingEvent e) {
+        return engine.config().onTaskFailure() == TaskFailurePolicy.DEAD_LETTER && e.anyTaskFailed();
+    }
+
+    /**
+     * Marks the event finished; it leaves when its turn comes. When it must wait (an earlier event of its key is not
+     * done), its final state is persisted first so a restart finds it finished.
+     */
+    private void finish(PendingEvent e, boolean mayWrite) {
+        e.finished = true;
+        if (e.failure == null && e.anyTaskFailed()) {
+            boolean anySucceeded = false;
+            for (TaskResult r : e.results) {
+                anySucceeded |= r != null;
+            }
+            if (engine.config().onTaskFailure() == TaskFailurePolicy.DEAD_LETTER || !anySucceeded) {
+                e.failure = firstTaskFailure(e);
+            }
+        }
+        if (mayWrite && !queue.wouldLeaveAt(e.seq)) {
+            store.put(e);
+        }
+        queue.finished(e.seq);
+    }
+
+    private Failure firstTaskFailure(PendingEvent e) {
+        for (int i = 0; i < e.taskCount(); i++) {
+            StoredTask t = e.task(i);
+            if (t.getStatus() == StoredTaskStatus.FAILED) {
+                return PendingEvent.restore(t.getFailure(), t, tasks.get(i).model());
+            }
+        }
+        throw new IllegalStateException("no failed task");
+    }
+
+    private void fireTimers(long now) {
+        Timer t;
+        while ((t = timers.peek()) != null && t.due <= now) {
+            timers.poll();
+            PendingEvent e = inMemory.get(t.seq);
+            if (e == null || e.finished) {
+                continue;
+            }
+            if (t.task == DECODE) {
+                if (decode(e)) {
+                    if (!e.stored) {
+                        store.put(e);
+                    }
+                    startTasks(e, false);
+                }
+                continue;
+            }
+            StoredTask st = e.task(t.task);
+            if (st.getStatus() == StoredTaskStatus.OUTSTANDING && Long.valueOf(t.due).equals(st.getNextAttemptAt())) {
+                send(e, t.task);
+            }
+        }
+    }
+
+    /** Forwards the event's output and deletes its entry, in one step on the stream thread. */
+    private void emit(long seq) {
+        PendingEvent e = inMemory.remove(seq);
+        if (e == null) {
+            throw new IllegalStateException("event " + seq + " left the queue but is not in memory");
+        }
+        stats.pendingChanged(-1, inMemory.size());
+        long now = now();
+        FinishedEvent done = new FinishedEvent(e.input(), e.event, outcomes(e), e.failure);
+        Record<byte[], byte[]> out;
+        String child;
+        if (done.failure() == null) {
+            try {
+                out = engine.sink().enriched(done, now);
+                child = EnrichmentEngine.ENRICHED;
+            } catch (RuntimeException ex) {
+                done = new FinishedEvent(done.input(), done.event(), done.outcomes(), Failures.serialization(ex));
+                out = engine.sink().deadLetter(done, now);
+                child = EnrichmentEngine.DEAD_LETTERS;
+            }
+        } else {
+            out = engine.sink().deadLetter(done, now);
+            child = EnrichmentEngine.DEAD_LETTERS;
+        }
+        context.forward(out, child);
+        store.delete(e);
+        if (done.failure() == null) {
+            stats.enrichedOne();
+        } else {
+            stats.onDeadLettered(done.failure().category());
+        }
+        promote();
+    }
+
+    private void promote() {
+        while (inMemory.size() < cap && !parked.isEmpty()) {
+            long seq = parked.poll();
+            stats.parkedChanged(-1);
+            PendingEntry entry = store.get(seq);
+            if (entry == null) {
+                throw new IllegalStateException("parked event " + seq + " is missing from the store");
+            }
+            PendingEvent e = new PendingEvent(seq, entry);
+            e.stored = true;
+            activate(e, false);
+        }
+    }
+
+    private List<TaskOutcome> outcomes(PendingEvent e) {
+        List<TaskOutcome> out = new ArrayList<>(e.taskCount());
+        for (int i = 0; i < e.taskCount(); i++) {
+            StoredTask t = e.task(i);
+            EnrichmentTask task = tasks.get(i);
+            CallInfo call = t.getAttempts() == 0 ? null : new CallInfo(t.getCompletionId(), t.getRequestId(),
+                    toInt(t.getPromptTokens()), toInt(t.getCompletionTokens()), t.getLatencyMs(), t.getAttempts(),
+                    t.getFirstAttemptAt(), t.getLastAttemptAt());
+            if (t.getStatus() == StoredTaskStatus.SUCCEEDED) {
+                out.add(new TaskOutcome(task.name(), task.model(), e.results[i], call, null));
+            } else if (t.getStatus() == StoredTaskStatus.FAILED) {
+                out.add(new TaskOutcome(task.name(), task.model(), null, call,
+                        PendingEvent.restore(t.getFailure(), t, task.model())));
+            }
+        }
+        return out;
+    }
+
+    private static Integer toInt(Long v) {
+        return v == null ? null : (int) Math.min(Integer.MAX_VALUE, v);
+    }
+
+    private static ChatCompletion storedCompletion(StoredTask t) {
+        long p = t.getPromptTokens() == null ? 0 : t.getPromptTokens();
+        long c = t.getCompletionTokens() == null ? 0 : t.getCompletionTokens();
+        Usage usage = t.getPromptTokens() == null && t.getCompletionTokens() == null ? Usage.NONE : new Usage(p, c, p + c);
+        return new ChatCompletion(t.getCompletionId(), 0, t.getModel(),
+                List.of(new Choice(0, "assistant", t.getContent(), t.getFinishReason())), usage, t.getRequestId(),
+                Math.max(1, t.getAttempts()), Duration.ofMillis(t.getLatencyMs()));
+    }
+
+    private long now() {
+        return engine.config().clock().millis();
+    }
+
+    @Override
+    public void close() {
+        lane.close();
+        stats.taskClosed(context.taskId().toString());
+        stats.pendingChanged(-inMemory.size(), 0);
+        stats.parkedChanged(-parked.size());
+        inMemory.clear();
+        timers.clear();
+    }
+}

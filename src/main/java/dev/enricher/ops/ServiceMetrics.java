@@ -1,0 +1,145 @@
+package dev.enricher.ops;
+
+import dev.enricher.avro.DeadLetterCategory;
+import dev.enricher.client.ModelCatalog;
+import dev.enricher.client.ModelSpec;
+import dev.enricher.client.Usage;
+import dev.enricher.engine.CallObserver;
+import dev.enricher.engine.EngineStats;
+import dev.enricher.topology.EnrichmentPipeline;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service's metrics on a Micrometer registry: JVM and Kafka Streams (Micrometer's binders) and the engine's own
+ * (calls in flight, concurrency limit, pending per stream task and the oldest pending age, API latency by model and
+ * outcome, responses by status, retries, dead letters by category, tokens and estimated cost by model, circuit).
+ *
+ * <p>Thread-safe; {@link #callObserver()} is called on client threads.
+ */
+public final class ServiceMetrics implements AutoCloseable {
+    private final MeterRegistry registry;
+    private final ModelCatalog catalog;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "enricher-metrics");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ServiceMetrics(MeterRegistry registry, ModelCatalog catalog) {
+        this.registry = registry;
+        this.catalog = catalog;
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        closeables.add(gc);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** The observer to give the engine before the pipeline starts. */
+    public CallObserver callObserver() {
+        return this::callEnded;
+    }
+
+    private void callEnded(String model, String outcome, int status, Duration latency, Usage usage) {
+        Timer.builder("enricher.api.latency").description("API call latency, from send to answer")
+                .tags("model", model, "outcome", outcome).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry).record(latency);
+        Counter.builder("enricher.api.responses").description("API answers by HTTP status (0: no HTTP answer)")
+                .tags("model", model, "status", String.valueOf(status)).register(registry).increment();
+        if (usage != Usage.NONE) {
+            Counter.builder("enricher.tokens").description("Tokens billed").baseUnit("tokens")
+                    .tags("model", model, "direction", "in").register(registry).increment(usage.promptTokens());
+            Counter.builder("enricher.tokens").description("Tokens billed").baseUnit("tokens")
+                    .tags("model", model, "direction", "out").register(registry).increment(usage.completionTokens());
+            ModelSpec spec = catalog.find(model).orElse(null);
+            if (spec != null) {
+                double usd = (usage.promptTokens() * spec.inputUsdPerMillion()
+                        + usage.completionTokens() * spec.outputUsdPerMillion()) / 1_000_000.0;
+                Counter.builder("enricher.cost").description("Estimated cost from the model catalog's prices")
+                        .baseUnit("usd").tags("model", model).register(registry).increment(usd);
+            }
+        }
+    }
+
+    /** Binds the pipeline's gauges and Kafka Streams' metrics. */
+    public void bind(EnrichmentPipeline pipeline) {
+        EngineStats s = pipeline.stats();
+        Gauge.builder("enricher.calls.in.flight", s, EngineStats::inFlight)
+                .description("API calls on the wire now").register(registry);
+        Gauge.builder("enricher.concurrency.limit", pipeline, EnrichmentPipeline::concurrencyLimit)
+                .description("Current in-flight ceiling (lowered by 429 storms)").register(registry);
+        Gauge.builder("enricher.circuit.open", pipeline, p -> p.circuitOpen() ? 1 : 0)
+                .description("1 while the circuit is open: processing paused, the API probed").register(registry);
+        Gauge.builder("enricher.parked.events", s, EngineStats::parked)
+                .description("Events waiting in the store for a pending slot").register(registry);
+        FunctionCounter.builder("enricher.retries", s, EngineStats::retries)
+                .description("Retries scheduled after transient failures").register(registry);
+        FunctionCounter.builder("enricher.enriched", s, EngineStats::enriched)
+                .description("Events published to the enriched topic").register(registry);
+        FunctionCounter.builder("enricher.circuit.opens", s, EngineStats::circuitOpens)
+                .description("How often the circuit opened").register(registry);
+        for (DeadLetterCategory c : DeadLetterCategory.values()) {
+            FunctionCounter.builder("enricher.dead.letters", s, st -> st.deadLettered(c))
+                    .description("Dead letters by category").tags("category", c.name()).register(registry);
+        }
+        MultiGauge pending = MultiGauge.builder("enricher.pending.events")
+                .description("Events held between input and output, per stream task").register(registry);
+        MultiGauge oldest = MultiGauge.builder("enricher.oldest.pending.age").baseUnit("seconds")
+                .description("Age of the oldest pending event, per stream task").register(registry);
+        refresher.scheduleAtFixedRate(() -> refresh(s, pending, oldest), 0, 1, TimeUnit.SECONDS);
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(pipeline.streams());
+        streamsMetrics.bindTo(registry);
+        closeables.add(streamsMetrics);
+    }
+
+    private static void refresh(EngineStats s, MultiGauge pending, MultiGauge oldest) {
+        long now = System.currentTimeMillis();
+        List<MultiGauge.Row<?>> p = new ArrayList<>();
+        List<MultiGauge.Row<?>> o = new ArrayList<>();
+        for (Map.Entry<String, EngineStats.TaskPending> e : s.pendingByTask().entrySet()) {
+            EngineStats.TaskPending tp = e.getValue();
+            p.add(MultiGauge.Row.of(Tags.of("task", e.getKey()), tp.inMemory() + tp.parked()));
+            o.add(MultiGauge.Row.of(Tags.of("task", e.getKey()),
+                    tp.oldestAdmittedAt() == 0 ? 0 : Math.max(0, now - tp.oldestAdmittedAt()) / 1000.0));
+        }
+        pending.register(p, true);
+        oldest.register(o, true);
+    }
+
+    @Override
+    public void close() {
+        refresher.shutdownNow();
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing metrics binders never fails the shutdown
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.enricher.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.enricher.engine.Ordering;
+import dev.enricher.engine.TaskFailurePolicy;
+import dev.enricher.topology.PipelineSettings;
+import dev.enricher.topology.ProcessingGuarantee;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class EnricherConfigTest {
+    static final String SECRET = "zgpu-very-secret-key-123";
+    static final Map<String, String> ENV = Map.of("ZEROGPU_API_KEY", SECRET);
+
+    static final String VALID = """
+            kafka:
+              bootstrap-servers: localhost:9092
+              input-topic: raw
+              enriched-topic: enriched
+              dead-letter-topic: dlq
+              guarantee: at_least_once
+              stream-threads: 2
+            api:
+              api-key: ${ZEROGPU_API_KEY}
+              request-timeout: 20s
+            engine:
+              max-in-flight: 512
+              ordering: unordered
+              on-task-failure: publish-partial
+              retry:
+                max-attempts: 4
+                initial-backoff: 250ms
+            registry:
+              url: http://registry:8081
+            streams:
+              commit.interval.ms: 50
+              security:
+                protocol: SASL_SSL
+            tasks:
+              - {name: iab, type: iab}
+              - {name: questions, type: followup_questions}
+              - name: pii
+                type: pii
+                options: {usecase: redact}
+            """;
+
+    @Test
+    void aValidFileBecomesTypedSettings() {
+        EnricherConfig c = EnricherConfig.parse(VALID, ENV, "test.yaml");
+        PipelineSettings s = c.pipeline(c.tasks());
+        assertThat(s.inputTopic()).isEqualTo("raw");
+        assertThat(s.enrichedTopic()).isEqualTo("enriched");
+        assertThat(s.deadLetterTopic()).isEqualTo("dlq");
+        assertThat(s.guarantee()).isEqualTo(ProcessingGuarantee.AT_LEAST_ONCE);
+        assertThat(s.streamThreads()).isEqualTo(2);
+        assertThat(s.engine().maxInFlight()).isEqualTo(512);
+        assertThat(s.engine().ordering()).isEqualTo(Ordering.UNORDERED);
+        assertThat(s.engine().onTaskFailure()).isEqualTo(TaskFailurePolicy.PUBLISH_PARTIAL);
+        assertThat(s.engine().retry().maxAttempts()).isEqualTo(4);
+        assertThat(s.engine().retry().initialBackoff()).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.streamsOverrides()).containsEntry("commit.interval.ms", "50")
+                .containsEntry("security.protocol", "SASL_SSL");
+        assertThat(s.tasks()).extracting(t -> t.name()).containsExactly("iab", "questions", "pii");
+        assertThat(c.client().requestTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(c.client().apiKey().reveal()).isEqualTo(SECRET);
+        assertThat(c.registry().url().toString()).isEqualTo("http://registry:8081");
+        assertThat(c.opsPort()).isEqualTo(8081);
+    }
+
+    @Test
+    void environmentVariablesOverrideEveryKeyAndAddKafkaProperties() {
+        Map<String, String> env = Map.of("ZEROGPU_API_KEY", SECRET, "ENRICHER_KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "ENRICHER_ENGINE_MAX_IN_FLIGHT", "64", "ENRICHER_STREAMS_NUM_STANDBY_REPLICAS", "1",
+                "ENRICHER_TASKS", "[{name: zs, type: zero_shot, options: {labels: [a, b]}}]");
+        EnricherConfig c = EnricherConfig.parse(VALID, env, "test.yaml");
+        PipelineSettings s = c.pipeline(c.tasks());
+        assertThat(s.bootstrapServers()).isEqualTo("broker:9093");
+        assertThat(s.engine().maxInFlight()).isEqualTo(64);
+        assertThat(s.streamsOverrides()).containsEntry("num.standby.replicas", "1");
+        assertThat(s.tasks()).extracting(t -> t.name()).containsExactly("zs");
+    }
+
+    @Test
+    void substitutionTakesDefaultsAndKeepsEscapes() {
+        String yaml = VALID.replace("input-topic: raw", "input-topic: ${IN_TOPIC:-raw-default}")
+                .replace("enriched-topic: enriched", "enriched-topic: \"$${literal}\"");
+        EnricherConfig c = EnricherConfig.parse(yaml, ENV, "t");
+        assertThat(c.pipeline(c.tasks()).inputTopic()).isEqualTo("raw-default");
+        assertThat(c.pipeline(c.tasks()).enrichedTopic()).isEqualTo("${literal}");
+    }
+
+    static Stream<Arguments> badFiles() {
+        return Stream.of(
+                Arguments.of("missing bootstrap servers", VALID.replace("bootstrap-servers: localhost:9092", ""),
+                        "kafka.bootstrap-servers: is required: set it in the file or as ENRICHER_KAFKA_BOOTSTRAP_SERVERS"),
+                Arguments.of("misspelt key", VALID.replace("bootstrap-servers:", "bootstrap-server:"),
+                        "kafka.bootstrap-server: is not a known key (did you mean kafka.bootstrap-servers?)"),
+                Arguments.of("not a number", VALID.replace("stream-threads: 2", "stream-threads: two"),
+                        "kafka.stream-threads: 'two' is not a whole number; a whole number from 1 to 64"),
+                Arguments.of("out of range", VALID.replace("stream-threads: 2", "stream-threads: 0"),
+                        "kafka.stream-threads: '0' is out of range; a whole number from 1 to 64"),
+                Arguments.of("bad guarantee", VALID.replace("guarantee: at_least_once", "guarantee: exactly_once"),
+                        "kafka.guarantee: 'exactly_once' is not valid; give one of exactly_once_v2, at_least_once"),
+                Arguments.of("bad duration", VALID.replace("request-timeout: 20s", "request-timeout: 20"),
+                        "api.request-timeout: '20' is not a duration; give a number with a unit"),
+                Arguments.of("bad url", VALID.replace("request-timeout: 20s", "base-url: ftp://x"),
+                        "api.base-url: 'ftp://x' is not an http or https URL"),
+                Arguments.of("bad boolean", VALID.replace("request-timeout: 20s", "adaptive-concurrency: yes please"),
+                        "api.adaptive-concurrency: 'yes please' is not a boolean; give true or false"),
+                Arguments.of("unset env var", VALID.replace("${ZEROGPU_API_KEY}", "${NOT_SET_ANYWHERE}"),
+                        "line 9: ${NOT_SET_ANYWHERE} is not set in the environment"),
+                Arguments.of("no tasks", VALID.substring(0, VALID.indexOf("tasks:")),
+                        "tasks: is required: list at least one task"),
+                Arguments.of("unknown task type", VALID.replace("type: iab}", "type: iab_v9}"),
+                        "tasks[0].type: unknown task type 'iab_v9'; valid types:"),
+                Arguments.of("bad task option", VALID.replace("usecase: redact}", "usecase: shred}"),
+                        "tasks[2]:"),
+                Arguments.of("duplicate task names", VALID.replace("name: questions", "name: iab"),
+                        "task name 'iab' is used twice"),
+                Arguments.of("same topics", VALID.replace("enriched-topic: enriched", "enriched-topic: raw"),
+                        "input, enriched and dead-letter topics must differ"),
+                Arguments.of("list where a value goes", VALID.replace("input-topic: raw", "input-topic: [a, b]"),
+                        "kafka.input-topic: is a list, but a single value is expected here"),
+                Arguments.of("not yaml", "kafka: [unclosed", "file: is not valid YAML"),
+                Arguments.of("registry missing", VALID.replace("url: http://registry:8081", ""),
+                        "registry.url: is required"),
+                Arguments.of("streams sets what a key owns", VALID.replace("commit.interval.ms: 50",
+                        "application.id: other"), "streams.application.id: is set by a kafka.* key; set that instead"),
+                Arguments.of("admission wait too long", VALID.replace("max-in-flight: 512",
+                        "max-admission-wait: 8s"), "engine max admission wait must be <= 5s"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFiles")
+    void everyBadFileNamesTheKeyAndTheFix(String what, String yaml, String expected) {
+        assertThatThrownBy(() -> EnricherConfig.parse(yaml, ENV, "bad.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(expected)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(SECRET));
+    }
+
+    @Test
+    void aMissingApiKeySaysHowToSetIt() {
+        assertThatThrownBy(() -> EnricherConfig.parse(VALID.replace("api-key: ${ZEROGPU_API_KEY}", "request-timeout: 5s")
+                .replace("  request-timeout: 20s\n", ""), Map.of(), "t"))
+                .hasMessageContaining("api.api-key: is not set: export ZEROGPU_API_KEY");
+    }
+
+    @Test
+    void secretsNeverAppearInMessagesOrTheEffectiveConfiguration() {
+        String yaml = VALID.replace("url: http://registry:8081", "url: http://registry:8081\n  password: " + SECRET);
+        assertThatThrownBy(() -> EnricherConfig.parse(yaml, ENV, "t"))
+                .hasMessageContaining("registry")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(SECRET));
+        EnricherConfig c = EnricherConfig.parse(VALID, ENV, "t");
+        assertThat(c.describe()).doesNotContain(SECRET).contains("api.api-key = ****");
+        assertThat(c.toString()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void aMissingFileIsNamed(@TempDir Path dir) {
+        assertThatThrownBy(() -> EnricherConfig.load(dir.resolve("nope.yaml"), ENV))
+                .hasMessageContaining("nope.yaml").hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aFileOnDiskLoads(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("enricher.yaml");
+        Files.writeString(f, VALID);
+        assertThat(EnricherConfig.load(f, ENV).pipeline(java.util.List.of()).inputTopic()).isEqualTo("raw");
+    }
+
+    @Test
+    void theReferenceListsEveryKeyWithItsEnvironmentVariable() {
+        String ref = EnricherConfig.reference();
+        for (ConfigKey<?> k : EnricherConfig.keys()) {
+            assertThat(ref).contains("`" + k.name() + "`").contains("`" + k.envVar() + "`");
+        }
+    }
+}

@@ -1,0 +1,602 @@
+package dev.enricher.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+
+import dev.enricher.avro.DeadLetter;
+import dev.enricher.avro.DeadLetterCategory;
+import dev.enricher.avro.EnrichedEvent;
+import dev.enricher.avro.ModelCall;
+import dev.enricher.avro.TaskFailure;
+import dev.enricher.avro.ThinkingSplit;
+import dev.enricher.client.ChatCompletion;
+import dev.enricher.client.ChatRequest;
+import dev.enricher.engine.CallInfo;
+import dev.enricher.engine.Failure;
+import dev.enricher.engine.FinishedEvent;
+import dev.enricher.engine.InputRecord;
+import dev.enricher.engine.TaskOutcome;
+import dev.enricher.serde.AvroSerdeConfig;
+import dev.enricher.serde.AvroSerdes;
+import dev.enricher.serde.InMemorySchemaRegistry;
+import dev.enricher.serde.SerdeException;
+import dev.enricher.serde.decode.DecodedEvent;
+import dev.enricher.tasks.ClassificationResult;
+import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.tasks.EntitiesResult;
+import dev.enricher.tasks.ExtractionResult;
+import dev.enricher.tasks.FollowupQuestionsResult;
+import dev.enricher.tasks.FollowupQuestionsTask;
+import dev.enricher.tasks.GlinerClassificationTask;
+import dev.enricher.tasks.GlinerJsonTask;
+import dev.enricher.tasks.GlinerNerTask;
+import dev.enricher.tasks.IabEnrichedResult;
+import dev.enricher.tasks.IabEnrichedTask;
+import dev.enricher.tasks.IabResult;
+import dev.enricher.tasks.IabTask;
+import dev.enricher.tasks.PiiEntity;
+import dev.enricher.tasks.PiiResult;
+import dev.enricher.tasks.PiiTask;
+import dev.enricher.tasks.PiiUsecase;
+import dev.enricher.tasks.ScoredLabel;
+import dev.enricher.tasks.TaskResult;
+import dev.enricher.tasks.TextGenerationTask;
+import dev.enricher.tasks.TextResult;
+import dev.enricher.tasks.ThinkingResult;
+import dev.enricher.tasks.ThinkingTask;
+import dev.enricher.tasks.ZeroShotResult;
+import dev.enricher.tasks.ZeroShotTask;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
+
+class RecordAssemblerTest {
+    private static final String ENRICHED = "enriched";
+    private static final String DLQ = "dead-letters";
+    private static final long TIMESTAMP = 1_764_000_000_000L;
+    private static final long NOW = 1_764_000_005_000L;
+    private static final String TEXT = "Call Ann at 555-0100 about the hiking boots.";
+    private static final String REDACTED = "Call [PERSON] at [PHONE] about the hiking boots.";
+
+    private static final IabTask IAB = new IabTask();
+    private static final IabEnrichedTask IAB_ENRICHED = new IabEnrichedTask();
+    private static final FollowupQuestionsTask FOLLOWUPS = new FollowupQuestionsTask();
+    private static final PiiTask PII = new PiiTask();
+    private static final PiiTask PII_REDACT = new PiiTask("redact", null, PiiUsecase.REDACT, null, 0.5, null);
+    private static final GlinerNerTask NER = new GlinerNerTask(List.of("person", "organization"));
+    private static final GlinerJsonTask JSON = new GlinerJsonTask(Map.of("product", List.of("name::str", "price::str")));
+    private static final GlinerClassificationTask CLASSIFY =
+            new GlinerClassificationTask(Map.of("sentiment", List.of("positive", "negative")));
+    private static final ZeroShotTask ZERO_SHOT = new ZeroShotTask(List.of("sports", "travel"));
+    private static final TextGenerationTask SUMMARY = new TextGenerationTask();
+    private static final TextGenerationTask TITLE = new TextGenerationTask("title", null, null, 20, null);
+    private static final ThinkingTask THINKING = new ThinkingTask();
+
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final Serde<EnrichedEvent> enrichedSerde =
+            AvroSerdes.specific(EnrichedEvent.class, registry, AvroSerdeConfig.defaults());
+    private final Serde<DeadLetter> deadLetterSerde =
+            AvroSerdes.specific(DeadLetter.class, registry, AvroSerdeConfig.defaults());
+
+    // ---- enriched: every result type ----
+
+    @Test
+    void everyResultTypeRoundTripsKeyedByTaskName() {
+        List<EnrichmentTask> tasks = List.of(IAB, IAB_ENRICHED, FOLLOWUPS, PII, NER, JSON, CLASSIFY, ZERO_SHOT,
+                SUMMARY, TITLE, THINKING);
+        Map<String, TaskResult> results = new LinkedHashMap<>();
+        results.put("iab", new IabResult(List.of(new ScoredLabel("Hikers", 0.91)),
+                List.of(new ScoredLabel("Sports", 0.8), new ScoredLabel("Travel", 0.4)), List.of()));
+        results.put("iab_enriched", new IabEnrichedResult(
+                List.of(new IabEnrichedResult.Audience("401", "400", "Hikers", "Interest", "Outdoors", null, 0.9),
+                        new IabEnrichedResult.Audience(null, null, "Shoppers", null, null, null, 0.5)),
+                List.of(new IabEnrichedResult.Category("IAB17-15", "Hiking", 2, "IAB17", 0.7),
+                        new IabEnrichedResult.Category("IAB17", "Sports", null, null, 0.6)),
+                List.of(new ScoredLabel("boots", 0.8)), List.of("boots", "trail"),
+                new IabEnrichedResult.UserIntent("purchase", "commercial", 0.75)));
+        results.put("followups", new FollowupQuestionsResult(List.of("Which size?", "Waterproof?")));
+        results.put("pii", new PiiResult(
+                List.of(new PiiEntity("Ann", "person", 5, 8, 0.99), new PiiEntity("555-0100", "phone", 12, 20, 0.9)),
+                Map.of("person", List.of("Ann"), "phone", List.of("555-0100")), null));
+        results.put("entities", new EntitiesResult(linked("person", List.of("Ann"), "organization", List.of())));
+        Map<String, Object> instance = new LinkedHashMap<>();
+        instance.put("name", "Trail X1");
+        instance.put("price", null);
+        results.put("extract", new ExtractionResult(Map.of("product", List.of(instance))));
+        results.put("classify", new ClassificationResult(Map.of("sentiment", "positive")));
+        results.put("labels", new ZeroShotResult(List.of(new ScoredLabel("travel", 0.2),
+                new ScoredLabel("sports", 0.7))));
+        results.put("summary", new TextResult("Ann wants hiking boots.", "stop", false));
+        results.put("title", new TextResult("Boots", "length", true));
+        results.put("thinking", new ThinkingResult("Boots.", "She asks about boots.", ThinkingResult.Split.TAGS,
+                false));
+        List<TaskOutcome> outcomes = new ArrayList<>();
+        for (EnrichmentTask t : tasks) {
+            outcomes.add(success(t, results.get(t.name()), call(t.name())));
+        }
+        RecordAssembler assembler = assembler(tasks);
+
+        EnrichedEvent e = readEnriched(assembler.enriched(
+                new FinishedEvent(input(key("k1"), List.of()), new DecodedEvent(TEXT, "evt-1", Map.of("lang", "en")),
+                        outcomes, null), NOW));
+
+        assertThat(e.getId()).isEqualTo("evt-1");
+        assertThat(e.getSourceTopic()).isEqualTo("raw");
+        assertThat(e.getSourcePartition()).isEqualTo(3);
+        assertThat(e.getSourceOffset()).isEqualTo(42L);
+        assertThat(e.getSourceTimestamp()).isEqualTo(Instant.ofEpochMilli(TIMESTAMP));
+        assertThat(e.getText()).isEqualTo(TEXT);
+        assertThat(e.getTextRedacted()).isFalse();
+        assertThat(e.getAttributes()).containsExactly(entry("lang", "en"));
+        assertThat(e.getEnrichedAt()).isEqualTo(Instant.ofEpochMilli(NOW));
+        assertThat(e.getFailedTasks()).isEmpty();
+
+        dev.enricher.avro.IabResult iab = e.getIab().get("iab");
+        assertThat(iab.getAudience()).containsExactly(new dev.enricher.avro.ScoredLabel("Hikers", 0.91));
+        assertThat(iab.getIab10()).containsExactly(new dev.enricher.avro.ScoredLabel("Sports", 0.8),
+                new dev.enricher.avro.ScoredLabel("Travel", 0.4));
+        assertThat(iab.getIab22()).isEmpty();
+
+        dev.enricher.avro.IabEnrichedResult ie = e.getIabEnriched().get("iab_enriched");
+        assertThat(ie.getAudience()).containsExactly(
+                new dev.enricher.avro.IabAudience("401", "400", "Hikers", "Interest", "Outdoors", null, 0.9),
+                new dev.enricher.avro.IabAudience(null, null, "Shoppers", null, null, null, 0.5));
+        assertThat(ie.getCategories()).containsExactly(
+                new dev.enricher.avro.IabCategory("IAB17-15", "Hiking", 2, "IAB17", 0.7),
+                new dev.enricher.avro.IabCategory("IAB17", "Sports", null, null, 0.6));
+        assertThat(ie.getTopics()).containsExactly(new dev.enricher.avro.ScoredLabel("boots", 0.8));
+        assertThat(ie.getKeywords()).containsExactly("boots", "trail");
+        assertThat(ie.getUserIntent()).isEqualTo(new dev.enricher.avro.UserIntent("purchase", "commercial", 0.75));
+
+        assertThat(e.getFollowupQuestions().get("followups").getQuestions()).containsExactly("Which size?",
+                "Waterproof?");
+
+        dev.enricher.avro.PiiResult pii = e.getPii().get("pii");
+        assertThat(pii.getEntities()).containsExactly(new dev.enricher.avro.PiiEntity("Ann", "person", 5, 8, 0.99),
+                new dev.enricher.avro.PiiEntity("555-0100", "phone", 12, 20, 0.9));
+        assertThat(pii.getEntitiesByLabel()).containsOnly(entry("person", List.of("Ann")),
+                entry("phone", List.of("555-0100")));
+        assertThat(pii.getRedactedText()).isNull();
+
+        // Avro's Java reader builds a HashMap: written in order, a map is read back without one.
+        assertThat(e.getEntities().get("entities").getEntities())
+                .containsOnly(entry("person", List.of("Ann")), entry("organization", List.of()));
+        Map<String, String> fields = e.getExtraction().get("extract").getData().get("product").get(0);
+        assertThat(fields).containsOnly(entry("name", "\"Trail X1\""), entry("price", null));
+        assertThat(e.getClassification().get("classify").getClassification())
+                .containsExactly(entry("sentiment", "positive"));
+        assertThat(e.getZeroShot().get("labels").getLabels()).containsExactly(
+                new dev.enricher.avro.ScoredLabel("sports", 0.7), new dev.enricher.avro.ScoredLabel("travel", 0.2));
+        assertThat(e.getTextGeneration()).containsOnlyKeys("summary", "title");
+        assertThat(e.getTextGeneration().get("summary"))
+                .isEqualTo(new dev.enricher.avro.TextResult("Ann wants hiking boots.", "stop", false));
+        assertThat(e.getTextGeneration().get("title")).isEqualTo(new dev.enricher.avro.TextResult("Boots", "length",
+                true));
+        assertThat(e.getThinking().get("thinking")).isEqualTo(new dev.enricher.avro.ThinkingResult("Boots.",
+                "She asks about boots.", ThinkingSplit.TAGS, false));
+
+        assertThat(e.getModelCalls()).extracting(ModelCall::getTask).containsExactly("iab", "iab_enriched",
+                "followups", "pii", "entities", "extract", "classify", "labels", "summary", "title", "thinking");
+        assertThat(e.getModelCalls().get(9)).isEqualTo(ModelCall.newBuilder().setTask("title")
+                .setModel(TITLE.model()).setCompletionId("cmpl-title").setRequestId("req-title").setPromptTokens(120)
+                .setCompletionTokens(null).setLatencyMs(85).setAttempts(2).build());
+    }
+
+    @Test
+    void extractionValuesAreJsonTextSoTheyKeepTheirType() {
+        Map<String, Object> instance = new LinkedHashMap<>();
+        instance.put("name", "Acme");
+        instance.put("count", 42L);
+        instance.put("price", 19.5);
+        instance.put("in_stock", true);
+        instance.put("tags", List.of("a", "b"));
+        instance.put("quoted", "say \"hi\"");
+        instance.put("missing", null);
+        RecordAssembler assembler = assembler(List.of(JSON));
+
+        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(success(JSON,
+                new ExtractionResult(Map.of("product", List.of(instance, Map.of())) ), call("extract")))), NOW));
+
+        List<Map<String, String>> instances = e.getExtraction().get("extract").getData().get("product");
+        assertThat(instances).hasSize(2);
+        assertThat(instances.get(0)).containsOnly(entry("name", "\"Acme\""), entry("count", "42"),
+                entry("price", "19.5"), entry("in_stock", "true"), entry("tags", "[\"a\",\"b\"]"),
+                entry("quoted", "\"say \\\"hi\\\"\""), entry("missing", null));
+        assertThat(instances.get(1)).isEmpty();
+    }
+
+    @Test
+    void aTypeWithNoConfiguredTaskIsNullAndAConfiguredOneIsAMap() {
+        RecordAssembler assembler = assembler(List.of(IAB, SUMMARY));
+
+        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(
+                success(IAB, new IabResult(List.of(), List.of(), List.of()), call("iab")),
+                success(SUMMARY, new TextResult("Boots.", null, false), null))), NOW));
+
+        assertThat(e.getIab()).containsOnlyKeys("iab");
+        assertThat(e.getTextGeneration()).containsOnlyKeys("summary");
+        assertThat(e.getTextGeneration().get("summary").getFinishReason()).isNull();
+        assertThat(Arrays.asList(e.getIabEnriched(), e.getFollowupQuestions(), e.getPii(), e.getEntities(),
+                e.getExtraction(), e.getClassification(), e.getZeroShot(), e.getThinking())).containsOnlyNulls();
+        assertThat(e.getId()).isNull();
+        assertThat(e.getAttributes()).isEmpty();
+        // A task that never called the API (no CallInfo) has no model call.
+        assertThat(e.getModelCalls()).extracting(ModelCall::getTask).containsExactly("iab");
+    }
+
+    // ---- enriched: key, timestamp, headers ----
+
+    @Test
+    void keyTimestampAndHeadersAreCarriedInOrderWithRepeatsAndNullValues() {
+        List<InputRecord.Header> headers = List.of(header("trace", "t-1"), new InputRecord.Header("empty", null),
+                header("trace", "t-2"), header("source", "app"));
+        RecordAssembler assembler = assembler(List.of(SUMMARY));
+
+        Record<byte[], byte[]> out = assembler.enriched(new FinishedEvent(input(key("k-7"), headers),
+                DecodedEvent.ofText(TEXT), List.of(success(SUMMARY, new TextResult("x", null, false), null)), null),
+                NOW);
+
+        assertThat(out.key()).isEqualTo(key("k-7"));
+        assertThat(out.timestamp()).isEqualTo(TIMESTAMP);
+        assertThat(headerList(out)).containsExactly(entry("trace", "t-1"), entry("empty", null),
+                entry("trace", "t-2"), entry("source", "app"));
+        assertThat(readEnriched(out).getSourceTimestamp()).isEqualTo(Instant.ofEpochMilli(TIMESTAMP));
+    }
+
+    @Test
+    void aNullKeyStaysNull() {
+        RecordAssembler assembler = assembler(List.of(SUMMARY));
+
+        Record<byte[], byte[]> out = assembler.enriched(new FinishedEvent(input(null, List.of()),
+                DecodedEvent.ofText(TEXT), List.of(success(SUMMARY, new TextResult("x", null, false), null)), null),
+                NOW);
+        Record<byte[], byte[]> dead = assembler.deadLetter(new FinishedEvent(input(null, List.of()), null, List.of(),
+                Failure.of(DeadLetterCategory.VALIDATION, "no text", null, null)), NOW);
+
+        assertThat(out.key()).isNull();
+        assertThat(out.headers().toArray()).isEmpty();
+        assertThat(dead.key()).isNull();
+        assertThat(readDeadLetter(dead).getKey()).isNull();
+    }
+
+    @Test
+    void aSerializationFailurePropagatesAsSerdeException() {
+        // Auto-registration off and nothing registered: the serializer refuses, as with a locked-down registry.
+        Serializer<EnrichedEvent> strict = AvroSerdes.specific(EnrichedEvent.class, new InMemorySchemaRegistry(),
+                AvroSerdeConfig.defaults().withAutoRegister(false)).serializer();
+        RecordAssembler assembler = new RecordAssembler(ENRICHED, DLQ, List.of(SUMMARY), strict,
+                deadLetterSerde.serializer());
+
+        assertThatThrownBy(() -> assembler.enriched(event(List.of(
+                success(SUMMARY, new TextResult("x", null, false), null))), NOW))
+                .isInstanceOfSatisfying(SerdeException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SerdeException.Reason.SCHEMA_NOT_REGISTERED));
+    }
+
+    // ---- enriched: partial results ----
+
+    @Test
+    void partialResultsListTheFailedTasks() {
+        RecordAssembler assembler = assembler(List.of(IAB, SUMMARY, ZERO_SHOT));
+        Failure exhausted = new Failure(DeadLetterCategory.API_RETRIES_EXHAUSTED, "503 five times in 2 minutes",
+                "summary", SUMMARY.model(), 503, "server_error", "overloaded", "try later", "req-9", 5, 1L, 2L, null);
+        Failure unparseable = new Failure(DeadLetterCategory.RESPONSE_UNPARSEABLE, "expected an array at $",
+                "labels", ZERO_SHOT.model(), null, null, null, null, null, null, null, null, "{oops");
+
+        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(
+                success(IAB, new IabResult(List.of(), List.of(), List.of()), call("iab")),
+                new TaskOutcome("summary", SUMMARY.model(), null, null, exhausted),
+                new TaskOutcome("labels", ZERO_SHOT.model(), null, null, unparseable))), NOW));
+
+        assertThat(e.getIab()).containsOnlyKeys("iab");
+        assertThat(e.getTextGeneration()).isEmpty(); // configured, but its only task failed
+        assertThat(e.getZeroShot()).isEmpty();
+        assertThat(e.getModelCalls()).extracting(ModelCall::getTask).containsExactly("iab");
+        assertThat(e.getFailedTasks()).containsExactly(
+                new TaskFailure("summary", SUMMARY.model(), "API_RETRIES_EXHAUSTED", "503 five times in 2 minutes",
+                        503, 5, "req-9"),
+                new TaskFailure("labels", ZERO_SHOT.model(), "RESPONSE_UNPARSEABLE", "expected an array at $", null,
+                        null, null));
+    }
+
+    // ---- enriched: redaction ----
+
+    @Test
+    void aSucceededRedactTaskReplacesTheText() {
+        RecordAssembler assembler = assembler(List.of(PII_REDACT, SUMMARY));
+
+        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(
+                success(PII_REDACT, new PiiResult(List.of(new PiiEntity("Ann", "person", 5, 8, 0.99)),
+                        Map.of("person", List.of("Ann")), REDACTED), call("redact")),
+                success(SUMMARY, new TextResult("x", null, false), null))), NOW));
+
+        assertThat(e.getText()).isEqualTo(REDACTED);
+        assertThat(e.getTextRedacted()).isTrue();
+        assertThat(e.getPii().get("redact").getRedactedText()).isEqualTo(REDACTED);
+    }
+
+    @Test
+    void anExtractOnlyPiiTaskKeepsTheText() {
+        RecordAssembler assembler = assembler(List.of(PII));
+
+        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(success(PII,
+                new PiiResult(List.of(), Map.of(), null), call("pii")))), NOW));
+
+        assertThat(e.getText()).isEqualTo(TEXT);
+        assertThat(e.getTextRedacted()).isFalse();
+    }
+
+    @Test
+    void aFailedRedactTaskWithholdsTheText() {
+        RecordAssembler assembler = assembler(List.of(PII_REDACT, SUMMARY));
+        Failure failure = new Failure(DeadLetterCategory.API_RECORD_ERROR, "400 invalid body", "redact",
+                PII_REDACT.model(), 400, "invalid_request_error", null, "bad", "req-1", 1, 1L, 1L, null);
+
+        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(
+                new TaskOutcome("redact", PII_REDACT.model(), null, null, failure),
+                success(SUMMARY, new TextResult("x", null, false), null))), NOW));
+
+        assertThat(e.getText()).isEmpty();
+        assertThat(e.getTextRedacted()).isTrue();
+        assertThat(e.getPii()).isEmpty();
+        assertThat(e.getFailedTasks()).extracting(TaskFailure::getTask).containsExactly("redact");
+    }
+
+    @Test
+    void onlyTheFirstRedactTaskInTaskOrderReplacesTheText() {
+        PiiTask second = new PiiTask("redact2", null, PiiUsecase.REDACT, null, 0.5, null);
+        RecordAssembler assembler = assembler(List.of(PII_REDACT, second));
+
+        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(
+                success(PII_REDACT, new PiiResult(List.of(), Map.of(), "first"), null),
+                success(second, new PiiResult(List.of(), Map.of(), "second"), null))), NOW));
+
+        assertThat(e.getText()).isEqualTo("first");
+        assertThat(e.getPii()).containsOnlyKeys("redact", "redact2");
+    }
+
+    // ---- dead letters ----
+
+    @Test
+    void aDecodeFailureDeadLettersTheExactInputWithKafkaAndProjectHeaders() {
+        byte[] value = {(byte) 0xff, 0, 'x'};
+        List<InputRecord.Header> headers = List.of(header("trace", "t-1"), new InputRecord.Header("empty", null),
+                header("trace", "t-2"));
+        InputRecord input = new InputRecord(key("k1"), value, headers, TIMESTAMP, "raw", 3, 42);
+        Failure failure = Failure.of(DeadLetterCategory.DESERIALIZATION,
+                "value is not UTF-8 JSON: fix the producer", "MalformedInputException", "Input length = 1");
+        RecordAssembler assembler = assembler(List.of(SUMMARY));
+
+        Record<byte[], byte[]> out = assembler.deadLetter(new FinishedEvent(input, null, List.of(), failure), NOW);
+
+        assertThat(out.key()).isEqualTo(key("k1"));
+        assertThat(out.timestamp()).isEqualTo(TIMESTAMP);
+        assertThat(headerList(out)).containsExactly(entry("trace", "t-1"), entry("empty", null),
+                entry("trace", "t-2"),
+                entry(RecordAssembler.HEADER_EXCEPTION, "MalformedInputException"),
+                entry(RecordAssembler.HEADER_MESSAGE, "value is not UTF-8 JSON: fix the producer"),
+                entry(RecordAssembler.HEADER_TOPIC, "raw"),
+                entry(RecordAssembler.HEADER_PARTITION, "3"),
+                entry(RecordAssembler.HEADER_OFFSET, "42"),
+                entry(RecordAssembler.HEADER_CATEGORY, "DESERIALIZATION"));
+
+        DeadLetter d = readDeadLetter(out);
+        assertThat(d.getKey()).isEqualTo(ByteBuffer.wrap(key("k1")));
+        assertThat(d.getValue()).isEqualTo(ByteBuffer.wrap(value));
+        assertThat(d.getSourceTopic()).isEqualTo("raw");
+        assertThat(d.getSourcePartition()).isEqualTo(3);
+        assertThat(d.getSourceOffset()).isEqualTo(42L);
+        assertThat(d.getSourceTimestamp()).isEqualTo(Instant.ofEpochMilli(TIMESTAMP));
+        assertThat(d.getHeaders()).containsExactly(
+                new dev.enricher.avro.Header("trace", ByteBuffer.wrap(utf8("t-1"))),
+                new dev.enricher.avro.Header("empty", null),
+                new dev.enricher.avro.Header("trace", ByteBuffer.wrap(utf8("t-2"))));
+        assertThat(d.getCategory()).isEqualTo(DeadLetterCategory.DESERIALIZATION);
+        assertThat(d.getReason()).isEqualTo("value is not UTF-8 JSON: fix the producer");
+        assertThat(d.getErrorType()).isEqualTo("MalformedInputException");
+        assertThat(d.getErrorMessage()).isEqualTo("Input length = 1");
+        assertThat(Arrays.asList(d.getTask(), d.getModel(), d.getHttpStatus(), d.getErrorCode(), d.getRequestId(),
+                d.getAttempts(), d.getFirstAttemptAt(), d.getLastAttemptAt(), d.getRawContent())).containsOnlyNulls();
+        assertThat(d.getDeadLetteredAt()).isEqualTo(Instant.ofEpochMilli(NOW));
+    }
+
+    @Test
+    void aNullValueAndNoErrorTypeUseTheCategoryAsTheExceptionHeader() {
+        RecordAssembler assembler = assembler(List.of(SUMMARY));
+        InputRecord input = new InputRecord(key("k"), null, List.of(), TIMESTAMP, "raw", 0, 7);
+
+        Record<byte[], byte[]> out = assembler.deadLetter(new FinishedEvent(input, null, List.of(),
+                Failure.of(DeadLetterCategory.VALIDATION, "null value: nothing to enrich", null, null)), NOW);
+
+        assertThat(headerList(out)).contains(entry(RecordAssembler.HEADER_EXCEPTION, "VALIDATION"));
+        assertThat(readDeadLetter(out).getValue()).isNull();
+    }
+
+    @Test
+    void anApiFailureDeadLettersWithStatusAttemptsAndRequestId() {
+        RecordAssembler assembler = assembler(List.of(IAB, SUMMARY));
+        Failure failure = new Failure(DeadLetterCategory.API_RETRIES_EXHAUSTED,
+                "503 on all 5 attempts over 90 s: the API is overloaded; replay later", "summary", SUMMARY.model(),
+                503, "server_error", "overloaded", "Service Unavailable", "req-abc", 5, TIMESTAMP + 10,
+                TIMESTAMP + 90_000, null);
+        List<TaskOutcome> outcomes = List.of(
+                success(IAB, new IabResult(List.of(), List.of(), List.of()), call("iab")),
+                new TaskOutcome("summary", SUMMARY.model(), null, null, failure));
+        InputRecord input = input(key("k2"), List.of(header("h", "v")));
+
+        Record<byte[], byte[]> out = assembler.deadLetter(new FinishedEvent(input, DecodedEvent.ofText(TEXT),
+                outcomes, failure), NOW);
+
+        assertThat(headerList(out)).containsExactly(entry("h", "v"),
+                entry(RecordAssembler.HEADER_EXCEPTION, "server_error"),
+                entry(RecordAssembler.HEADER_MESSAGE, failure.reason()),
+                entry(RecordAssembler.HEADER_TOPIC, "raw"),
+                entry(RecordAssembler.HEADER_PARTITION, "3"),
+                entry(RecordAssembler.HEADER_OFFSET, "42"),
+                entry(RecordAssembler.HEADER_CATEGORY, "API_RETRIES_EXHAUSTED"),
+                entry(RecordAssembler.HEADER_HTTP_STATUS, "503"),
+                entry(RecordAssembler.HEADER_ATTEMPTS, "5"),
+                entry(RecordAssembler.HEADER_REQUEST_ID, "req-abc"));
+
+        DeadLetter d = readDeadLetter(out);
+        assertThat(d.getValue()).isEqualTo(ByteBuffer.wrap(input.value()));
+        assertThat(d.getHeaders()).containsExactly(new dev.enricher.avro.Header("h", ByteBuffer.wrap(utf8("v"))));
+        assertThat(d.getCategory()).isEqualTo(DeadLetterCategory.API_RETRIES_EXHAUSTED);
+        assertThat(d.getTask()).isEqualTo("summary");
+        assertThat(d.getModel()).isEqualTo(SUMMARY.model());
+        assertThat(d.getHttpStatus()).isEqualTo(503);
+        assertThat(d.getErrorType()).isEqualTo("server_error");
+        assertThat(d.getErrorCode()).isEqualTo("overloaded");
+        assertThat(d.getErrorMessage()).isEqualTo("Service Unavailable");
+        assertThat(d.getRequestId()).isEqualTo("req-abc");
+        assertThat(d.getAttempts()).isEqualTo(5);
+        assertThat(d.getFirstAttemptAt()).isEqualTo(Instant.ofEpochMilli(TIMESTAMP + 10));
+        assertThat(d.getLastAttemptAt()).isEqualTo(Instant.ofEpochMilli(TIMESTAMP + 90_000));
+        assertThat(d.getRawContent()).isNull();
+        assertThat(d.getDeadLetteredAt()).isEqualTo(Instant.ofEpochMilli(NOW));
+    }
+
+    @Test
+    void anUnparseableAnswerKeepsTheRawContent() {
+        RecordAssembler assembler = assembler(List.of(ZERO_SHOT));
+        Failure failure = new Failure(DeadLetterCategory.RESPONSE_UNPARSEABLE, "expected an array at $.labels",
+                "labels", ZERO_SHOT.model(), 200, null, null, null, "req-2", 1, TIMESTAMP, TIMESTAMP, "{\"labels\":3}");
+
+        DeadLetter d = readDeadLetter(assembler.deadLetter(new FinishedEvent(input(key("k"), List.of()),
+                DecodedEvent.ofText(TEXT), List.of(new TaskOutcome("labels", ZERO_SHOT.model(), null, null, failure)),
+                failure), NOW));
+
+        assertThat(d.getRawContent()).isEqualTo("{\"labels\":3}");
+        assertThat(d.getHttpStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void aDeadLetterThatCannotBeSerializedNamesTopicAndCoordinatesNeverTheContent() {
+        Serializer<DeadLetter> failing = (topic, data) -> {
+            throw new SerdeException(SerdeException.Reason.REGISTRY_UNAVAILABLE, topic, "registry down");
+        };
+        RecordAssembler assembler = new RecordAssembler(ENRICHED, DLQ, List.of(SUMMARY), enrichedSerde.serializer(),
+                failing);
+        InputRecord input = new InputRecord(key("secret-key"), utf8("secret value"),
+                List.of(header("secret-header", "secret")), TIMESTAMP, "raw", 3, 42);
+
+        assertThatThrownBy(() -> assembler.deadLetter(new FinishedEvent(input, null, List.of(),
+                Failure.of(DeadLetterCategory.VALIDATION, "no text field", null, null)), NOW))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(DLQ)
+                .hasMessageContaining("raw-3@42")
+                .hasMessageContaining("REGISTRY_UNAVAILABLE")
+                .hasMessageNotContaining("secret");
+    }
+
+    // ---- misuse ----
+
+    @Test
+    void refusesMisuse() {
+        RecordAssembler assembler = assembler(List.of(SUMMARY));
+        FinishedEvent dead = new FinishedEvent(input(key("k"), List.of()), null, List.of(),
+                Failure.of(DeadLetterCategory.VALIDATION, "no text", null, null));
+        FinishedEvent fine = event(List.of(success(SUMMARY, new TextResult("x", null, false), null)));
+
+        assertThatThrownBy(() -> assembler.enriched(dead, NOW)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("raw-3@42");
+        assertThatThrownBy(() -> assembler.deadLetter(fine, NOW)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> assembler.enriched(event(List.of(
+                success(IAB, new IabResult(List.of(), List.of(), List.of()), null))), NOW))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no task of that type");
+        EnrichmentTask unknown = new EnrichmentTask() {
+            @Override
+            public String name() {
+                return "custom";
+            }
+
+            @Override
+            public String model() {
+                return "m";
+            }
+
+            @Override
+            public ChatRequest request(String text) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public TaskResult parse(ChatCompletion completion) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        assertThatThrownBy(() -> assembler(List.of(unknown))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'custom'");
+    }
+
+    // ---- helpers ----
+
+    private RecordAssembler assembler(List<EnrichmentTask> tasks) {
+        return new RecordAssembler(ENRICHED, DLQ, tasks, enrichedSerde.serializer(), deadLetterSerde.serializer());
+    }
+
+    private EnrichedEvent readEnriched(Record<byte[], byte[]> record) {
+        Deserializer<EnrichedEvent> d = enrichedSerde.deserializer();
+        return d.deserialize(ENRICHED, record.value());
+    }
+
+    private DeadLetter readDeadLetter(Record<byte[], byte[]> record) {
+        return deadLetterSerde.deserializer().deserialize(DLQ, record.value());
+    }
+
+    private static FinishedEvent event(List<TaskOutcome> outcomes) {
+        return new FinishedEvent(input(key("k"), List.of()), DecodedEvent.ofText(TEXT), outcomes, null);
+    }
+
+    private static InputRecord input(byte[] key, List<InputRecord.Header> headers) {
+        return new InputRecord(key, utf8("{\"text\":\"" + TEXT + "\"}"), headers, TIMESTAMP, "raw", 3, 42);
+    }
+
+    private static TaskOutcome success(EnrichmentTask task, TaskResult result, CallInfo call) {
+        return new TaskOutcome(task.name(), task.model(), result, call, null);
+    }
+
+    private static CallInfo call(String task) {
+        return new CallInfo("cmpl-" + task, "req-" + task, 120, null, 85, 2, TIMESTAMP + 1, TIMESTAMP + 2);
+    }
+
+    private static InputRecord.Header header(String key, String value) {
+        return new InputRecord.Header(key, utf8(value));
+    }
+
+    private static List<Map.Entry<String, String>> headerList(Record<byte[], byte[]> record) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (Header h : record.headers()) {
+            out.add(new java.util.AbstractMap.SimpleEntry<>(h.key(),
+                    h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
+    private static Map<String, List<String>> linked(String k1, List<String> v1, String k2, List<String> v2) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return m;
+    }
+
+    private static byte[] key(String s) {
+        return utf8(s);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
