@@ -24,6 +24,7 @@ import dev.enricher.tasks.TaskSpec;
 import dev.enricher.tasks.TaskType;
 import dev.enricher.topology.EnrichmentPipeline;
 import dev.enricher.topology.PipelineSettings;
+import dev.enricher.topology.RecordAssembler;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -61,8 +62,8 @@ final class PipelineFixture implements AutoCloseable {
     static final String API_KEY = "zgpu-api-it-7c41e98f0d2b";
 
     /** KIP-1034's header names, kept by the dead letters for tooling, and the project's category header. */
-    static final String HEADER_EXCEPTION = "__streams.errors.exception";
-    static final String HEADER_CATEGORY = "enricher.dlq.category";
+    static final String HEADER_EXCEPTION = RecordAssembler.HEADER_EXCEPTION;
+    static final String HEADER_CATEGORY = RecordAssembler.HEADER_CATEGORY;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger NAMES = new AtomicInteger();
