@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Enriches a Kafka stream of text events through the ZeroGPU chat-completions API.",
-        subcommands = {RunCommand.class, ValidateConfigCommand.class, SimulatorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ValidateConfigCommand.class, DemoCommand.class, LocalKafkaCommand.class,
+                ProduceCommand.class, TailCommand.class, ReplayDlqCommand.class, SimulatorCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

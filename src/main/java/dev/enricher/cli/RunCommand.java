@@ -49,11 +49,7 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        service.pipeline().streams().setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                stopped.countDown();
-            }
-        });
+        service.pipeline().stopped().thenRun(stopped::countDown);
         Thread hook = new Thread(() -> {
             service.close();
             stopped.countDown();
@@ -62,10 +58,12 @@ final class RunCommand implements Callable<Integer> {
         out.println("stream-enricher running: " + cfg.pipeline(cfg.tasks()).inputTopic() + " -> "
                 + cfg.pipeline(cfg.tasks()).enrichedTopic() + "; health and metrics on port " + service.opsPort());
         out.flush();
+        boolean interrupted = false;
         try {
             stopped.await();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // Stopped from inside the JVM (tests): close first, then keep the interrupt for the caller.
+            interrupted = true;
         }
         boolean failed = service.pipeline().streams().state() == KafkaStreams.State.ERROR;
         try {
@@ -73,6 +71,9 @@ final class RunCommand implements Callable<Integer> {
             service.close();
         } catch (IllegalStateException shuttingDown) {
             // the hook is closing it
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (failed) {
             err.println("stream-enricher stopped: Kafka Streams failed (see the log above)");

@@ -11,6 +11,7 @@ import dev.enricher.client.ZeroGpuException;
 import dev.enricher.engine.avro.PendingEntry;
 import dev.enricher.engine.avro.StoredTask;
 import dev.enricher.engine.avro.StoredTaskStatus;
+import dev.enricher.serde.SerdeException;
 import dev.enricher.serde.decode.DecodeException;
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.TaskResult;
@@ -62,6 +63,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     /** Sequence numbers in admission order, removed lazily: the head is the oldest pending event. */
     private final LongArrayQueue admissionOrder = new LongArrayQueue();
     private final LongConsumer emitter = this::emit;
+    private final LogBudget warnings = new LogBudget(20, 60_000, LOG, "task failures");
 
     private ProcessorContext<byte[], byte[]> context;
     private PendingStore store;
@@ -370,9 +372,9 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         StoredTask t = e.task(i);
         t.setStatus(StoredTaskStatus.FAILED);
         t.setFailure(PendingEvent.store(f));
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{} task '{}' failed for good: {} ({})", e.input().coordinates(), t.getTask(), f.category(),
-                    f.reason());
+        if (warnings.allow(now())) {
+            LOG.warn("{} task '{}' failed for good: {} status={} request_id={}: {}", e.input().coordinates(),
+                    t.getTask(), f.category(), f.httpStatus(), f.requestId(), f.reason());
         }
         taskEnded(e);
     }
@@ -459,6 +461,16 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             try {
                 out = engine.sink().enriched(done, now);
                 child = EnrichmentEngine.ENRICHED;
+            } catch (SerdeException ex) {
+                if (!ex.isRecordFault()) {
+                    // The registry cannot be asked: not this record's fault. Failing the stream thread keeps the
+                    // entry (it is deleted only after the forward); its replacement resumes from the store.
+                    throw new IllegalStateException("cannot serialize the enriched record of "
+                            + done.input().coordinates() + ": " + ex.getMessage(), ex);
+                }
+                done = new FinishedEvent(done.input(), done.event(), done.outcomes(), Failures.serialization(ex));
+                out = engine.sink().deadLetter(done, now);
+                child = EnrichmentEngine.DEAD_LETTERS;
             } catch (RuntimeException ex) {
                 done = new FinishedEvent(done.input(), done.event(), done.outcomes(), Failures.serialization(ex));
                 out = engine.sink().deadLetter(done, now);

@@ -40,6 +40,8 @@ public final class EnrichmentPipeline implements AutoCloseable {
     private final Topology topology;
     private final KafkaStreams streams;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.CompletableFuture<KafkaStreams.State> stopped =
+            new java.util.concurrent.CompletableFuture<>();
 
     private EnrichmentPipeline(ZeroGpuClient client, EnrichmentEngine engine, Topology topology, KafkaStreams streams) {
         this.client = client;
@@ -96,6 +98,11 @@ public final class EnrichmentPipeline implements AutoCloseable {
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             EnrichmentPipeline p = new EnrichmentPipeline(client, engine, topology, streams);
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                    p.stopped.complete(now);
+                }
+            });
             streams.start();
             LOG.info("Pipeline {} started: {} -> [{}] -> {} / {} ({}, {} stream threads, {} in flight max)",
                     settings.applicationId(), settings.inputTopic(), String.join(", ", taskNames(settings)),
@@ -148,6 +155,14 @@ public final class EnrichmentPipeline implements AutoCloseable {
     /** The Kafka Streams instance (for state, metrics, pause/resume by the circuit). */
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /**
+     * Completes with Kafka Streams' final state (NOT_RUNNING after a close, ERROR when it failed for good), on a
+     * Kafka Streams thread.
+     */
+    public java.util.concurrent.CompletionStage<KafkaStreams.State> stopped() {
+        return stopped;
     }
 
     /** The topology this pipeline runs. */

@@ -1,0 +1,189 @@
+package dev.enricher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.enricher.local.EmbeddedKafka;
+import dev.enricher.simulator.FaultSettings;
+import dev.enricher.simulator.Simulator;
+import dev.enricher.simulator.SimulatorConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code run} and {@code validate-config} through the real command line; the ops endpoints of a running service. */
+class RunCommandTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String KEY = "zgpu-run-command-test-key";
+
+    @TempDir
+    Path dir;
+
+    private static String config(String bootstrap, String apiUrl, Path state) {
+        return """
+                kafka:
+                  bootstrap-servers: %s
+                  application-id: run-test
+                  input-topic: raw
+                  enriched-topic: enriched
+                  dead-letter-topic: dlq
+                  state-dir: %s
+                api:
+                  base-url: %s
+                  api-key: %s
+                engine:
+                  max-in-flight: 32
+                  outage:
+                    failures: 5
+                    after: 500ms
+                  probe:
+                    interval: 200ms
+                    max-interval: 500ms
+                registry:
+                  url: memory
+                ops:
+                  host: 127.0.0.1
+                  port: 0
+                tasks:
+                  - {name: iab, type: iab}
+                  - {name: pii, type: pii, options: {usecase: redact}}
+                """.formatted(bootstrap, state, apiUrl, KEY);
+    }
+
+    private record Run(CommandLine cmd, StringWriter out, StringWriter err) {
+    }
+
+    private static Run command() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return new Run(cmd, out, err);
+    }
+
+    @Test
+    void validateConfigAcceptsAGoodFileAndListsEveryProblemOfABadOne() throws Exception {
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, config("127.0.0.1:9092", "http://127.0.0.1:1/v1", dir));
+        Run ok = command();
+        assertThat(ok.cmd().execute("validate-config", "--config", good.toString())).isZero();
+        assertThat(ok.out().toString()).contains("is valid").contains("api.api-key = ****").doesNotContain(KEY);
+
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, config("127.0.0.1:9092", "http://127.0.0.1:1/v1", dir)
+                .replace("max-in-flight: 32", "max-in-flight: lots").replace("input-topic:", "input-topik:"));
+        Run no = command();
+        assertThat(no.cmd().execute("validate-config", "--config", bad.toString())).isEqualTo(2);
+        assertThat(no.err().toString()).contains("2 problems")
+                .contains("engine.max-in-flight: 'lots' is not a whole number")
+                .contains("kafka.input-topik: is not a known key (did you mean kafka.input-topic?)");
+        Run missing = command();
+        assertThat(missing.cmd().execute("run", "--config", dir.resolve("nope.yaml").toString())).isEqualTo(2);
+        assertThat(missing.err().toString()).contains("does not exist");
+    }
+
+    @Test
+    void runServesHealthAndMetricsThatMoveAndGoesUnreadyDuringAnOutage() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(null, 0);
+             Simulator sim = Simulator.start(SimulatorConfig.builder().fixedLatency(Duration.ofMillis(20)).build())) {
+            kafka.createTopic("raw", 2);
+            kafka.createTopic("enriched", 2);
+            kafka.createTopic("dlq", 1);
+            Path file = dir.resolve("enricher.yaml");
+            Files.writeString(file, config(kafka.bootstrapServers(), sim.baseUrl(), dir.resolve("state")));
+            Run run = command();
+            AtomicInteger exit = new AtomicInteger(-1);
+            Thread t = new Thread(() -> exit.set(run.cmd().execute("run", "--config", file.toString())), "run-command");
+            t.start();
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> run.out().toString().contains("on port"));
+                Matcher m = Pattern.compile("on port (\\d+)").matcher(run.out().toString());
+                assertThat(m.find()).isTrue();
+                String ops = "http://127.0.0.1:" + m.group(1);
+                await().atMost(Duration.ofSeconds(60)).until(() -> get(ops + "/health/ready").statusCode() == 200);
+                assertThat(get(ops + "/health/live").statusCode()).isEqualTo(200);
+
+                produce(kafka, 0, 200);
+                await().atMost(Duration.ofSeconds(60)).until(() -> metric(get(ops + "/metrics").body(),
+                        "enricher_enriched_total") >= 200);
+                String metrics = get(ops + "/metrics").body();
+                assertThat(metrics).contains("enricher_calls_in_flight", "enricher_concurrency_limit",
+                        "enricher_api_latency_seconds_bucket{model=\"zlm-v1-iab-classify-edge\",outcome=\"success\"",
+                        "enricher_api_responses_total", "enricher_tokens_total{direction=\"in\"",
+                        "enricher_cost_usd_total", "enricher_dead_letters_total{category=\"API_RECORD_ERROR\"",
+                        "enricher_retries_total", "enricher_circuit_open", "enricher_pending_events",
+                        "enricher_oldest_pending_age_seconds", "jvm_memory_used_bytes", "kafka_stream_");
+                assertThat(metric(metrics, "enricher_tokens_total{direction=\"in\",model=\"zlm-v1-iab-classify-edge\"}"))
+                        .isPositive();
+                assertThat(metrics).doesNotContain(KEY);
+
+                sim.faults(FaultSettings.none().withOutage(true));
+                produce(kafka, 200, 50);
+                await().atMost(Duration.ofSeconds(60)).until(() -> get(ops + "/health/ready").statusCode() == 503);
+                assertThat(get(ops + "/health/ready").body()).contains("circuit=OPEN");
+                assertThat(metric(get(ops + "/metrics").body(), "enricher_circuit_open")).isEqualTo(1.0);
+                assertThat(get(ops + "/health/live").statusCode()).isEqualTo(200);
+
+                sim.faults(FaultSettings.none());
+                await().atMost(Duration.ofSeconds(60)).until(() -> get(ops + "/health/ready").statusCode() == 200);
+                await().atMost(Duration.ofSeconds(60)).until(() -> metric(get(ops + "/metrics").body(),
+                        "enricher_enriched_total") >= 250);
+                String after = get(ops + "/metrics").body();
+                assertThat(metric(after, "enricher_circuit_opens_total")).isGreaterThanOrEqualTo(1.0);
+                assertThat(metric(after, "enricher_dead_letters_total{category=\"API_RETRIES_EXHAUSTED\"}")).isZero();
+            } finally {
+                t.interrupt();
+                t.join(60_000);
+            }
+            assertThat(t.isAlive()).isFalse();
+            assertThat(exit.get()).as(run.err().toString()).isZero();
+            assertThat(run.out().toString() + run.err().toString()).doesNotContain(KEY);
+        }
+    }
+
+    private static void produce(EmbeddedKafka kafka, int from, int n) {
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = from; i < from + n; i++) {
+                p.send(new ProducerRecord<>("raw", "k" + (i % 13), "{\"id\":\"e" + i + "\",\"text\":\"Hi, this is Jane "
+                        + "Cooper, jane.cooper@example.com. The football boots of order " + i + " never arrived.\"}"));
+            }
+        }
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The value of the first sample line starting with {@code name} (a name, or a name with its labels). */
+    static double metric(String body, String name) {
+        double sum = 0;
+        boolean found = false;
+        for (String line : body.lines().toList()) {
+            if (line.startsWith(name) && (line.charAt(name.length()) == ' ' || line.charAt(name.length()) == '{'
+                    || name.endsWith("}"))) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
+            }
+        }
+        return found ? sum : -1;
+    }
+}

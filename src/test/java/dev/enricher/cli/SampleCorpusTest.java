@@ -1,0 +1,78 @@
+package dev.enricher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+class SampleCorpusTest {
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+\\.[A-Za-z]{2,})");
+    private static final Pattern PHONE = Pattern.compile("(\\(\\d{3}\\) |\\+1 \\d{3} )?(\\d{3})[- ]\\d{4}");
+
+    private final SampleCorpus corpus = SampleCorpus.load();
+
+    @Test
+    void hasAtLeast150DistinctTextsInEveryCategory() {
+        assertThat(corpus.templates().stream().map(SampleCorpus.Template::text).distinct().count()).isGreaterThanOrEqualTo(150);
+        Map<String, Long> perCategory = corpus.templates().stream()
+                .collect(Collectors.groupingBy(SampleCorpus.Template::category, Collectors.counting()));
+        assertThat(perCategory.keySet()).containsExactlyInAnyOrderElementsOf(SampleCorpus.CATEGORIES);
+        assertThat(perCategory.values()).allMatch(n -> n >= 25);
+    }
+
+    @Test
+    void eventsAreDeterministicPerSeedAndEachRunOfTheCorpusUsesEveryTextOnce() {
+        List<SampleCorpus.SampleEvent> a = events(corpus, 42, 400);
+        List<SampleCorpus.SampleEvent> b = events(SampleCorpus.load(), 42, 400);
+        assertThat(a).isEqualTo(b);
+        assertThat(events(corpus, 7, 400)).isNotEqualTo(a);
+        assertThat(a.stream().map(SampleCorpus.SampleEvent::id).distinct().count()).isEqualTo(400);
+        // The first corpus-size events cover every category text once (ignoring the filled placeholders' values).
+        Set<String> sourcesFirstRun = a.subList(0, corpus.size()).stream().map(SampleCorpus.SampleEvent::source)
+                .collect(Collectors.toSet());
+        assertThat(sourcesFirstRun).containsExactlyInAnyOrderElementsOf(SampleCorpus.CATEGORIES);
+        assertThat(a.stream().map(SampleCorpus.SampleEvent::text).filter(t -> t.contains("{"))).isEmpty();
+    }
+
+    @Test
+    void containsOnlyFakePii() {
+        List<SampleCorpus.SampleEvent> events = events(corpus, 42, 2000);
+        Set<String> domains = new HashSet<>();
+        int emails = 0;
+        int phones = 0;
+        for (SampleCorpus.SampleEvent e : events) {
+            Matcher m = EMAIL.matcher(e.text());
+            while (m.find()) {
+                emails++;
+                domains.add(m.group(1));
+            }
+            Matcher p = PHONE.matcher(e.text());
+            while (p.find()) {
+                phones++;
+                assertThat(p.group(2)).as("phone in %s", e.text()).isEqualTo("555");
+            }
+        }
+        assertThat(domains).isNotEmpty().isSubsetOf("example.com", "example.org");
+        assertThat(emails).isGreaterThan(100);
+        assertThat(phones).isGreaterThan(100);
+        assertThat(events).anyMatch(e -> e.source().equals("support_ticket") && e.text().matches(".*\\b(Jane|John|Maria) .*"));
+    }
+
+    @Test
+    void eventJsonHasIdTextAndSource() throws Exception {
+        var node = JsonRendering.MAPPER.readTree(corpus.event(3, 42).json());
+        assertThat(node.fieldNames()).toIterable().containsExactly("id", "text", "source");
+        assertThat(node.get("id").asText()).isEqualTo("sample-3");
+    }
+
+    private static List<SampleCorpus.SampleEvent> events(SampleCorpus c, long seed, int n) {
+        return LongStream.rangeClosed(1, n).mapToObj(i -> c.event(i, seed)).collect(Collectors.toList());
+    }
+}
