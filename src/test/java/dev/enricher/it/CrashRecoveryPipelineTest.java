@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ExtendWith(ApiKeyNeverLogged.class)
 class CrashRecoveryPipelineTest {
     private static final int KILLS = 3;
-    private static final int EVENTS_PER_ROUND = 1_500;
+    private static final int EVENTS_PER_ROUND = 1_000;
     private static final Duration LATENCY = Duration.ofSeconds(2);
     private static final int MAX_IN_FLIGHT = 512;
 
@@ -86,7 +86,7 @@ class CrashRecoveryPipelineTest {
                     inFlightAtKill).isLessThan(sent.size());
         }
 
-        sent.addAll(fx.sendEvents(t.input(), 1_000, n -> "k-" + (n % 64), PipelineFixture::text));
+        sent.addAll(fx.sendEvents(t.input(), 500, n -> "k-" + (n % 64), PipelineFixture::text));
         child = startChild(t, guarantee, log);
         reader.awaitAll(sent, Duration.ofMinutes(2));
         // A clean stop lets the last transaction commit, so a read_committed reader sees everything it will see.

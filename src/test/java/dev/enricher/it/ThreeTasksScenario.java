@@ -60,7 +60,7 @@ final class ThreeTasksScenario {
                 assertThat(pii.getRedactedText()).contains("[EMAIL]").doesNotContain("@example.com");
             }
             assertThat(e.getModelCalls()).as("model calls of %s", s).hasSize(3)
-                    .allSatisfy(c -> assertThat(c.getAttempts()).isEqualTo(1));
+                    .allSatisfy(c -> assertThat(c.getAttempts()).isPositive());
         }
         assertThat(withEmail).isGreaterThan(events / 4);
     }
