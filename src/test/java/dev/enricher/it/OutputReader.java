@@ -131,7 +131,7 @@ final class OutputReader implements AutoCloseable {
         } catch (RuntimeException e) {
             problems.add("reader stopped: " + e);
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 

@@ -298,11 +298,6 @@ final class PipelineFixture implements AutoCloseable {
         return complete(pending);
     }
 
-    /** Sends one raw record (any bytes, or null for a tombstone). */
-    Sent sendRaw(String topic, String key, byte[] value) {
-        return send(topic, List.of(raw(key, value))).get(0);
-    }
-
     private record PendingSend(String key, String id, String text, byte[] value, List<Hdr> headers,
                                Future<RecordMetadata> metadata) {
     }
@@ -349,10 +344,6 @@ final class PipelineFixture implements AutoCloseable {
         SimulatorConfig.Builder b = simulator.config().toBuilder().port(simulator.port());
         simulator.close();
         simulator = Simulator.start(change.apply(b).build());
-    }
-
-    Path dir() {
-        return dir;
     }
 
     @Override
