@@ -1,0 +1,130 @@
+package dev.enricher.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enricher.avro.DeadLetterCategory;
+import dev.enricher.engine.Ordering;
+import dev.enricher.it.OutputReader.Kind;
+import dev.enricher.it.OutputReader.Output;
+import dev.enricher.simulator.LatencyDistribution;
+import dev.enricher.simulator.LatencyProfile;
+import dev.enricher.simulator.SimulatorConfig;
+import dev.enricher.tasks.TaskType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Key order: interleaved keys, log-normal service times (so later events often finish first), and bad records mixed
+ * in that fail at once (undecodable JSON, and texts the model refuses with 420 without any latency). In {@code key}
+ * mode every key's outputs, dead letters included, leave in input order.
+ *
+ * <p>Within each output topic the order is the log's. Across the two topics it is observed through the engine's
+ * clock, which the test injects: a clock whose every reading is later than the one before, so the time an event
+ * left ({@code enriched_at} or {@code dead_lettered_at}, read when its output is forwarded) orders the outputs of
+ * one instance exactly. For one key those times must increase in input order.
+ */
+@ExtendWith(ApiKeyNeverLogged.class)
+class KeyOrderPipelineTest {
+    @TempDir
+    Path dir;
+    private PipelineFixture fx;
+
+    @AfterEach
+    void close() {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    @Test
+    void everyKeysOutputsLeaveInInputOrderDeadLettersIncluded() {
+        LatencyProfile latency = new LatencyProfile(Map.of(), LatencyDistribution.of(15, 250), null);
+        fx = PipelineFixture.embedded(dir, SimulatorConfig.builder().latency(latency).seed(3));
+        PipelineFixture.Topics t = fx.topics("key-order", 2);
+        OutputReader reader = fx.reader(t);
+        fx.start(fx.settings(t, "state", PipelineFixture.tasks(TaskType.IAB))
+                .engine(PipelineFixture.engine().withOrdering(Ordering.KEY).withClock(new StrictlyIncreasingClock()))
+                .build());
+
+        List<PipelineFixture.Draft> drafts = new ArrayList<>();
+        String tooLong = "word ".repeat(2_000); // over the IAB model's 400-token limit: 420 context_length_exceeded
+        for (int n = 0; n < 2_000; n++) {
+            String key = "key-" + (n % 16);
+            if (n % 40 == 7) {
+                drafts.add(PipelineFixture.raw(key, "{\"id\":\"broken".getBytes(StandardCharsets.UTF_8)));
+            } else if (n % 40 == 23) {
+                drafts.add(fx.event(key, tooLong));
+            } else {
+                drafts.add(fx.event(key, PipelineFixture.text(n)));
+            }
+        }
+        List<Sent> sent = fx.send(t.input(), drafts);
+        List<Sent> bad = sent.stream().filter(s -> s.text() == null || s.text().startsWith("word ")).toList();
+        reader.awaitAll(sent, Duration.ofMinutes(2));
+
+        reader.assertExactlyOnce(sent, t.input());
+        for (Sent s : bad) {
+            Output o = reader.only(s);
+            assertThat(o.kind()).as("%s", o).isEqualTo(Kind.DEAD_LETTER);
+            assertThat(o.deadLetter().getCategory()).isIn(DeadLetterCategory.DESERIALIZATION,
+                    DeadLetterCategory.API_RECORD_ERROR);
+        }
+        assertThat(reader.deadLetterCount()).isEqualTo(bad.size());
+        assertThat(reader.all().stream().filter(o -> o.kind() == Kind.DEAD_LETTER
+                && o.deadLetter().getCategory() == DeadLetterCategory.API_RECORD_ERROR)).hasSize(50);
+
+        reader.assertKeyOrderWithinEachTopic();
+        for (Map.Entry<String, List<Output>> e : reader.byKeyInInputOrder().entrySet()) {
+            Output previous = null;
+            for (Output o : e.getValue()) {
+                if (previous != null) {
+                    assertThat(leftAt(o)).as("key %s: %s left before %s", e.getKey(), o, previous)
+                            .isAfter(leftAt(previous));
+                }
+                previous = o;
+            }
+        }
+    }
+
+    private static Instant leftAt(Output o) {
+        return o.kind() == Kind.ENRICHED ? o.enriched().getEnrichedAt() : o.deadLetter().getDeadLetteredAt();
+    }
+
+    /** Wall-clock milliseconds, but every reading later than the previous one (by 1 ms when the clock has not moved). */
+    static final class StrictlyIncreasingClock extends Clock {
+        private final AtomicLong last = new AtomicLong();
+
+        @Override
+        public long millis() {
+            return last.accumulateAndGet(System.currentTimeMillis(), (prev, now) -> Math.max(prev + 1, now));
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

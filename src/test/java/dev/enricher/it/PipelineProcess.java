@@ -1,0 +1,99 @@
+package dev.enricher.it;
+
+import dev.enricher.avro.DeadLetter;
+import dev.enricher.avro.EnrichedEvent;
+import dev.enricher.client.ApiKey;
+import dev.enricher.client.ClientConfig;
+import dev.enricher.serde.InMemorySchemaRegistry;
+import dev.enricher.serde.SchemaRegistry;
+import dev.enricher.serde.SubjectNameStrategy;
+import dev.enricher.tasks.TaskType;
+import dev.enricher.topology.EnrichmentPipeline;
+import dev.enricher.topology.PipelineSettings;
+import dev.enricher.topology.ProcessingGuarantee;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A pipeline in a JVM of its own, for the crash test, which kills it with SIGKILL. Everything comes from the
+ * environment (the key as {@code ZEROGPU_API_KEY}, never on the command line): {@code IT_BOOTSTRAP},
+ * {@code IT_SIMULATOR_URL}, {@code IT_GUARANTEE}, {@code IT_STATE_DIR}, {@code IT_APPLICATION_ID},
+ * {@code IT_INPUT}, {@code IT_ENRICHED}, {@code IT_DEAD_LETTERS}, {@code IT_MAX_IN_FLIGHT}.
+ * Prints {@code RUNNING} once Kafka Streams runs, then a line of counters every second. SIGTERM closes it cleanly.
+ */
+public final class PipelineProcess {
+    private PipelineProcess() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String enriched = env("IT_ENRICHED");
+        String deadLetters = env("IT_DEAD_LETTERS");
+        SchemaRegistry registry = registryWithOutputSchemas(enriched, deadLetters);
+        PipelineSettings settings = PipelineSettings.builder()
+                .applicationId(env("IT_APPLICATION_ID"))
+                .bootstrapServers(env("IT_BOOTSTRAP"))
+                .inputTopic(env("IT_INPUT")).enrichedTopic(enriched).deadLetterTopic(deadLetters)
+                .tasks(PipelineFixture.tasks(TaskType.IAB))
+                .engine(PipelineFixture.engine().withMaxInFlight(Integer.parseInt(env("IT_MAX_IN_FLIGHT"))))
+                .guarantee(ProcessingGuarantee.parse(env("IT_GUARANTEE")))
+                .stateDir(Path.of(env("IT_STATE_DIR")))
+                .streamsProperty("commit.interval.ms", 100)
+                .streamsProperty("session.timeout.ms", 6000)
+                .streamsProperty("heartbeat.interval.ms", 1500)
+                // A restarted process takes its predecessor's place at once instead of waiting for its session to end.
+                .streamsProperty("group.instance.id", "it-pipeline-process")
+                .build();
+        ClientConfig client = ClientConfig.builder().baseUrl(env("IT_SIMULATOR_URL"))
+                .apiKey(ApiKey.fromEnvironment().orElseThrow(() -> new IllegalStateException(ApiKey.ENV_VAR + " not set")))
+                .connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(5)).build();
+
+        EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, client, registry);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            pipeline.close(Duration.ofSeconds(20));
+            stopped.countDown();
+        }, "pipeline-process-shutdown"));
+        ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pipeline-process-status");
+            t.setDaemon(true);
+            return t;
+        });
+        boolean[] announced = {false};
+        status.scheduleAtFixedRate(() -> {
+            if (!announced[0] && pipeline.isRunning()) {
+                announced[0] = true;
+                System.out.println("RUNNING");
+            }
+            var s = pipeline.stats();
+            System.out.println("STATS state=" + pipeline.streams().state() + " inFlight=" + s.inFlight()
+                    + " admitted=" + s.admitted() + " enriched=" + s.enriched() + " deadLettered=" + s.deadLettered()
+                    + " resent=" + s.resent() + " stale=" + s.staleCompletions());
+        }, 0, 1, TimeUnit.SECONDS);
+        stopped.await();
+    }
+
+    /**
+     * An in-memory registry holding the enriched then the dead-letter schema, so the ids are 1 and 2 in every
+     * process that registers them in this order: the test reads the child's outputs with the same ids.
+     */
+    static InMemorySchemaRegistry registryWithOutputSchemas(String enrichedTopic, String deadLetterTopic) {
+        InMemorySchemaRegistry r = new InMemorySchemaRegistry();
+        r.register(SubjectNameStrategy.TOPIC.subject(enrichedTopic, false, EnrichedEvent.getClassSchema()),
+                EnrichedEvent.getClassSchema());
+        r.register(SubjectNameStrategy.TOPIC.subject(deadLetterTopic, false, DeadLetter.getClassSchema()),
+                DeadLetter.getClassSchema());
+        return r;
+    }
+
+    private static String env(String name) {
+        String v = System.getenv(name);
+        if (v == null || v.isBlank()) {
+            throw new IllegalStateException(name + " is not set");
+        }
+        return v;
+    }
+}
