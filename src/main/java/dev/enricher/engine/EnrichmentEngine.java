@@ -58,7 +58,16 @@ public final class EnrichmentEngine implements AutoCloseable {
      * (so {@code Topology#addProcessor} connects it).
      */
     public ProcessorSupplier<byte[], byte[], byte[], byte[]> processorSupplier(String storeName) {
-        StoreBuilder<KeyValueStore<Bytes, byte[]>> builder = storeBuilder(storeName);
+        return processorSupplier(storeName, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #processorSupplier(String)}, with topic configs for the store's changelog (for example
+     * {@code max.message.bytes}: an entry holds its input value, so the changelog must take the largest input).
+     */
+    public ProcessorSupplier<byte[], byte[], byte[], byte[]> processorSupplier(String storeName,
+                                                                              java.util.Map<String, String> changelogConfig) {
+        StoreBuilder<KeyValueStore<Bytes, byte[]>> builder = storeBuilder(storeName, changelogConfig);
         return new ProcessorSupplier<>() {
             @Override
             public Processor<byte[], byte[], byte[], byte[]> get() {
@@ -74,8 +83,14 @@ public final class EnrichmentEngine implements AutoCloseable {
 
     /** The changelogged, persistent pending store (no cache: every change reaches the changelog). */
     public StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder(String storeName) {
+        return storeBuilder(storeName, java.util.Map.of());
+    }
+
+    /** The pending store with these changelog topic configs. */
+    public StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder(String storeName,
+                                                                   java.util.Map<String, String> changelogConfig) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.Bytes(),
-                Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(java.util.Map.of());
+                Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(changelogConfig);
     }
 
     /** Set once the KafkaStreams instance exists; until then an opening circuit only stops sending. */

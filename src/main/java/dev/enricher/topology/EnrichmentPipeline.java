@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -127,12 +129,23 @@ public final class EnrichmentPipeline implements AutoCloseable {
     public static Topology topology(PipelineSettings settings, EnrichmentEngine engine) {
         Topology t = new Topology();
         t.addSource("input", new ByteArrayDeserializer(), new ByteArrayDeserializer(), settings.inputTopic());
-        t.addProcessor("enrich", engine.processorSupplier(PENDING_STORE), "input");
+        t.addProcessor("enrich", engine.processorSupplier(PENDING_STORE,
+                Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxRecordBytes(settings)))), "input");
         t.addSink(EnrichmentEngine.ENRICHED, settings.enrichedTopic(), new ByteArraySerializer(),
                 new ByteArraySerializer(), "enrich");
         t.addSink(EnrichmentEngine.DEAD_LETTERS, settings.deadLetterTopic(), new ByteArraySerializer(),
                 new ByteArraySerializer(), "enrich");
         return t;
+    }
+
+    /**
+     * The largest record the pipeline writes: a pending entry or a dead letter holds the whole input value (up to
+     * {@code input.max-bytes}), an enriched record the text plus its results. The changelog topic and the producer
+     * are sized from it, so an input the decoder accepts can always be written.
+     */
+    static int maxRecordBytes(PipelineSettings s) {
+        long bytes = 2L * s.decoder().maxBytes() + 1024 * 1024;
+        return (int) Math.min(Integer.MAX_VALUE, bytes);
     }
 
     /** Kafka Streams properties: the settings, this service's defaults, then the overrides. */
@@ -149,6 +162,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
         // Outputs leave when an answer arrives, not in bulk: Streams' producer default of linger.ms=100 would add
         // up to 100 ms to every event; a few ms still batches under load.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxRecordBytes(s));
         if (s.stateDir() != null) {
             p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
         }
