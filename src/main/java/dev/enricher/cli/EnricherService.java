@@ -24,11 +24,14 @@ import org.apache.kafka.streams.KafkaStreams;
  * stopped together. The composition root shared by {@code run} and {@code demo}.
  */
 final class EnricherService implements AutoCloseable {
+    private final PipelineSettings settings;
     private final EnrichmentPipeline pipeline;
     private final ServiceMetrics metrics;
     private final OpsServer ops;
 
-    private EnricherService(EnrichmentPipeline pipeline, ServiceMetrics metrics, OpsServer ops) {
+    private EnricherService(PipelineSettings settings, EnrichmentPipeline pipeline, ServiceMetrics metrics,
+                            OpsServer ops) {
+        this.settings = settings;
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.ops = ops;
@@ -41,7 +44,7 @@ final class EnricherService implements AutoCloseable {
     }
 
     static EnricherService start(EnricherConfig config, SchemaRegistry registry) {
-        PipelineSettings settings = config.pipeline(config.tasks());
+        PipelineSettings settings = config.pipeline();
         // Fail fast, quoting the registry, when the output schemas cannot be registered or are incompatible.
         boolean autoRegister = settings.serde().autoRegister();
         SchemaRegistration.ensure(registry, settings.serde().subjectNameStrategy().subject(settings.enrichedTopic(),
@@ -56,7 +59,7 @@ final class EnricherService implements AutoCloseable {
             metrics.bind(pipeline);
             EnrichmentPipeline p = pipeline;
             OpsServer ops = OpsServer.start(config.opsHost(), config.opsPort(), () -> health(p), prometheus);
-            return new EnricherService(pipeline, metrics, ops);
+            return new EnricherService(settings, pipeline, metrics, ops);
         } catch (RuntimeException e) {
             if (pipeline != null) {
                 pipeline.close();
@@ -72,6 +75,10 @@ final class EnricherService implements AutoCloseable {
                 && state != KafkaStreams.State.PENDING_ERROR;
         String circuit = p.circuitOpen() ? "OPEN (" + p.engine().circuitReason() + ")" : "CLOSED";
         return new Health(live, p.isRunning(), "streams=" + state + " circuit=" + circuit);
+    }
+
+    PipelineSettings settings() {
+        return settings;
     }
 
     EnrichmentPipeline pipeline() {

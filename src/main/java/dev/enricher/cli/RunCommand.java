@@ -55,8 +55,8 @@ final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }, "enricher-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("stream-enricher running: " + cfg.pipeline(cfg.tasks()).inputTopic() + " -> "
-                + cfg.pipeline(cfg.tasks()).enrichedTopic() + "; health and metrics on port " + service.opsPort());
+        out.println("stream-enricher running: " + service.settings().inputTopic() + " -> "
+                + service.settings().enrichedTopic() + "; health and metrics on port " + service.opsPort());
         out.flush();
         boolean interrupted = false;
         try {

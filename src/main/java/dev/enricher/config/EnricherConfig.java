@@ -480,7 +480,7 @@ public final class EnricherConfig {
             problems.add(new ConfigException.Problem("api", e.getMessage()));
         }
         try {
-            pipeline(List.of());
+            pipeline();
         } catch (IllegalArgumentException e) {
             problems.add(new ConfigException.Problem("kafka", e.getMessage()));
         }
@@ -611,14 +611,14 @@ public final class EnricherConfig {
                 get(AUTO_REGISTER));
     }
 
-    /** The pipeline's settings with these tasks. */
-    public PipelineSettings pipeline(List<EnrichmentTask> builtTasks) {
+    /** The pipeline's settings, tasks built. */
+    public PipelineSettings pipeline() {
         PipelineSettings.Builder b = PipelineSettings.builder().applicationId(get(APPLICATION_ID))
                 .bootstrapServers(get(BOOTSTRAP_SERVERS)).inputTopic(get(INPUT_TOPIC))
                 .enrichedTopic(get(ENRICHED_TOPIC)).deadLetterTopic(get(DEAD_LETTER_TOPIC))
                 .guarantee(ProcessingGuarantee.parse(get(GUARANTEE))).streamThreads(get(STREAM_THREADS))
                 .stateDir(get(STATE_DIR)).decoder(decoder()).engine(engine()).serde(serde())
-                .tasks(builtTasks.isEmpty() ? tasks() : builtTasks);
+                .tasks(tasks());
         streams.forEach(b::streamsProperty);
         return b.build();
     }

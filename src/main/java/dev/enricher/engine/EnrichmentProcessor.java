@@ -105,7 +105,6 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
 
     /** Rebuilds the queues from the restored store and re-sends what was outstanding. Reads only: no writes in init. */
     private void restore() {
-        int[] counts = new int[2];
         store.forEach((seq, entry) -> {
             nextSeq = seq + 1;
             PendingEvent e = new PendingEvent(seq, entry);
@@ -113,16 +112,16 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             queue.add(seq, e.keyBytes());
             admissionOrder.add(seq);
             stats.onAdmitted();
-            counts[0]++;
             if (entry.getFailure() != null || inMemory.size() < cap) {
                 activate(e, true);
             } else {
                 park(seq);
             }
         });
-        if (counts[0] > 0) {
+        int restored = queue.size();
+        if (restored > 0) {
             LOG.info("Task {}: restored {} pending events from the store ({} in memory, {} parked); re-sending their "
-                    + "outstanding calls", context.taskId(), counts[0], inMemory.size(), parked.size());
+                    + "outstanding calls", context.taskId(), restored, inMemory.size(), parked.size());
         }
     }
 
@@ -240,7 +239,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             return true;
         } catch (DecodeException ex) {
             if (!ex.recordAtFault()) {
-                LOG.warn("Cannot decode {} now, retrying in {} ms: {}", e.input().coordinates(), REGISTRY_RETRY_MILLIS,
+                LOG.warn("Cannot decode {} now, retrying in {} ms: {}", e.coordinates(), REGISTRY_RETRY_MILLIS,
                         ex.getMessage());
                 timers.add(new Timer(now() + REGISTRY_RETRY_MILLIS, e.seq, DECODE));
                 return false;
@@ -384,7 +383,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         t.setStatus(StoredTaskStatus.FAILED);
         t.setFailure(PendingEvent.store(f));
         if (warnings.allow(now())) {
-            LOG.warn("{} task '{}' failed for good: {} status={} request_id={}: {}", e.input().coordinates(),
+            LOG.warn("{} task '{}' failed for good: {} status={} request_id={}: {}", e.coordinates(),
                     t.getTask(), f.category(), f.httpStatus(), f.requestId(), f.reason());
         }
         taskEnded(e);

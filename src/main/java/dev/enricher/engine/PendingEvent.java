@@ -72,6 +72,11 @@ final class PendingEvent {
                 entry.getTopic(), entry.getPartition(), entry.getOffset());
     }
 
+    /** Where the input came from, for messages: {@code topic-partition@offset}. */
+    String coordinates() {
+        return entry.getTopic() + "-" + entry.getPartition() + "@" + entry.getOffset();
+    }
+
     /** True when no task is outstanding. */
     boolean allTasksEnded() {
         for (StoredTask t : entry.getTasks()) {

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,9 @@ public final class ServiceMetrics implements AutoCloseable {
     private final MeterRegistry registry;
     private final ModelCatalog catalog;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final ConcurrentHashMap<String, Timer> latencies = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> responses = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ModelMeters> models = new ConcurrentHashMap<>();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "enricher-metrics");
         t.setDaemon(true);
@@ -65,25 +69,47 @@ public final class ServiceMetrics implements AutoCloseable {
     }
 
     private void callEnded(String model, String outcome, int status, Duration latency, Usage usage) {
-        Timer.builder("enricher.api.latency").description("API call latency, from send to answer")
-                .tags("model", model, "outcome", outcome).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry).record(latency);
-        Counter.builder("enricher.api.responses").description("API answers by HTTP status (0: no HTTP answer)")
-                .tags("model", model, "status", String.valueOf(status)).register(registry).increment();
+        latency(model, outcome).record(latency);
+        responses.computeIfAbsent(model + "\u0000" + status, k -> Counter.builder("enricher.api.responses")
+                .description("API answers by HTTP status (0: no HTTP answer)")
+                .tags("model", model, "status", String.valueOf(status)).register(registry)).increment();
         if (usage != Usage.NONE) {
-            Counter.builder("enricher.tokens").description("Tokens billed").baseUnit("tokens")
-                    .tags("model", model, "direction", "in").register(registry).increment(usage.promptTokens());
-            Counter.builder("enricher.tokens").description("Tokens billed").baseUnit("tokens")
-                    .tags("model", model, "direction", "out").register(registry).increment(usage.completionTokens());
-            ModelSpec spec = catalog.find(model).orElse(null);
-            if (spec != null) {
-                double usd = (usage.promptTokens() * spec.inputUsdPerMillion()
-                        + usage.completionTokens() * spec.outputUsdPerMillion()) / 1_000_000.0;
-                Counter.builder("enricher.cost").description("Estimated cost from the model catalog's prices")
-                        .baseUnit("usd").tags("model", model).register(registry).increment(usd);
+            ModelMeters m = models.computeIfAbsent(model, this::modelMeters);
+            m.tokensIn.increment(usage.promptTokens());
+            m.tokensOut.increment(usage.completionTokens());
+            if (m.cost != null) {
+                m.cost.increment((usage.promptTokens() * m.spec.inputUsdPerMillion()
+                        + usage.completionTokens() * m.spec.outputUsdPerMillion()) / 1_000_000.0);
             }
         }
+    }
+
+    /**
+     * Meters are looked up once per model (and outcome or status), not built on every call: this runs on the client's
+     * event loops for each API answer.
+     */
+    private Timer latency(String model, String outcome) {
+        return latencies.computeIfAbsent(model + "\u0000" + outcome, k -> Timer.builder("enricher.api.latency")
+                .description("API call latency, from send to answer").tags("model", model, "outcome", outcome)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry));
+    }
+
+    private record ModelMeters(Counter tokensIn, Counter tokensOut, Counter cost, ModelSpec spec) {
+    }
+
+    /** The cost counter only for models whose prices the catalog knows (null otherwise). */
+    private ModelMeters modelMeters(String model) {
+        ModelSpec spec = catalog.find(model).orElse(null);
+        return new ModelMeters(
+                Counter.builder("enricher.tokens").description("Tokens billed").baseUnit("tokens")
+                        .tags("model", model, "direction", "in").register(registry),
+                Counter.builder("enricher.tokens").description("Tokens billed").baseUnit("tokens")
+                        .tags("model", model, "direction", "out").register(registry),
+                spec == null ? null : Counter.builder("enricher.cost")
+                        .description("Estimated cost from the model catalog's prices").baseUnit("usd")
+                        .tags("model", model).register(registry),
+                spec);
     }
 
     /** Binds the pipeline's gauges and Kafka Streams' metrics. */

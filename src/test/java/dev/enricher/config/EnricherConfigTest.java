@@ -57,7 +57,7 @@ class EnricherConfigTest {
     @Test
     void aValidFileBecomesTypedSettings() {
         EnricherConfig c = EnricherConfig.parse(VALID, ENV, "test.yaml");
-        PipelineSettings s = c.pipeline(c.tasks());
+        PipelineSettings s = c.pipeline();
         assertThat(s.inputTopic()).isEqualTo("raw");
         assertThat(s.enrichedTopic()).isEqualTo("enriched");
         assertThat(s.deadLetterTopic()).isEqualTo("dlq");
@@ -83,7 +83,7 @@ class EnricherConfigTest {
                 "ENRICHER_ENGINE_MAX_IN_FLIGHT", "64", "ENRICHER_STREAMS_NUM_STANDBY_REPLICAS", "1",
                 "ENRICHER_TASKS", "[{name: zs, type: zero_shot, options: {labels: [a, b]}}]");
         EnricherConfig c = EnricherConfig.parse(VALID, env, "test.yaml");
-        PipelineSettings s = c.pipeline(c.tasks());
+        PipelineSettings s = c.pipeline();
         assertThat(s.bootstrapServers()).isEqualTo("broker:9093");
         assertThat(s.engine().maxInFlight()).isEqualTo(64);
         assertThat(s.streamsOverrides()).containsEntry("num.standby.replicas", "1");
@@ -95,8 +95,8 @@ class EnricherConfigTest {
         String yaml = VALID.replace("input-topic: raw", "input-topic: ${IN_TOPIC:-raw-default}")
                 .replace("enriched-topic: enriched", "enriched-topic: \"$${literal}\"");
         EnricherConfig c = EnricherConfig.parse(yaml, ENV, "t");
-        assertThat(c.pipeline(c.tasks()).inputTopic()).isEqualTo("raw-default");
-        assertThat(c.pipeline(c.tasks()).enrichedTopic()).isEqualTo("${literal}");
+        assertThat(c.pipeline().inputTopic()).isEqualTo("raw-default");
+        assertThat(c.pipeline().enrichedTopic()).isEqualTo("${literal}");
     }
 
     static Stream<Arguments> badFiles() {
@@ -177,7 +177,7 @@ class EnricherConfigTest {
     void aFileOnDiskLoads(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("enricher.yaml");
         Files.writeString(f, VALID);
-        assertThat(EnricherConfig.load(f, ENV).pipeline(java.util.List.of()).inputTopic()).isEqualTo("raw");
+        assertThat(EnricherConfig.load(f, ENV).pipeline().inputTopic()).isEqualTo("raw");
     }
 
     @Test

@@ -44,7 +44,7 @@ class ComposeFileTest {
         assertThat(hostFile).as("enricher mounts a configuration at %s", CONTAINER_CONFIG).isNotNull();
         Path file = DeployFiles.file(Path.of(hostFile).normalize().toString());
         config = DeployFiles.validEnricherConfig(DeployFiles.read(file), hostFile);
-        pipeline = config.pipeline(config.tasks());
+        pipeline = config.pipeline();
     }
 
     private static JsonNode service(String name) {

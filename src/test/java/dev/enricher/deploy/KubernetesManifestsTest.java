@@ -57,7 +57,7 @@ class KubernetesManifestsTest {
         configMap = kind("ConfigMap");
         config = DeployFiles.validEnricherConfig(configMap.path("data").path("enricher.yaml").asText(),
                 "deploy/k8s/configmap.yaml");
-        pipeline = config.pipeline(config.tasks());
+        pipeline = config.pipeline();
     }
 
     private static JsonNode kind(String kind) {
