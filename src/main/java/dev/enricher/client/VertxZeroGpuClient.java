@@ -50,6 +50,7 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
     private final ObjectMapper json;
     private final ErrorClassifier errors;
     private final CompletionParser parser;
+    private final ChatWire wire;
     private final String host;
     private final int port;
     private final String path;
@@ -85,6 +86,7 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
         this.json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         this.errors = new ErrorClassifier(json, config.apiKey());
         this.parser = new CompletionParser(json.getFactory());
+        this.wire = new ChatWire(json);
         // Resolved once: parsing the absolute URL on every call showed up in profiles.
         URI url = URI.create(config.completionsUrl());
         this.ssl = "https".equals(url.getScheme());
@@ -140,7 +142,7 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
     public CompletionStage<ChatCompletion> complete(ChatRequest request) {
         Buffer body;
         try {
-            body = Buffer.buffer(wireBody(request));
+            body = Buffer.buffer(wire.requestBody(request));
         } catch (java.io.IOException | IllegalArgumentException e) {
             return CompletableFuture.failedFuture(ZeroGpuException.builder(Disposition.RECORD, FailureKind.REJECTED)
                     .model(request.model()).attempts(0)
@@ -156,35 +158,6 @@ final class VertxZeroGpuClient implements ZeroGpuClient {
         }
         pump();
         return call.future;
-    }
-
-    /**
-     * The JSON body, written with the streaming generator: it runs once per call on the caller's
-     * thread, and a Map tree of the request first would only be garbage.
-     */
-    private byte[] wireBody(ChatRequest request) throws java.io.IOException {
-        com.fasterxml.jackson.core.util.ByteArrayBuilder out =
-                new com.fasterxml.jackson.core.util.ByteArrayBuilder(256 + 2 * request.contentLength());
-        try (com.fasterxml.jackson.core.JsonGenerator g = json.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("model", request.model());
-            g.writeArrayFieldStart("messages");
-            for (ChatMessage m : request.messages()) {
-                g.writeStartObject();
-                g.writeStringField("role", m.role());
-                g.writeStringField("content", m.content());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            if (!request.metadata().isEmpty()) {
-                g.writeObjectField("metadata", request.metadata());
-            }
-            for (Map.Entry<String, Object> e : request.extraFields().entrySet()) {
-                g.writeObjectField(e.getKey(), e.getValue());
-            }
-            g.writeEndObject();
-        }
-        return out.toByteArray();
     }
 
     /** Starts as many calls as the ceiling and the rate limit allow. Never called under the lock. */

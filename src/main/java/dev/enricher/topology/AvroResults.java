@@ -28,7 +28,7 @@ import java.util.Set;
  *
  * <p>The Avro classes share their simple names with the task results, so they are written fully qualified here.
  */
-final class AvroResults {
+public final class AvroResults {
     /** Thread-safe once built; only writes plain Java values (String, numbers, Boolean, List, Map, null). */
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,20 +36,20 @@ final class AvroResults {
     }
 
     /** The map fields of the enriched record, one per result type, each keyed by task name. */
-    static final class Fields {
-        final Map<String, dev.enricher.avro.IabResult> iab;
-        final Map<String, dev.enricher.avro.IabEnrichedResult> iabEnriched;
-        final Map<String, dev.enricher.avro.FollowupQuestionsResult> followups;
-        final Map<String, dev.enricher.avro.PiiResult> pii;
-        final Map<String, dev.enricher.avro.EntitiesResult> entities;
-        final Map<String, dev.enricher.avro.ExtractionResult> extraction;
-        final Map<String, dev.enricher.avro.ClassificationResult> classification;
-        final Map<String, dev.enricher.avro.ZeroShotResult> zeroShot;
-        final Map<String, dev.enricher.avro.TextResult> textGeneration;
-        final Map<String, dev.enricher.avro.ThinkingResult> thinking;
+    public static final class Fields {
+        public final Map<String, dev.enricher.avro.IabResult> iab;
+        public final Map<String, dev.enricher.avro.IabEnrichedResult> iabEnriched;
+        public final Map<String, dev.enricher.avro.FollowupQuestionsResult> followups;
+        public final Map<String, dev.enricher.avro.PiiResult> pii;
+        public final Map<String, dev.enricher.avro.EntitiesResult> entities;
+        public final Map<String, dev.enricher.avro.ExtractionResult> extraction;
+        public final Map<String, dev.enricher.avro.ClassificationResult> classification;
+        public final Map<String, dev.enricher.avro.ZeroShotResult> zeroShot;
+        public final Map<String, dev.enricher.avro.TextResult> textGeneration;
+        public final Map<String, dev.enricher.avro.ThinkingResult> thinking;
 
         /** Empty maps for the configured result types, null for the others. */
-        Fields(Set<Class<? extends TaskResult>> configured) {
+        public Fields(Set<Class<? extends TaskResult>> configured) {
             iab = mapIf(configured, IabResult.class);
             iabEnriched = mapIf(configured, IabEnrichedResult.class);
             followups = mapIf(configured, FollowupQuestionsResult.class);
@@ -72,7 +72,7 @@ final class AvroResults {
          *
          * @throws IllegalArgumentException when no task of the result's type is configured (an engine bug)
          */
-        void put(String task, TaskResult result) {
+        public void put(String task, TaskResult result) {
             if (result instanceof IabResult r) {
                 require(iab, task, r).put(task, iab(r));
             } else if (result instanceof IabEnrichedResult r) {

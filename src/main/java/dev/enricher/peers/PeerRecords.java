@@ -1,0 +1,141 @@
+package dev.enricher.peers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.enricher.avro.EnrichedEvent;
+import dev.enricher.avro.ModelCall;
+import dev.enricher.client.ChatCompletion;
+import dev.enricher.client.Usage;
+import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.tasks.TaskFactory;
+import dev.enricher.tasks.TaskResult;
+import dev.enricher.tasks.TaskSpec;
+import dev.enricher.tasks.TaskType;
+import dev.enricher.topology.AvroResults;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+
+/**
+ * What every benchmark contender reads and writes, so that all of them do the same work per event: the JSON input
+ * event ({@code {"id", "text", "attributes"}}) in, one {@code iab} task (the same request bytes through
+ * {@link dev.enricher.client.ChatWire}), and an Avro {@link EnrichedEvent} out in the registry wire format (magic
+ * byte, 4-byte schema id, Avro binary), with the same field mapping as the pipeline's ({@link AvroResults}).
+ *
+ * <p>Vert.x-free on purpose: the Parallel Consumer peer compiles this class next to Vert.x 4. Thread-safe.
+ */
+public final class PeerRecords {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SpecificDatumWriter<EnrichedEvent> WRITER = new SpecificDatumWriter<>(EnrichedEvent.class);
+    private static final Set<Class<? extends TaskResult>> IAB_ONLY = Set.of(dev.enricher.tasks.IabResult.class);
+
+    private PeerRecords() {
+    }
+
+    /** The one task every contender runs on every event: {@code iab} with its default model. */
+    public static EnrichmentTask task() {
+        return TaskFactory.create(new TaskSpec(null, TaskType.IAB, null, Map.of()));
+    }
+
+    /** A decoded input event. */
+    public record Input(String id, String text, Map<String, String> attributes) {
+    }
+
+    /**
+     * @throws IllegalArgumentException when the value is not a JSON object with a non-blank string {@code text}; the
+     *         message never quotes the value
+     */
+    public static Input input(byte[] value) {
+        JsonNode node;
+        try {
+            node = value == null ? null : JSON.readTree(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the value is not JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("the value is not a JSON object");
+        }
+        JsonNode text = node.get("text");
+        if (text == null || !text.isTextual() || text.asText().isBlank()) {
+            throw new IllegalArgumentException("the value has no non-blank string field 'text'");
+        }
+        JsonNode id = node.get("id");
+        Map<String, String> attributes = new LinkedHashMap<>();
+        JsonNode attrs = node.get("attributes");
+        if (attrs != null && attrs.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = attrs.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                attributes.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return new Input(id != null && id.isValueNode() ? id.asText() : null, text.asText(), attributes);
+    }
+
+    /**
+     * The enriched record of one input, serialized with {@code schemaId} in its header.
+     *
+     * @param result     the task's parsed result, or null for a passthrough (no task ran)
+     * @param completion the answer {@code result} came from, or null for a passthrough
+     */
+    public static byte[] enriched(int schemaId, String topic, int partition, long offset, long timestamp, Input input,
+                                  EnrichmentTask task, TaskResult result, ChatCompletion completion) {
+        AvroResults.Fields fields = new AvroResults.Fields(result == null ? Set.of() : IAB_ONLY);
+        List<ModelCall> calls = List.of();
+        if (result != null) {
+            fields.put(task.name(), result);
+            Usage usage = completion.usage();
+            boolean counted = usage != Usage.NONE;
+            calls = List.of(ModelCall.newBuilder()
+                    .setTask(task.name())
+                    .setModel(task.model())
+                    .setCompletionId(completion.id())
+                    .setRequestId(completion.requestId())
+                    .setPromptTokens(counted ? (int) usage.promptTokens() : null)
+                    .setCompletionTokens(counted ? (int) usage.completionTokens() : null)
+                    .setLatencyMs(completion.latency() == null ? 0 : completion.latency().toMillis())
+                    .setAttempts(Math.max(1, completion.attempts()))
+                    .build());
+        }
+        EnrichedEvent value = EnrichedEvent.newBuilder()
+                .setId(input.id())
+                .setSourceTopic(topic)
+                .setSourcePartition(partition)
+                .setSourceOffset(offset)
+                .setSourceTimestamp(Instant.ofEpochMilli(timestamp))
+                .setText(input.text())
+                .setTextRedacted(false)
+                .setAttributes(input.attributes())
+                .setIab(fields.iab)
+                .setModelCalls(calls)
+                .setEnrichedAt(Instant.now())
+                .build();
+        return serialize(schemaId, value);
+    }
+
+    /** The registry wire format: magic byte 0, the schema id big-endian, then Avro binary. */
+    static byte[] serialize(int schemaId, EnrichedEvent value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        out.write(0);
+        out.write(schemaId >>> 24);
+        out.write(schemaId >>> 16);
+        out.write(schemaId >>> 8);
+        out.write(schemaId);
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+            WRITER.write(value, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write an EnrichedEvent", e);
+        }
+        return out.toByteArray();
+    }
+}
