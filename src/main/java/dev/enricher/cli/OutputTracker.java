@@ -50,6 +50,7 @@ final class OutputTracker implements AutoCloseable {
     private volatile RuntimeException failure;
     private volatile int measuredDone;
     private volatile long lastProgressNanos = System.nanoTime();
+    private volatile long firstOutputs;
 
     // Owned by the reader thread; read by summary() after the thread has been joined.
     private final Map<Long, Integer> outputsBySource = new HashMap<>();
@@ -95,6 +96,11 @@ final class OutputTracker implements AutoCloseable {
         OutputTracker t = new OutputTracker(bootstrap, enrichedTopic, deadLetterTopic, registry);
         t.thread.start();
         return t;
+    }
+
+    /** Inputs (of any phase) with at least one output read so far: what a closed-loop load counts as finished. */
+    long firstOutputs() {
+        return firstOutputs;
     }
 
     /** System.nanoTime() of the last new output (any phase), or of the start. */
@@ -181,6 +187,9 @@ final class OutputTracker implements AutoCloseable {
         long source = ((long) partition << 48) | offset;
         int count = outputsBySource.merge(source, 1, Integer::sum);
         boolean measured = id != null && id.startsWith(MEASURED_PREFIX);
+        if (count == 1) {
+            firstOutputs++; // single writer: the reader thread
+        }
         if (count > 1) {
             if (measured && count == 2) {
                 measuredDuplicates++;

@@ -354,7 +354,7 @@ final class PipelineBenchmark {
         out.flush();
     }
 
-    private static Path createTempDir() {
+    static Path createTempDir() {
         try {
             return Files.createTempDirectory("bench-pipeline-");
         } catch (IOException e) {
@@ -362,7 +362,7 @@ final class PipelineBenchmark {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -11,6 +11,7 @@ import dev.enricher.tasks.TaskFactory;
 import dev.enricher.tasks.TaskResult;
 import dev.enricher.tasks.TaskSpec;
 import dev.enricher.tasks.TaskType;
+import dev.enricher.serde.GeneratedClassTrust;
 import dev.enricher.topology.AvroResults;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,6 +38,12 @@ public final class PeerRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SpecificDatumWriter<EnrichedEvent> WRITER = new SpecificDatumWriter<>(EnrichedEvent.class);
     private static final Set<Class<? extends TaskResult>> IAB_ONLY = Set.of(dev.enricher.tasks.IabResult.class);
+
+    static {
+        // The builder reads the schema's default values through Avro's class loading, which trusts no class by
+        // default: trust the generated ones, as the pipeline's serdes do.
+        GeneratedClassTrust.install();
+    }
 
     private PeerRecords() {
     }

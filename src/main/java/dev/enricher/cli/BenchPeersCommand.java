@@ -1,0 +1,229 @@
+package dev.enricher.cli;
+
+import dev.enricher.cli.PeersBenchmark.Contender;
+import dev.enricher.cli.PeersBenchmark.Row;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code stream-enricher bench peers}: this pipeline against Confluent's Parallel Consumer (Vert.x module) and plain
+ * Kafka Streams with a blocking call, at one point (C, L), over the sweep of issue 6, or at L = 0 to find the CPU
+ * ceiling. Parses and validates; the runs are {@link PeersBenchmark}'s, the plot {@link PeersPlot}'s.
+ */
+@Command(name = "peers", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Benchmarks this pipeline against the designs a user would pick instead, on the same in-process broker "
+                + "and simulator with the same events: stream-enricher under exactly_once_v2 (ours-eos) and "
+                + "at_least_once (ours-alos); Confluent Parallel Consumer 0.5.3.3 with its Vert.x module, KEY order "
+                + "and max concurrency C (pc; built on Vert.x 4, so it runs from its own jar, "
+                + "bench/peers/target/parallel-consumer-peer.jar, which 'mvn package' builds); Kafka Streams with a "
+                + "blocking call per record on 1 and 4 stream threads (ks1, ks4); and, for the CPU ceiling, the same "
+                + "Streams topology without the call (pass-alos, pass-eos).",
+            "Each contender runs in a JVM of its own (-Xmx1g), one after the other; the broker, the simulator "
+                + "(every call answered after exactly --latency-ms), a closed-loop load generator and a "
+                + "read_committed reader stay in this JVM. Every contender does the same work per event: decode the "
+                + "JSON event, one iab call with the same request bytes, write an Avro EnrichedEvent.",
+            "Per row: throughput (first to last output read), efficiency = throughput / (C / L), p50 and p99 "
+                + "end-to-end latency (input timestamp to output read), CPU seconds of the contender's JVM per 1,000 "
+                + "events, its peak RSS (VmHWM), lost and duplicated inputs.",
+            "The last line is 'bench peers: ours_eps=X pc_eps=Y ratio=X/Y ...' (ours = exactly_once_v2); with "
+                + "--sweep, 'bench peers sweep: ...'; with --ceiling, 'bench peers ceiling: ...'. Exit code 1 when "
+                + "this pipeline lost an input, or duplicated one under exactly_once_v2."})
+final class BenchPeersCommand implements Callable<Integer> {
+    static final int[] SWEEP_CONCURRENCY = {64, 256, 1024, 4096};
+    static final long[] SWEEP_LATENCY = {20, 200, 1000};
+    static final int SWEEP_FIXED_CONCURRENCY = 256;
+    static final long SWEEP_FIXED_LATENCY = 200;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--latency-ms", defaultValue = "200", description = "Simulated API latency L in ms (default ${DEFAULT-VALUE}).")
+    long latencyMs;
+
+    @Option(names = "--concurrency", defaultValue = "256", description = "API calls in flight C, for every contender (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--events", defaultValue = "20000",
+            description = "Measured events per contender, capped at what its own C / L serves in --row-seconds "
+                    + "(default ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--contenders", split = ",",
+            description = "Which to run, in order (default ours-eos,ours-alos,pc,ks1,ks4; with --ceiling "
+                    + "ours-eos,ours-alos,pass-eos,pass-alos). Known: ours-eos, ours-alos, pc, ks1, ks4, pass-alos, "
+                    + "pass-eos.")
+    List<String> contenders;
+
+    @Option(names = "--sweep", negatable = false,
+            description = "Run C in {64, 256, 1024, 4096} at L = 200 ms and L in {20, 1000} ms at C = 256 (--latency-ms "
+                    + "and --concurrency are ignored), write peers-sweep.csv and peers-sweep.png to --out-dir.")
+    boolean sweep;
+
+    @Option(names = "--ceiling", negatable = false,
+            description = "Measure the CPU ceiling: L = 0 (answers at once), so throughput and CPU per event are what "
+                    + "this machine's cores allow (--latency-ms is ignored).")
+    boolean ceiling;
+
+    @Option(names = "--out-dir", defaultValue = "docs", description = "Where --sweep writes its CSV and PNG (default ${DEFAULT-VALUE}).")
+    Path outDir;
+
+    @Option(names = "--keys", defaultValue = "100000",
+            description = "Distinct event keys, drawn at random (default ${DEFAULT-VALUE}: with KEY order, fewer keys "
+                    + "than C would cap every key-ordered design's concurrency).")
+    int keys;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of every topic (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--warmup-seconds", defaultValue = "15", description = "Unmeasured load before each row (default ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    @Option(names = "--row-seconds", defaultValue = "30",
+            description = "Cap of a row's measured events: what its own Little's-law ceiling serves in this many "
+                    + "seconds (the blocking designs serve one event per L per thread; default ${DEFAULT-VALUE}).")
+    int rowSeconds;
+
+    @Option(names = "--pc-jar", defaultValue = "bench/peers/target/parallel-consumer-peer.jar",
+            description = "The Parallel Consumer peer's jar (default ${DEFAULT-VALUE}).")
+    Path pcJar;
+
+    @Option(names = "--event-loops", defaultValue = "2", description = "Event loops of the simulator (default ${DEFAULT-VALUE}).")
+    int eventLoops;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of texts and keys (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        if (latencyMs < 0 || concurrency < 1 || events < 1 || keys < 1 || partitions < 1 || warmupSeconds < 0
+                || rowSeconds < 1 || eventLoops < 1) {
+            throw new ParameterException(spec.commandLine(), "--concurrency, --events, --keys, --partitions, "
+                    + "--row-seconds and --event-loops must be >= 1, --latency-ms and --warmup-seconds >= 0");
+        }
+        if (sweep && ceiling) {
+            throw new ParameterException(spec.commandLine(), "--sweep and --ceiling are separate runs: give one");
+        }
+        List<Contender> chosen = new ArrayList<>();
+        List<String> ids = contenders != null ? contenders : ceiling
+                ? List.of("ours-eos", "ours-alos", "pass-eos", "pass-alos") : List.of("ours-eos", "ours-alos", "pc", "ks1", "ks4");
+        try {
+            for (String id : ids) {
+                chosen.add(Contender.parse(id));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--contenders: " + e.getMessage(), e);
+        }
+        if (chosen.contains(Contender.PC) && !Files.isRegularFile(pcJar)) {
+            throw new ParameterException(spec.commandLine(), "--pc-jar: the Parallel Consumer peer is not built: "
+                    + pcJar + " is missing; build it with 'mvn -B -f bench/peers/pom.xml package' (the project's "
+                    + "'mvn package' does too), or leave 'pc' out of --contenders");
+        }
+        PeersBenchmark.Options options = new PeersBenchmark.Options(ceiling ? 0 : latencyMs, concurrency, events, keys,
+                partitions, List.copyOf(chosen), warmupSeconds, rowSeconds, seed, pcJar, eventLoops);
+        PeersBenchmark bench = new PeersBenchmark(spec.commandLine().getOut());
+        if (sweep) {
+            return runSweep(bench, options);
+        }
+        List<Row> rows = bench.runPoint(options);
+        bench.printTable(rows);
+        if (ceiling) {
+            bench.printf("bench peers ceiling: %s", ceilingLine(rows));
+        } else {
+            bench.printf("bench peers: %s", pointLine(rows, options.ceiling()));
+        }
+        return verdict(rows);
+    }
+
+    private int runSweep(PeersBenchmark bench, PeersBenchmark.Options base) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (int c : SWEEP_CONCURRENCY) {
+            rows.addAll(bench.runPoint(base.at(c, SWEEP_FIXED_LATENCY)));
+        }
+        for (long l : SWEEP_LATENCY) {
+            if (l != SWEEP_FIXED_LATENCY) {
+                rows.addAll(bench.runPoint(base.at(SWEEP_FIXED_CONCURRENCY, l)));
+            }
+        }
+        bench.printTable(rows);
+        Files.createDirectories(outDir);
+        Path csv = outDir.resolve("peers-sweep.csv");
+        Path png = outDir.resolve("peers-sweep.png");
+        Files.writeString(csv, PeersBenchmark.csv(rows), StandardCharsets.UTF_8);
+        PeersPlot.write(rows, SWEEP_FIXED_LATENCY, SWEEP_FIXED_CONCURRENCY, png);
+        double minRatio = Double.POSITIVE_INFINITY;
+        double minEfficiency = Double.POSITIVE_INFINITY;
+        for (Row r : rows) {
+            if (r.contender() == Contender.OURS_EOS) {
+                minEfficiency = Math.min(minEfficiency, r.efficiency());
+                for (Row p : rows) {
+                    if (p.contender() == Contender.PC && p.concurrency() == r.concurrency()
+                            && p.latencyMs() == r.latencyMs() && p.eps() > 0) {
+                        minRatio = Math.min(minRatio, r.eps() / p.eps());
+                    }
+                }
+            }
+        }
+        bench.printf("bench peers sweep: points=%d rows=%d ours_vs_pc_min_ratio=%s ours_min_efficiency=%s csv=%s png=%s",
+                SWEEP_CONCURRENCY.length + SWEEP_LATENCY.length - 1, rows.size(), num(minRatio), num(minEfficiency),
+                csv, png);
+        return verdict(rows);
+    }
+
+    static String pointLine(List<Row> rows, double ceiling) {
+        StringBuilder b = new StringBuilder();
+        double ours = PeersBenchmark.find(rows, Contender.OURS_EOS).map(Row::eps).orElse(Double.NaN);
+        double pc = PeersBenchmark.find(rows, Contender.PC).map(Row::eps).orElse(Double.NaN);
+        b.append(String.format(Locale.ROOT, "ours_eps=%s pc_eps=%s ratio=%s", num(ours), num(pc),
+                pc > 0 ? String.format(Locale.ROOT, "%.2f", ours / pc) : "-"));
+        for (Row r : rows) {
+            if (r.contender() != Contender.OURS_EOS && r.contender() != Contender.PC) {
+                b.append(' ').append(r.contender().id.replace('-', '_')).append("_eps=").append(num(r.eps()));
+            }
+        }
+        b.append(" ceiling_eps=").append(Double.isInfinite(ceiling) ? "inf" : num(ceiling));
+        PeersBenchmark.find(rows, Contender.OURS_EOS).ifPresent(r -> b.append(String.format(Locale.ROOT,
+                " ours_efficiency=%.3f ours_p99_ms=%.0f ours_lost=%d ours_duplicated=%d", r.efficiency(), r.p99Ms(),
+                r.lost(), r.duplicated())));
+        PeersBenchmark.find(rows, Contender.PC).ifPresent(r -> b.append(String.format(Locale.ROOT,
+                " pc_p99_ms=%.0f pc_lost=%d pc_duplicated=%d", r.p99Ms(), r.lost(), r.duplicated())));
+        return b.toString();
+    }
+
+    static String ceilingLine(List<Row> rows) {
+        StringBuilder b = new StringBuilder();
+        for (Row r : rows) {
+            String id = r.contender().id.replace('-', '_');
+            b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%s_eps=%.0f %s_cpu_us_per_event=%.0f",
+                    id, r.eps(), id, r.cpuMicrosPerEvent()));
+        }
+        return b.toString();
+    }
+
+    private static int verdict(List<Row> rows) {
+        for (Row r : rows) {
+            boolean ours = r.contender() == Contender.OURS_EOS || r.contender() == Contender.OURS_ALOS;
+            if (ours && (r.lost() > 0 || (r.contender() == Contender.OURS_EOS && r.duplicated() > 0))) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    private static String num(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.3f", v);
+    }
+}

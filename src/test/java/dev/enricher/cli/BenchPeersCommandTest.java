@@ -1,0 +1,150 @@
+package dev.enricher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enricher.cli.PeersBenchmark.Contender;
+import dev.enricher.cli.PeersBenchmark.Row;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code stream-enricher bench peers} through the real command line, small enough for the suite: the broker, the
+ * simulator and every contender's child JVM (this pipeline, the Parallel Consumer peer from its own jar, blocking and
+ * passthrough Kafka Streams) really run. Only the output contract and the accounting are checked, never a speed:
+ * figures belong in docs/benchmarks.md.
+ */
+class BenchPeersCommandTest {
+    private static final Pattern LAST_LINE = Pattern.compile("bench peers: ours_eps=(\\d+(\\.\\d+)?) "
+            + "pc_eps=(\\d+(\\.\\d+)?) ratio=(\\d+\\.\\d\\d) ks1_eps=(\\d+(\\.\\d+)?) pass_alos_eps=(\\d+(\\.\\d+)?) "
+            + "ceiling_eps=320 ours_efficiency=\\d\\.\\d{3} ours_p99_ms=\\d+ ours_lost=0 ours_duplicated=0 "
+            + "pc_p99_ms=\\d+ pc_lost=0 pc_duplicated=(\\d+)");
+    private static final Pattern ROW = Pattern.compile("bench peers: \\[([a-z0-9-]+)] throughput_eps=(\\d+\\.\\d) "
+            + "efficiency=(\\S+) p50_ms=(\\d+) p99_ms=(\\d+) cpu_s_per_1000=(\\d+\\.\\d{3}) peak_rss_mb=(\\d+) "
+            + "lost=(\\d+) duplicated=(\\d+) enriched=(\\d+) dead_lettered=(\\d+)");
+
+    @Test
+    void everyContenderEnrichesEveryEventOnceAndTheLastLineComparesUsWithTheParallelConsumer() {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(new StringWriter(), true));
+        int code = cmd.execute("bench", "peers", "--latency-ms", "50", "--concurrency", "16", "--events", "150",
+                "--warmup-seconds", "0", "--row-seconds", "5", "--keys", "50", "--partitions", "2",
+                "--contenders", "ours-eos,pc,ks1,pass-alos");
+        List<String> lines = out.toString().lines().toList();
+        assertThat(code).as(out.toString()).isZero();
+        String last = lines.get(lines.size() - 1);
+        Matcher m = LAST_LINE.matcher(last);
+        assertThat(m.matches()).as(last).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isPositive();
+        assertThat(Double.parseDouble(m.group(3))).isPositive();
+        List<String> seen = new ArrayList<>();
+        for (String line : lines) {
+            Matcher r = ROW.matcher(line);
+            if (r.matches()) {
+                seen.add(r.group(1));
+                // ks1 serves one event per L: its cap is 5 s x 20 events/s = 100 events; the others do all 150.
+                int events = r.group(1).equals("ks1") ? 100 : 150;
+                assertThat(r.group(8)).as(line + ": lost").isEqualTo("0");
+                assertThat(Long.parseLong(r.group(10))).as(line + ": enriched").isEqualTo(events);
+                assertThat(Long.parseLong(r.group(7))).as(line + ": peak RSS").isPositive();
+                assertThat(Double.parseDouble(r.group(6))).as(line + ": CPU").isPositive();
+            }
+        }
+        assertThat(seen).containsExactly("ours-eos", "pc", "ks1", "pass-alos");
+        assertThat(out.toString()).contains("| contender | C | L ms |");
+    }
+
+    @Test
+    void refusesNonsenseWithAUsageError() {
+        for (String[] args : new String[][] {{"--contenders", "ours-eos,flink"}, {"--concurrency", "0"},
+                {"--sweep", "--ceiling"}}) {
+            StringWriter err = new StringWriter();
+            CommandLine cmd = Main.commandLine();
+            cmd.setOut(new PrintWriter(new StringWriter(), true));
+            cmd.setErr(new PrintWriter(err, true));
+            String[] full = new String[args.length + 2];
+            full[0] = "bench";
+            full[1] = "peers";
+            System.arraycopy(args, 0, full, 2, args.length);
+            assertThat(cmd.execute(full)).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(err.toString()).contains(args[0]);
+        }
+    }
+
+    @Test
+    void aMissingParallelConsumerJarSaysHowToBuildIt(@TempDir Path dir) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute("bench", "peers", "--contenders", "pc", "--pc-jar", dir.resolve("nope.jar").toString(),
+                "--events", "1", "--warmup-seconds", "0");
+        assertThat(code).isEqualTo(2);
+        assertThat(out.toString()).as("nothing started").isEmpty();
+        assertThat(err.toString()).contains("nope.jar is missing").contains("mvn -B -f bench/peers/pom.xml package");
+    }
+
+    @Test
+    void theSweepCsvAndPlotHoldEveryRow(@TempDir Path dir) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (int c : BenchPeersCommand.SWEEP_CONCURRENCY) {
+            rows.add(row(Contender.OURS_EOS, c, 200, Math.min(1100, c * 5 * 0.95)));
+            rows.add(row(Contender.PC, c, 200, Math.min(900, c * 5 * 0.9)));
+            rows.add(row(Contender.KS1, c, 200, 4.8));
+        }
+        for (long l : BenchPeersCommand.SWEEP_LATENCY) {
+            rows.add(row(Contender.OURS_EOS, 256, l, Math.min(1100, 256_000.0 / l * 0.95)));
+        }
+        Path png = dir.resolve("plot.png");
+        PeersPlot.write(rows, 200, 256, png);
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isEqualTo(1400);
+        assertThat(image.getHeight()).isEqualTo(620);
+        long coloured = 0;
+        for (int x = 0; x < image.getWidth(); x += 3) {
+            for (int y = 0; y < image.getHeight(); y += 3) {
+                int rgb = image.getRGB(x, y) & 0xFFFFFF;
+                int r = rgb >> 16;
+                int g = (rgb >> 8) & 0xFF;
+                int b = rgb & 0xFF;
+                if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 60) {
+                    coloured++; // a series line, not the white, grey or black of the frame and text
+                }
+            }
+        }
+        assertThat(coloured).as("pixels of coloured series lines").isGreaterThan(100);
+
+        String csv = PeersBenchmark.csv(rows);
+        assertThat(csv.lines()).hasSize(rows.size() + 1);
+        assertThat(csv.lines().findFirst().orElseThrow()).startsWith("contender,concurrency,latency_ms,events,"
+                + "throughput_eps,ceiling_eps,efficiency");
+        assertThat(csv).contains("ours-eos,64,200,").contains("pc,4096,200,").contains("ours-eos,256,1000,");
+        Files.writeString(dir.resolve("x.csv"), csv);
+    }
+
+    @Test
+    void theCeilingLineGivesThroughputAndCpuPerEventForEveryContender() {
+        List<Row> rows = List.of(row(Contender.OURS_EOS, 256, 0, 1500), row(Contender.PASS_EOS, 256, 0, 4000));
+        assertThat(BenchPeersCommand.ceilingLine(rows)).isEqualTo(
+                "ours_eos_eps=1500 ours_eos_cpu_us_per_event=500 pass_eos_eps=4000 pass_eos_cpu_us_per_event=500");
+        assertThat(rows.get(0).efficiency()).isNaN();
+    }
+
+    private static Row row(Contender c, int concurrency, long latencyMs, double eps) {
+        return new Row(c, concurrency, latencyMs, 1000, 1000, 0, 0, 0, eps, latencyMs + 10, latencyMs + 50, 0.5, 300,
+                concurrency);
+    }
+}
