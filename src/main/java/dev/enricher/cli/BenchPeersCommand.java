@@ -86,8 +86,14 @@ final class BenchPeersCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of every topic (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--warmup-seconds", defaultValue = "15", description = "Unmeasured load before each row (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-seconds", defaultValue = "10",
+            description = "Least unmeasured load before each row; then more until the contender's JIT compilers are "
+                    + "nearly idle (under 2 % of a core for 2 s), up to --warmup-max-seconds (default ${DEFAULT-VALUE}).")
     int warmupSeconds;
+
+    @Option(names = "--warmup-max-seconds", defaultValue = "180",
+            description = "Most unmeasured load before each row (default ${DEFAULT-VALUE}).")
+    int warmupMaxSeconds;
 
     @Option(names = "--row-seconds", defaultValue = "30",
             description = "Cap of a row's measured events: what its own Little's-law ceiling serves in this many "
@@ -101,15 +107,21 @@ final class BenchPeersCommand implements Callable<Integer> {
     @Option(names = "--event-loops", defaultValue = "2", description = "Event loops of the simulator (default ${DEFAULT-VALUE}).")
     int eventLoops;
 
+    @Option(names = "--jfr",
+            description = "Record every contender's JVM with Java Flight Recorder (settings=profile) into this "
+                    + "directory, one .jfr per row, written when the contender stops.")
+    Path jfrDir;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of texts and keys (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
     public Integer call() throws Exception {
         if (latencyMs < 0 || concurrency < 1 || events < 1 || keys < 1 || partitions < 1 || warmupSeconds < 0
-                || rowSeconds < 1 || eventLoops < 1) {
+                || warmupMaxSeconds < 0 || rowSeconds < 1 || eventLoops < 1) {
             throw new ParameterException(spec.commandLine(), "--concurrency, --events, --keys, --partitions, "
-                    + "--row-seconds and --event-loops must be >= 1, --latency-ms and --warmup-seconds >= 0");
+                    + "--row-seconds and --event-loops must be >= 1, --latency-ms, --warmup-seconds and "
+                    + "--warmup-max-seconds >= 0");
         }
         if (sweep && ceiling) {
             throw new ParameterException(spec.commandLine(), "--sweep and --ceiling are separate runs: give one");
@@ -130,7 +142,11 @@ final class BenchPeersCommand implements Callable<Integer> {
                     + "'mvn package' does too), or leave 'pc' out of --contenders");
         }
         PeersBenchmark.Options options = new PeersBenchmark.Options(ceiling ? 0 : latencyMs, concurrency, events, keys,
-                partitions, List.copyOf(chosen), warmupSeconds, rowSeconds, seed, pcJar, eventLoops);
+                partitions, List.copyOf(chosen), warmupSeconds, warmupMaxSeconds, rowSeconds, seed, pcJar, eventLoops,
+                jfrDir);
+        if (jfrDir != null) {
+            Files.createDirectories(jfrDir);
+        }
         PeersBenchmark bench = new PeersBenchmark(spec.commandLine().getOut());
         if (sweep) {
             return runSweep(bench, options);
@@ -148,11 +164,11 @@ final class BenchPeersCommand implements Callable<Integer> {
     private int runSweep(PeersBenchmark bench, PeersBenchmark.Options base) throws Exception {
         List<Row> rows = new ArrayList<>();
         for (int c : SWEEP_CONCURRENCY) {
-            rows.addAll(bench.runPoint(base.at(c, SWEEP_FIXED_LATENCY)));
+            rows.addAll(runSweepPoint(bench, base.at(c, SWEEP_FIXED_LATENCY)));
         }
         for (long l : SWEEP_LATENCY) {
             if (l != SWEEP_FIXED_LATENCY) {
-                rows.addAll(bench.runPoint(base.at(SWEEP_FIXED_CONCURRENCY, l)));
+                rows.addAll(runSweepPoint(bench, base.at(SWEEP_FIXED_CONCURRENCY, l)));
             }
         }
         bench.printTable(rows);
@@ -178,6 +194,13 @@ final class BenchPeersCommand implements Callable<Integer> {
                 SWEEP_CONCURRENCY.length + SWEEP_LATENCY.length - 1, rows.size(), num(minRatio), num(minEfficiency),
                 csv, png);
         return verdict(rows);
+    }
+
+    /** One point of the sweep, with the point's own comparison line (as a single-point run prints last). */
+    private static List<Row> runSweepPoint(PeersBenchmark bench, PeersBenchmark.Options o) throws InterruptedException {
+        List<Row> rows = bench.runPoint(o);
+        bench.printf("bench peers: %s", pointLine(rows, o.ceiling()));
+        return rows;
     }
 
     static String pointLine(List<Row> rows, double ceiling) {

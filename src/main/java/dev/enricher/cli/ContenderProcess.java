@@ -29,6 +29,7 @@ final class ContenderProcess implements AutoCloseable {
     private final Path stderr;
     private final Path stdout;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private volatile long jitMillis = -1;
 
     private ContenderProcess(String name, Process process, Path stderr) {
         this.name = name;
@@ -91,6 +92,11 @@ final class ContenderProcess implements AutoCloseable {
         }
     }
 
+    /** The child's JIT compilation time so far as it last reported it (every 0.5 s), in ms; -1 before any report. */
+    long jitMillis() {
+        return jitMillis;
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
@@ -143,6 +149,14 @@ final class ContenderProcess implements AutoCloseable {
             while ((line = r.readLine()) != null) {
                 w.write(line);
                 w.newLine();
+                if (line.startsWith(PeerArgs.JIT_LINE_PREFIX)) {
+                    try {
+                        jitMillis = Long.parseLong(line.substring(PeerArgs.JIT_LINE_PREFIX.length()).trim());
+                    } catch (NumberFormatException e) {
+                        // not a report after all: keep the last one
+                    }
+                    continue; // two lines a second: not worth keeping in the log
+                }
                 if (line.trim().equals(PeerArgs.READY_LINE)) {
                     ready.complete(null);
                 }

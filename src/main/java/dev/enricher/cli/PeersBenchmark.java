@@ -34,6 +34,8 @@ final class PeersBenchmark {
     static final Duration STALL = Duration.ofSeconds(60);
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     /** The children's JVM flags: the same heap cap for every contender, so peak RSS compares like with like. */
+    /** The JIT is nearly idle when it used less than this share of a core over a warm-up round. */
+    static final double JIT_QUIET_SHARE = 0.02;
     static final List<String> CHILD_JVM = List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError");
 
     /** The designs compared. {@code threads} is the stream-thread count of the Streams-based ones. */
@@ -90,10 +92,11 @@ final class PeersBenchmark {
      * @param rowSeconds cap of each row's measured events: as many as its Little's-law ceiling serves in this time
      */
     record Options(long latencyMs, int concurrency, int events, int keys, int partitions, List<Contender> contenders,
-                   int warmupSeconds, int rowSeconds, long seed, Path pcJar, int eventLoops) {
+                   int warmupSeconds, int warmupMaxSeconds, int rowSeconds, long seed, Path pcJar, int eventLoops,
+                   Path jfrDir) {
         Options at(int c, long l) {
-            return new Options(l, c, events, keys, partitions, contenders, warmupSeconds, rowSeconds, seed, pcJar,
-                    eventLoops);
+            return new Options(l, c, events, keys, partitions, contenders, warmupSeconds, warmupMaxSeconds, rowSeconds,
+                    seed, pcJar, eventLoops, jfrDir);
         }
 
         /** C / L in calls (= events, one task) per second; infinite at L = 0. */
@@ -152,6 +155,60 @@ final class PeersBenchmark {
         return rows;
     }
 
+    /**
+     * Unmeasured load, continuous with the measured events: at least {@code warmupSeconds}, then until the child's
+     * JIT compilers used under 2 % of a core over the last 2 s (as {@code bench client} and {@code bench pipeline}
+     * wait for their own JIT), at most {@code warmupMaxSeconds}. Returns the index of the next event.
+     */
+    private long warmUp(Options o, Contender c, ContenderProcess child, LoadGenerator load, OutputTracker tracker,
+                        int window, int events) throws InterruptedException {
+        long start = System.nanoTime();
+        long minEnd = start + TimeUnit.SECONDS.toNanos(o.warmupSeconds());
+        long maxEnd = start + TimeUnit.SECONDS.toNanos(Math.max(o.warmupSeconds(), o.warmupMaxSeconds()));
+        long roundStart = start;
+        long roundJit = child.jitMillis();
+        double share = Double.NaN;
+        long next = 0;
+        while (System.nanoTime() < maxEnd) {
+            int chunk = Math.max(1, Math.min(window, events));
+            int produced = load.produce("w-", next, chunk, tracker::lastProgressNanos, STALL);
+            next += produced;
+            if (produced < chunk) {
+                throw new IllegalStateException("contender " + c.id + ": no output for " + STALL.toSeconds()
+                        + " s during the warm-up" + (child.isAlive() ? "" : " (it exited)") + "; its output:\n"
+                        + child.tail());
+            }
+            long now = System.nanoTime();
+            if (now - roundStart >= TimeUnit.SECONDS.toNanos(2)) {
+                long jit = child.jitMillis();
+                share = roundJit < 0 || jit < 0 ? Double.NaN : (jit - roundJit) / ((now - roundStart) / 1e6);
+                if (now >= minEnd && !(share >= JIT_QUIET_SHARE)) {
+                    break; // quiet, or the child does not report its JIT: the minimum is all we can do
+                }
+                roundStart = now;
+                roundJit = jit;
+            }
+        }
+        printf("bench peers: [%s] warmed up with %d events in %.1f s (the JIT used %s of a core in the last round)",
+                c.id, next, (System.nanoTime() - start) / 1e9,
+                Double.isNaN(share) ? "-" : String.format(Locale.ROOT, "%.1f%%", share * 100));
+        return next;
+    }
+
+    /**
+     * Most events produced and without output, per contender: what its calls hold plus what it completes in 100 ms
+     * at its ceiling (for the way through Kafka), as {@code bench pipeline}; twice its concurrency at L = 0. A blocking
+     * design gets three events per stream thread: with one in its call per thread, the other two keep every
+     * thread's partitions fed although the keys spread the events unevenly over them.
+     */
+    static int window(Contender c, int eventConcurrency, long latencyMs) {
+        if ("streams-blocking".equals(c.peerKind)) {
+            return 3 * c.threads;
+        }
+        return latencyMs == 0 ? 2 * eventConcurrency
+                : eventConcurrency + (int) Math.ceil(eventConcurrency * 100.0 / latencyMs);
+    }
+
     private Row runRow(Options o, Contender c, int index, EmbeddedKafka kafka, Simulator simulator, Path tmp)
             throws InterruptedException {
         String prefix = "peers-" + index + "-" + c.id;
@@ -165,8 +222,7 @@ final class PeersBenchmark {
         int enrichedId = registry.register(enriched + "-value", EnrichedEvent.getClassSchema());
         int deadLetterId = registry.register(deadLetters + "-value", DeadLetter.getClassSchema());
         int eventConcurrency = c.eventConcurrency(o.concurrency());
-        int window = o.latencyMs() == 0 ? 2 * eventConcurrency
-                : eventConcurrency + (int) Math.ceil(eventConcurrency * 100.0 / o.latencyMs());
+        int window = window(c, eventConcurrency, o.latencyMs());
         double rowCeiling = o.latencyMs() == 0 ? Double.POSITIVE_INFINITY : eventConcurrency * 1000.0 / o.latencyMs();
         int events = (int) Math.max(1, Math.min(o.events(), Math.ceil(rowCeiling * o.rowSeconds())));
         List<String> args = new ArrayList<>(List.of("--bootstrap", kafka.bootstrapServers(), "--input-topic", input,
@@ -185,25 +241,19 @@ final class PeersBenchmark {
             main = PeerMain.class.getName();
             args.add(0, c.peerKind);
         }
-        printf("bench peers: [%s] %s: window %d events, %d measured events after %d s of warm-up", c.id, c.label,
-                window, events, o.warmupSeconds());
-        try (ContenderProcess child = ContenderProcess.start(prefix, classpath, CHILD_JVM, main, args, API_KEY, tmp);
+        printf("bench peers: [%s] %s: window %d events, %d measured events after a warm-up of %d-%d s", c.id,
+                c.label, window, events, o.warmupSeconds(), Math.max(o.warmupSeconds(), o.warmupMaxSeconds()));
+        List<String> jvm = new ArrayList<>(CHILD_JVM);
+        if (o.jfrDir() != null) {
+            jvm.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + o.jfrDir().resolve(prefix + "-c" + o.concurrency() + "-l" + o.latencyMs() + ".jfr"));
+        }
+        try (ContenderProcess child = ContenderProcess.start(prefix, classpath, jvm, main, args, API_KEY, tmp);
              OutputTracker tracker = OutputTracker.start(kafka.bootstrapServers(), enriched, deadLetters, registry);
              LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), input, o.keys(), window,
                      tracker::firstOutputs, o.seed())) {
             child.awaitReady(READY_TIMEOUT);
-            long next = 0;
-            long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.warmupSeconds());
-            while (System.nanoTime() < warmEnd) {
-                int chunk = Math.max(1, Math.min(window, events));
-                int produced = load.produce("w-", next, chunk, tracker::lastProgressNanos, STALL);
-                next += produced;
-                if (produced < chunk) {
-                    throw new IllegalStateException("contender " + c.id + ": no output for " + STALL.toSeconds()
-                            + " s during the warm-up" + (child.isAlive() ? "" : " (it exited)") + "; its output:\n"
-                            + child.tail());
-                }
-            }
+            long next = warmUp(o, c, child, load, tracker, window, events);
             Optional<Duration> cpuBefore = child.cpu();
             int produced = load.produce(OutputTracker.MEASURED_PREFIX, next, events, tracker::lastProgressNanos,
                     STALL);
@@ -222,6 +272,10 @@ final class PeersBenchmark {
             Row row = new Row(c, o.concurrency(), o.latencyMs(), events, s.enriched(), s.deadLettered(),
                     events - s.withOutput(), s.duplicates(), eps, percentile(s.endToEndMicros(), 50),
                     percentile(s.endToEndMicros(), 99), cpuPer1000, rss, window);
+            printf("bench peers: [%s] latency p50/p99/max ms: end-to-end %s; input timestamp to enriched_at minus the "
+                            + "call %s; call %s; enriched_at to read %s", c.id, PipelineBenchmark.percentiles(s.endToEndMicros()),
+                    PipelineBenchmark.percentiles(s.beforeCallMicros()), PipelineBenchmark.percentiles(s.callMicros()),
+                    PipelineBenchmark.percentiles(s.afterOutputMicros()));
             printf("bench peers: [%s] %s", c.id, describe(row));
             return row;
         }

@@ -268,7 +268,7 @@ final class PipelineBenchmark {
         return endToEnd.getTotalCount() == 0 ? Double.NaN : endToEnd.getValueAtPercentile(percentile) / 1000.0 - o.latencyMs();
     }
 
-    private static String percentiles(Histogram h) {
+    static String percentiles(Histogram h) {
         if (h.getTotalCount() == 0) {
             return "-";
         }

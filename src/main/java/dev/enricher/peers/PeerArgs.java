@@ -21,6 +21,12 @@ public final class PeerArgs {
     public static final String API_KEY_ENV = "ZEROGPU_API_KEY";
     /** The line a contender prints on stdout once it consumes: the harness waits for it. */
     public static final String READY_LINE = "peer ready";
+    /**
+     * Prefix of the line a contender prints every {@value #JIT_REPORT_MILLIS} ms after it is ready: its JIT
+     * compilers' total time so far, in ms. The harness warms a contender up until its JIT is nearly idle.
+     */
+    public static final String JIT_LINE_PREFIX = "peer jit_ms=";
+    static final long JIT_REPORT_MILLIS = 500;
 
     private static final Set<String> KNOWN = Set.of("bootstrap", "input-topic", "output-topic", "dead-letter-topic",
             "group", "api-url", "concurrency", "threads", "guarantee", "schema-id", "dead-letter-schema-id",
@@ -81,6 +87,33 @@ public final class PeerArgs {
 
     public int integer(String name, int min, int fallback) {
         return values.containsKey(name) ? integer(name, min) : fallback;
+    }
+
+    /**
+     * Prints {@link #READY_LINE} on stdout, then, on a daemon thread, {@link #JIT_LINE_PREFIX} with the JIT's total
+     * compilation time every {@value #JIT_REPORT_MILLIS} ms (nothing where the JVM does not tell).
+     */
+    public static void announceReady() {
+        java.io.PrintStream out = System.out;
+        out.println(READY_LINE);
+        out.flush();
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        Thread reporter = new Thread(() -> {
+            try {
+                while (true) {
+                    out.println(JIT_LINE_PREFIX + jit.getTotalCompilationTime());
+                    out.flush();
+                    Thread.sleep(JIT_REPORT_MILLIS); // a periodic report, not a wait for something to happen
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "peer-jit-reporter");
+        reporter.setDaemon(true);
+        reporter.start();
     }
 
     /** The API key from {@value #API_KEY_ENV}. @throws IllegalArgumentException when it is not set */

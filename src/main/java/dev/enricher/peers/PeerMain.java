@@ -47,8 +47,7 @@ public final class PeerMain {
                 closed.countDown();
             }
         }, "peer-shutdown"));
-        System.out.println(PeerArgs.READY_LINE);
-        System.out.flush();
+        PeerArgs.announceReady();
         closed.await();
     }
 }

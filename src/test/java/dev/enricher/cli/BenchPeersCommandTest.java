@@ -40,7 +40,7 @@ class BenchPeersCommandTest {
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(new StringWriter(), true));
         int code = cmd.execute("bench", "peers", "--latency-ms", "50", "--concurrency", "16", "--events", "150",
-                "--warmup-seconds", "0", "--row-seconds", "5", "--keys", "50", "--partitions", "2",
+                "--warmup-seconds", "0", "--warmup-max-seconds", "0", "--row-seconds", "5", "--keys", "50", "--partitions", "2",
                 "--contenders", "ours-eos,pc,ks1,pass-alos");
         List<String> lines = out.toString().lines().toList();
         assertThat(code).as(out.toString()).isZero();

@@ -23,7 +23,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -204,9 +203,7 @@ public final class ParallelConsumerPeer {
         producer.partitionsFor(s.outputTopic());
         pc.subscribe(List.of(s.inputTopic()));
         pc.vertxFuture(peer::process);
-        PrintStream out = System.out;
-        out.println(PeerArgs.READY_LINE);
-        out.flush();
+        PeerArgs.announceReady();
 
         // PC runs on its own threads; keep main alive until the shutdown hook has run, or PC failed on its own.
         while (closed.getCount() > 0) {
