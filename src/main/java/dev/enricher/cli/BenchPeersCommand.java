@@ -70,9 +70,19 @@ final class BenchPeersCommand implements Callable<Integer> {
                     + "and --concurrency are ignored), write peers-sweep.csv and peers-sweep.png to --out-dir.")
     boolean sweep;
 
+    @Option(names = "--points", split = ",",
+            description = "With --sweep: only these points, as C:L (e.g. 4096:200,256:20); default all six.")
+    List<String> points;
+
+    @Option(names = "--plot", split = ",",
+            description = "Draw peers-sweep.png in --out-dir again from these CSV files of earlier sweeps (rows of "
+                    + "all files together) and run nothing.")
+    List<Path> plotFrom;
+
     @Option(names = "--ceiling", negatable = false,
             description = "Measure the CPU ceiling: L = 0 (answers at once), so throughput and CPU per event are what "
-                    + "this machine's cores allow (--latency-ms is ignored).")
+                    + "this machine's cores allow (--latency-ms is ignored; give --concurrency 1024 so that calls "
+                    + "and the window of 4 x C events are not the limit).")
     boolean ceiling;
 
     @Option(names = "--out-dir", defaultValue = "docs", description = "Where --sweep writes its CSV and PNG (default ${DEFAULT-VALUE}).")
@@ -123,6 +133,22 @@ final class BenchPeersCommand implements Callable<Integer> {
                     + "--row-seconds and --event-loops must be >= 1, --latency-ms, --warmup-seconds and "
                     + "--warmup-max-seconds >= 0");
         }
+        if (plotFrom != null) {
+            List<Row> rows = new ArrayList<>();
+            for (Path csv : plotFrom) {
+                try {
+                    rows.addAll(PeersBenchmark.parseCsv(Files.readAllLines(csv, StandardCharsets.UTF_8)));
+                } catch (java.io.IOException | IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--plot: " + csv + ": " + e.getMessage(), e);
+                }
+            }
+            Files.createDirectories(outDir);
+            Path png = outDir.resolve("peers-sweep.png");
+            PeersPlot.write(rows, SWEEP_FIXED_LATENCY, SWEEP_FIXED_CONCURRENCY, png);
+            spec.commandLine().getOut().println("bench peers plot: rows=" + rows.size() + " png=" + png);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         if (sweep && ceiling) {
             throw new ParameterException(spec.commandLine(), "--sweep and --ceiling are separate runs: give one");
         }
@@ -162,20 +188,36 @@ final class BenchPeersCommand implements Callable<Integer> {
     }
 
     private int runSweep(PeersBenchmark bench, PeersBenchmark.Options base) throws Exception {
-        List<Row> rows = new ArrayList<>();
+        List<long[]> chosen = new ArrayList<>();
         for (int c : SWEEP_CONCURRENCY) {
-            rows.addAll(runSweepPoint(bench, base.at(c, SWEEP_FIXED_LATENCY)));
+            chosen.add(new long[] {c, SWEEP_FIXED_LATENCY});
         }
         for (long l : SWEEP_LATENCY) {
             if (l != SWEEP_FIXED_LATENCY) {
-                rows.addAll(runSweepPoint(bench, base.at(SWEEP_FIXED_CONCURRENCY, l)));
+                chosen.add(new long[] {SWEEP_FIXED_CONCURRENCY, l});
             }
         }
-        bench.printTable(rows);
+        if (points != null) {
+            chosen.clear();
+            for (String p : points) {
+                String[] cl = p.trim().split(":");
+                try {
+                    chosen.add(new long[] {Integer.parseInt(cl[0]), Long.parseLong(cl[1])});
+                } catch (RuntimeException e) {
+                    throw new ParameterException(spec.commandLine(), "--points: '" + p + "' is not C:L, e.g. 256:200");
+                }
+            }
+        }
         Files.createDirectories(outDir);
         Path csv = outDir.resolve("peers-sweep.csv");
+        List<Row> rows = new ArrayList<>();
+        for (long[] point : chosen) {
+            rows.addAll(runSweepPoint(bench, base.at((int) point[0], point[1])));
+            // After every point: a sweep stopped half-way keeps what it measured.
+            Files.writeString(csv, PeersBenchmark.csv(rows), StandardCharsets.UTF_8);
+        }
+        bench.printTable(rows);
         Path png = outDir.resolve("peers-sweep.png");
-        Files.writeString(csv, PeersBenchmark.csv(rows), StandardCharsets.UTF_8);
         PeersPlot.write(rows, SWEEP_FIXED_LATENCY, SWEEP_FIXED_CONCURRENCY, png);
         double minRatio = Double.POSITIVE_INFINITY;
         double minEfficiency = Double.POSITIVE_INFINITY;
@@ -191,7 +233,7 @@ final class BenchPeersCommand implements Callable<Integer> {
             }
         }
         bench.printf("bench peers sweep: points=%d rows=%d ours_vs_pc_min_ratio=%s ours_min_efficiency=%s csv=%s png=%s",
-                SWEEP_CONCURRENCY.length + SWEEP_LATENCY.length - 1, rows.size(), num(minRatio), num(minEfficiency),
+                chosen.size(), rows.size(), num(minRatio), num(minEfficiency),
                 csv, png);
         return verdict(rows);
     }

@@ -36,6 +36,8 @@ final class PeersBenchmark {
     /** The children's JVM flags: the same heap cap for every contender, so peak RSS compares like with like. */
     /** The JIT is nearly idle when it used less than this share of a core over a warm-up round. */
     static final double JIT_QUIET_SHARE = 0.02;
+    /** Warm-up events produced between two looks at the JIT. */
+    static final int WARMUP_CHUNK = 256;
     static final List<String> CHILD_JVM = List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError");
 
     /** The designs compared. {@code threads} is the stream-thread count of the Streams-based ones. */
@@ -169,8 +171,9 @@ final class PeersBenchmark {
         long roundJit = child.jitMillis();
         double share = Double.NaN;
         long next = 0;
+        // Small chunks, so that the JIT is looked at about every 2 s also when the window is large (C = 4096).
+        int chunk = Math.max(1, Math.min(Math.min(window, events), WARMUP_CHUNK));
         while (System.nanoTime() < maxEnd) {
-            int chunk = Math.max(1, Math.min(window, events));
             int produced = load.produce("w-", next, chunk, tracker::lastProgressNanos, STALL);
             next += produced;
             if (produced < chunk) {
@@ -181,9 +184,13 @@ final class PeersBenchmark {
             long now = System.nanoTime();
             if (now - roundStart >= TimeUnit.SECONDS.toNanos(2)) {
                 long jit = child.jitMillis();
-                share = roundJit < 0 || jit < 0 ? Double.NaN : (jit - roundJit) / ((now - roundStart) / 1e6);
-                if (now >= minEnd && !(share >= JIT_QUIET_SHARE)) {
-                    break; // quiet, or the child does not report its JIT: the minimum is all we can do
+                boolean reports = jit >= 0;
+                share = roundJit < 0 || !reports ? Double.NaN : (jit - roundJit) / ((now - roundStart) / 1e6);
+                // Quiet: a full round measured under the threshold. A child that has not reported after the
+                // minimum never will (no JIT timing in that JVM): the minimum is all we can do.
+                boolean quiet = share < JIT_QUIET_SHARE || (!reports && now >= minEnd);
+                if (now >= minEnd && quiet) {
+                    break;
                 }
                 roundStart = now;
                 roundJit = jit;
@@ -197,15 +204,17 @@ final class PeersBenchmark {
 
     /**
      * Most events produced and without output, per contender: what its calls hold plus what it completes in 100 ms
-     * at its ceiling (for the way through Kafka), as {@code bench pipeline}; twice its concurrency at L = 0. A blocking
+     * at its ceiling (for the way through Kafka), as {@code bench pipeline}. A blocking
      * design gets three events per stream thread: with one in its call per thread, the other two keep every
-     * thread's partitions fed although the keys spread the events unevenly over them.
+     * thread's partitions fed although the keys spread the events unevenly over them. At L = 0 four times the
+     * concurrency: there the way through Kafka (and, under exactly_once_v2, the commit) is the whole round trip, and
+     * the window must cover it at the CPU's rate, or the window and not the CPU is what gets measured.
      */
     static int window(Contender c, int eventConcurrency, long latencyMs) {
         if ("streams-blocking".equals(c.peerKind)) {
             return 3 * c.threads;
         }
-        return latencyMs == 0 ? 2 * eventConcurrency
+        return latencyMs == 0 ? 4 * eventConcurrency
                 : eventConcurrency + (int) Math.ceil(eventConcurrency * 100.0 / latencyMs);
     }
 
@@ -317,6 +326,35 @@ final class PeersBenchmark {
                     r.p50Ms(), r.p99Ms(), r.cpuSecondsPer1000(), r.peakRssMb(), r.lost(), r.duplicated()));
         }
         return b.toString();
+    }
+
+    /**
+     * The rows of a CSV that {@link #csv} wrote, so a plot can be drawn again, or from several sweeps' files.
+     *
+     * @throws IllegalArgumentException naming the line that is not such a row
+     */
+    static List<Row> parseCsv(List<String> lines) {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split(",", -1);
+            try {
+                if (f.length != 13) {
+                    throw new IllegalArgumentException("13 fields expected, found " + f.length);
+                }
+                rows.add(new Row(Contender.parse(f[0]), Integer.parseInt(f[1]), Long.parseLong(f[2]),
+                        Integer.parseInt(f[3]), 0, 0, Long.parseLong(f[11]), Long.parseLong(f[12]),
+                        Double.parseDouble(f[4]), Double.parseDouble(f[7]), Double.parseDouble(f[8]),
+                        Double.parseDouble(f[9]), Long.parseLong(f[10]), 0));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("line " + (i + 1) + " is not a bench peers row: " + e.getMessage(),
+                        e);
+            }
+        }
+        return rows;
     }
 
     static Optional<Row> find(List<Row> rows, Contender c) {

@@ -9,6 +9,7 @@ import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,9 @@ import org.jfree.data.xy.XYSeriesCollection;
 final class PeersPlot {
     private static final int WIDTH = 1400;
     private static final int HEIGHT = 620;
+    /** Dark enough to read on white, apart enough to tell apart. */
+    private static final Color[] PALETTE = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C),
+        new Color(0xFF7F0E), new Color(0x9467BD), new Color(0x8C564B), new Color(0x17BECF)};
 
     private PeersPlot() {
     }
@@ -76,8 +80,10 @@ final class PeersPlot {
         XYPlot plot = chart.getXYPlot();
         LogAxis xAxis = new LogAxis(xLabel);
         xAxis.setBase(10);
+        xAxis.setNumberFormatOverride(new DecimalFormat("#,##0"));
         LogAxis yAxis = new LogAxis("events per second");
         yAxis.setBase(10);
+        yAxis.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
         plot.setDomainAxis(xAxis);
         plot.setRangeAxis(yAxis);
         plot.setBackgroundPaint(Color.WHITE);
@@ -90,6 +96,7 @@ final class PeersPlot {
         renderer.setSeriesShapesVisible(0, false);
         for (int i = 1; i < data.getSeriesCount(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
+            renderer.setSeriesPaint(i, PALETTE[(i - 1) % PALETTE.length]);
         }
         plot.setRenderer(renderer);
         chart.setBackgroundPaint(Color.WHITE);

@@ -18,7 +18,7 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * This project's pipeline as a benchmark contender: {@link EnrichmentPipeline} with the engine's max-in-flight set to
- * {@code --concurrency}, key order, the {@code iab} task, one stream thread unless {@code --threads}, the given
+ * {@code --concurrency} and its pending events per task to twice that (at least the default 1,024), key order, the {@code iab} task, one stream thread unless {@code --threads}, the given
  * guarantee. Its schema registry is in-memory (the child process has no registry server to talk to), seeded so that
  * EnrichedEvent and DeadLetter get the ids the harness registered and passed in; it refuses to start otherwise.
  */
@@ -53,7 +53,11 @@ final class EnginePeer {
                 .enrichedTopic(enriched)
                 .deadLetterTopic(deadLetters)
                 .tasks(List.of(PeerRecords.task()))
-                .engine(EngineConfig.defaults().withMaxInFlight(concurrency).withOrdering(Ordering.KEY))
+                .engine(EngineConfig.defaults().withMaxInFlight(concurrency).withOrdering(Ordering.KEY)
+                        // Each stream task may hold all C calls' events and as many again finished or waiting:
+                        // with the default 1,024 per task, C = 4096 over 4 unevenly keyed tasks made a full task
+                        // wait for room (and then park events in its store) while the others had slots free.
+                        .withMaxPendingPerTask(Math.max(1024, 2 * concurrency)))
                 .guarantee(ProcessingGuarantee.parse(args.string("guarantee", "exactly_once_v2")))
                 .streamThreads(args.integer("threads", 1, 1))
                 .stateDir(Path.of(args.string("state-dir")))

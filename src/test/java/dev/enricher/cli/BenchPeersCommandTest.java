@@ -69,7 +69,7 @@ class BenchPeersCommandTest {
     @Test
     void refusesNonsenseWithAUsageError() {
         for (String[] args : new String[][] {{"--contenders", "ours-eos,flink"}, {"--concurrency", "0"},
-                {"--sweep", "--ceiling"}}) {
+                {"--sweep", "--ceiling"}, {"--sweep", "--points", "256-200"}}) {
             StringWriter err = new StringWriter();
             CommandLine cmd = Main.commandLine();
             cmd.setOut(new PrintWriter(new StringWriter(), true));
@@ -132,7 +132,36 @@ class BenchPeersCommandTest {
         assertThat(csv.lines().findFirst().orElseThrow()).startsWith("contender,concurrency,latency_ms,events,"
                 + "throughput_eps,ceiling_eps,efficiency");
         assertThat(csv).contains("ours-eos,64,200,").contains("pc,4096,200,").contains("ours-eos,256,1000,");
-        Files.writeString(dir.resolve("x.csv"), csv);
+        assertThat(PeersBenchmark.parseCsv(csv.lines().toList())).hasSize(rows.size()).first().satisfies(r -> {
+            assertThat(r.contender()).isEqualTo(Contender.OURS_EOS);
+            assertThat(r.concurrency()).isEqualTo(64);
+            assertThat(r.eps()).isEqualTo(rows.get(0).eps(), org.assertj.core.data.Offset.offset(0.05));
+        });
+
+        // --plot draws the PNG again from CSV files (here the rows split over two), running nothing.
+        List<String> lines = csv.lines().toList();
+        Files.writeString(dir.resolve("a.csv"), String.join("\n", lines.subList(0, 5)) + "\n");
+        Files.writeString(dir.resolve("b.csv"), lines.get(0) + "\n" + String.join("\n", lines.subList(5, lines.size())));
+        Path out = dir.resolve("out");
+        StringWriter text = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(text, true));
+        assertThat(cmd.execute("bench", "peers", "--plot", dir.resolve("a.csv") + "," + dir.resolve("b.csv"),
+                "--out-dir", out.toString())).isZero();
+        assertThat(text.toString()).contains("bench peers plot: rows=" + rows.size());
+        assertThat(ImageIO.read(out.resolve("peers-sweep.png").toFile()).getWidth()).isEqualTo(1400);
+    }
+
+    @Test
+    void aCsvThatIsNotOneOfOursIsRefusedNamingTheLine(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "contender,concurrency\nours-eos,64\n");
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(new StringWriter(), true));
+        cmd.setErr(new PrintWriter(err, true));
+        assertThat(cmd.execute("bench", "peers", "--plot", bad.toString(), "--out-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("line 2 is not a bench peers row");
     }
 
     @Test
