@@ -98,7 +98,7 @@ final class BenchPeersCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-seconds", defaultValue = "10",
             description = "Least unmeasured load before each row; then more until the contender's JIT compilers are "
-                    + "nearly idle (under 2 % of a core for 2 s), up to --warmup-max-seconds (default ${DEFAULT-VALUE}).")
+                    + "nearly idle (under 2 %% of a core for 2 s), up to --warmup-max-seconds (default ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
     @Option(names = "--warmup-max-seconds", defaultValue = "180",

@@ -110,7 +110,7 @@ final class PeersBenchmark {
     /** One contender's figures at one point. */
     record Row(Contender contender, int concurrency, long latencyMs, int events, long enriched, long deadLettered,
                long lost, long duplicated, double eps, double p50Ms, double p99Ms, double cpuSecondsPer1000,
-               long peakRssMb, int window) {
+               long peakRssMb) {
         double ceiling() {
             return latencyMs == 0 ? Double.POSITIVE_INFINITY : concurrency * 1000.0 / latencyMs;
         }
@@ -132,13 +132,7 @@ final class PeersBenchmark {
 
     /** Runs every contender at {@code o}'s point; rows in the contenders' order. */
     List<Row> runPoint(Options o) throws InterruptedException {
-        SimulatorConfig simConfig = SimulatorConfig.builder()
-                .fixedLatency(Duration.ofMillis(o.latencyMs()))
-                .maxConcurrency(Math.max(o.concurrency() * 2, 1024))
-                .queueCapacity(Math.max(o.concurrency() * 4, 4096))
-                .instances(o.eventLoops())
-                .recentRequests(0)
-                .build();
+        SimulatorConfig simConfig = PipelineBenchmark.simulatorConfig(o.latencyMs(), o.concurrency(), o.eventLoops());
         printf("bench peers: latency_ms=%d concurrency=%d ceiling C/L=%s events/s, task iab, keys=%d partitions=%d, "
                         + "%d cores; broker, simulator, load and reader in this JVM, each contender in its own JVM (%s)",
                 o.latencyMs(), o.concurrency(), Double.isInfinite(o.ceiling()) ? "inf" : fmt0(o.ceiling()), o.keys(),
@@ -280,7 +274,7 @@ final class PeersBenchmark {
                     ? cpuAfter.get().minus(cpuBefore.get()).toNanos() / 1e9 / s.withOutput() * 1000 : Double.NaN;
             Row row = new Row(c, o.concurrency(), o.latencyMs(), events, s.enriched(), s.deadLettered(),
                     events - s.withOutput(), s.duplicates(), eps, percentile(s.endToEndMicros(), 50),
-                    percentile(s.endToEndMicros(), 99), cpuPer1000, rss, window);
+                    percentile(s.endToEndMicros(), 99), cpuPer1000, rss);
             printf("bench peers: [%s] latency p50/p99/max ms: end-to-end %s; input timestamp to enriched_at minus the "
                             + "call %s; call %s; enriched_at to read %s", c.id, PipelineBenchmark.percentiles(s.endToEndMicros()),
                     PipelineBenchmark.percentiles(s.beforeCallMicros()), PipelineBenchmark.percentiles(s.callMicros()),
@@ -348,7 +342,7 @@ final class PeersBenchmark {
                 rows.add(new Row(Contender.parse(f[0]), Integer.parseInt(f[1]), Long.parseLong(f[2]),
                         Integer.parseInt(f[3]), 0, 0, Long.parseLong(f[11]), Long.parseLong(f[12]),
                         Double.parseDouble(f[4]), Double.parseDouble(f[7]), Double.parseDouble(f[8]),
-                        Double.parseDouble(f[9]), Long.parseLong(f[10]), 0));
+                        Double.parseDouble(f[9]), Long.parseLong(f[10])));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("line " + (i + 1) + " is not a bench peers row: " + e.getMessage(),
                         e);

@@ -34,7 +34,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The pipeline benchmark of {@code stream-enricher bench pipeline}: the in-process broker, the simulator with a fixed
@@ -81,13 +80,7 @@ final class PipelineBenchmark {
 
     /** Runs everything and prints the figures; returns the exit code (1 when an input was lost or duplicated under EOS). */
     int run() throws InterruptedException {
-        SimulatorConfig simConfig = SimulatorConfig.builder()
-                .fixedLatency(Duration.ofMillis(o.latencyMs()))
-                .maxConcurrency(Math.max(o.concurrency() * 2, 1024))
-                .queueCapacity(Math.max(o.concurrency() * 4, 4096))
-                .instances(o.eventLoops())
-                .recentRequests(0)
-                .build();
+        SimulatorConfig simConfig = simulatorConfig(o.latencyMs(), o.concurrency(), o.eventLoops());
         printf("bench pipeline: latency_ms=%d concurrency=%d guarantee=%s ordering=%s tasks=%s keys=%d partitions=%d "
                         + "stream_threads=%d window=%d events, %d cores; broker, simulator, pipeline and load in one JVM",
                 o.latencyMs(), o.concurrency(), o.guarantee().streamsValue(), o.ordering().name().toLowerCase(Locale.ROOT),
@@ -103,6 +96,20 @@ final class PipelineBenchmark {
         } finally {
             deleteRecursively(tmp);
         }
+    }
+
+    /**
+     * The simulator of the pipeline benchmarks: every call answered after exactly {@code latencyMs}, room for twice
+     * the calls in flight, no request log.
+     */
+    static SimulatorConfig simulatorConfig(long latencyMs, int concurrency, int eventLoops) {
+        return SimulatorConfig.builder()
+                .fixedLatency(Duration.ofMillis(latencyMs))
+                .maxConcurrency(Math.max(concurrency * 2, 1024))
+                .queueCapacity(Math.max(concurrency * 4, 4096))
+                .instances(eventLoops)
+                .recentRequests(0)
+                .build();
     }
 
     private ClientConfig clientConfig(Simulator simulator) {
@@ -151,7 +158,7 @@ final class PipelineBenchmark {
                      () -> pipeline.stats().pending());
              LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), input, o.keys(), o.window(),
                      () -> pipeline.stats().enriched() + pipeline.stats().deadLettered(), o.seed())) {
-            awaitRunning(pipeline);
+            pipeline.awaitRunning(Duration.ofSeconds(60));
             long next = warmUp(load, tracker);
             sampler.reset();
             long callsBefore = simulator.stats().requests();
@@ -177,18 +184,6 @@ final class PipelineBenchmark {
                         + "measured phase, sampled every 50 ms: window minus pending = events on their way to the engine",
                 meanInFlight, o.concurrency(), meanPending, o.window());
         return report(summary, engine, heapPeak, heapAfterGcPeak, simulatorCalls);
-    }
-
-    private void awaitRunning(EnrichmentPipeline pipeline) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!pipeline.isRunning()) {
-            KafkaStreams.State state = pipeline.streams().state();
-            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
-                    || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the pipeline is " + state + ", not RUNNING, 60 s after its start");
-            }
-            TimeUnit.MILLISECONDS.sleep(20); // polling a state, not a wait for time to pass
-        }
     }
 
     /**

@@ -14,7 +14,6 @@ import dev.enricher.topology.ProcessingGuarantee;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * This project's pipeline as a benchmark contender: {@link EnrichmentPipeline} with the engine's max-in-flight set to
@@ -63,15 +62,11 @@ final class EnginePeer {
                 .stateDir(Path.of(args.string("state-dir")))
                 .build();
         EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, client, registry);
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!pipeline.isRunning()) {
-            KafkaStreams.State state = pipeline.streams().state();
-            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
-                    || System.nanoTime() > deadline) {
-                pipeline.close();
-                throw new IllegalStateException("the pipeline is " + state + ", not RUNNING, 120 s after its start");
-            }
-            Thread.sleep(20); // polling a state that has no listener here
+        try {
+            pipeline.awaitRunning(Duration.ofSeconds(120));
+        } catch (IllegalStateException | InterruptedException e) {
+            pipeline.close();
+            throw e;
         }
         return () -> pipeline.close(Duration.ofSeconds(30));
     }

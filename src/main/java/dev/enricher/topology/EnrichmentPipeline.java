@@ -208,6 +208,25 @@ public final class EnrichmentPipeline implements AutoCloseable {
         return streams.state() == KafkaStreams.State.RUNNING && !circuitOpen();
     }
 
+    /**
+     * Waits until {@link #isRunning()}, polling every 20 ms (the pipeline has no listener of its own to wait on).
+     *
+     * @throws IllegalStateException when Kafka Streams ends in ERROR or NOT_RUNNING, or is not running within
+     *                               {@code timeout}; the message names the state
+     */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!isRunning()) {
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+                    || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the pipeline is " + state + ", not RUNNING, " + timeout.toSeconds()
+                        + " s after its start");
+            }
+            Thread.sleep(20); // polling a state, not a wait for time to pass
+        }
+    }
+
     /** True while the circuit is open (the API refuses us or is down) and processing is paused. */
     public boolean circuitOpen() {
         return engine.circuitState() == CircuitState.OPEN;

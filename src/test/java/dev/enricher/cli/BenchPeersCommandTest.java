@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.enricher.cli.PeersBenchmark.Contender;
 import dev.enricher.cli.PeersBenchmark.Row;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code stream-enricher bench peers} through the real command line, small enough for the suite: the broker, the
@@ -35,16 +32,12 @@ class BenchPeersCommandTest {
 
     @Test
     void everyContenderEnrichesEveryEventOnceAndTheLastLineComparesUsWithTheParallelConsumer() {
-        StringWriter out = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(new StringWriter(), true));
-        int code = cmd.execute("bench", "peers", "--latency-ms", "50", "--concurrency", "16", "--events", "150",
+        Cli.Result result = Cli.run("bench", "peers", "--latency-ms", "50", "--concurrency", "16", "--events", "150",
                 "--warmup-seconds", "0", "--warmup-max-seconds", "0", "--row-seconds", "5", "--keys", "50", "--partitions", "2",
                 "--contenders", "ours-eos,pc,ks1,pass-alos");
-        List<String> lines = out.toString().lines().toList();
-        assertThat(code).as(out.toString()).isZero();
-        String last = lines.get(lines.size() - 1);
+        List<String> lines = result.outLines();
+        assertThat(result.exit()).as(result.out()).isZero();
+        String last = result.lastLine();
         Matcher m = LAST_LINE.matcher(last);
         assertThat(m.matches()).as(last).isTrue();
         assertThat(Double.parseDouble(m.group(1))).isPositive();
@@ -63,38 +56,30 @@ class BenchPeersCommandTest {
             }
         }
         assertThat(seen).containsExactly("ours-eos", "pc", "ks1", "pass-alos");
-        assertThat(out.toString()).contains("| contender | C | L ms |");
+        assertThat(result.out()).contains("| contender | C | L ms |");
     }
 
     @Test
     void refusesNonsenseWithAUsageError() {
         for (String[] args : new String[][] {{"--contenders", "ours-eos,flink"}, {"--concurrency", "0"},
                 {"--sweep", "--ceiling"}, {"--sweep", "--points", "256-200"}}) {
-            StringWriter err = new StringWriter();
-            CommandLine cmd = Main.commandLine();
-            cmd.setOut(new PrintWriter(new StringWriter(), true));
-            cmd.setErr(new PrintWriter(err, true));
             String[] full = new String[args.length + 2];
             full[0] = "bench";
             full[1] = "peers";
             System.arraycopy(args, 0, full, 2, args.length);
-            assertThat(cmd.execute(full)).as(String.join(" ", args)).isEqualTo(2);
-            assertThat(err.toString()).contains(args[0]);
+            Cli.Result result = Cli.run(full);
+            assertThat(result.exit()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(result.err()).contains(args[0]);
         }
     }
 
     @Test
     void aMissingParallelConsumerJarSaysHowToBuildIt(@TempDir Path dir) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int code = cmd.execute("bench", "peers", "--contenders", "pc", "--pc-jar", dir.resolve("nope.jar").toString(),
-                "--events", "1", "--warmup-seconds", "0");
-        assertThat(code).isEqualTo(2);
-        assertThat(out.toString()).as("nothing started").isEmpty();
-        assertThat(err.toString()).contains("nope.jar is missing").contains("mvn -B -f bench/peers/pom.xml package");
+        Cli.Result result = Cli.run("bench", "peers", "--contenders", "pc", "--pc-jar",
+                dir.resolve("nope.jar").toString(), "--events", "1", "--warmup-seconds", "0");
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.out()).as("nothing started").isEmpty();
+        assertThat(result.err()).contains("nope.jar is missing").contains("mvn -B -f bench/peers/pom.xml package");
     }
 
     @Test
@@ -143,12 +128,10 @@ class BenchPeersCommandTest {
         Files.writeString(dir.resolve("a.csv"), String.join("\n", lines.subList(0, 5)) + "\n");
         Files.writeString(dir.resolve("b.csv"), lines.get(0) + "\n" + String.join("\n", lines.subList(5, lines.size())));
         Path out = dir.resolve("out");
-        StringWriter text = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(text, true));
-        assertThat(cmd.execute("bench", "peers", "--plot", dir.resolve("a.csv") + "," + dir.resolve("b.csv"),
-                "--out-dir", out.toString())).isZero();
-        assertThat(text.toString()).contains("bench peers plot: rows=" + rows.size());
+        Cli.Result plotted = Cli.run("bench", "peers", "--plot", dir.resolve("a.csv") + "," + dir.resolve("b.csv"),
+                "--out-dir", out.toString());
+        assertThat(plotted.exit()).isZero();
+        assertThat(plotted.out()).contains("bench peers plot: rows=" + rows.size());
         assertThat(ImageIO.read(out.resolve("peers-sweep.png").toFile()).getWidth()).isEqualTo(1400);
     }
 
@@ -156,12 +139,9 @@ class BenchPeersCommandTest {
     void aCsvThatIsNotOneOfOursIsRefusedNamingTheLine(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "contender,concurrency\nours-eos,64\n");
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(new StringWriter(), true));
-        cmd.setErr(new PrintWriter(err, true));
-        assertThat(cmd.execute("bench", "peers", "--plot", bad.toString(), "--out-dir", dir.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("line 2 is not a bench peers row");
+        Cli.Result result = Cli.run("bench", "peers", "--plot", bad.toString(), "--out-dir", dir.toString());
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("line 2 is not a bench peers row");
     }
 
     @Test
@@ -173,7 +153,6 @@ class BenchPeersCommandTest {
     }
 
     private static Row row(Contender c, int concurrency, long latencyMs, double eps) {
-        return new Row(c, concurrency, latencyMs, 1000, 1000, 0, 0, 0, eps, latencyMs + 10, latencyMs + 50, 0.5, 300,
-                concurrency);
+        return new Row(c, concurrency, latencyMs, 1000, 1000, 0, 0, 0, eps, latencyMs + 10, latencyMs + 50, 0.5, 300);
     }
 }
