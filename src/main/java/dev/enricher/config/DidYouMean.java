@@ -7,7 +7,7 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
 /** The "did you mean" of a misspelt name: the known name fewest edits away, if any is close. */
 final class DidYouMean {
     /** Farther than this, a suggestion is more likely to mislead than to help. */
-    static final int MAX_EDITS = 3;
+    private static final int MAX_EDITS = 3;
 
     /** commons-text's, bounded: it stops early and answers -1 beyond {@link #MAX_EDITS}. Immutable, so shared. */
     private static final LevenshteinDistance DISTANCE = new LevenshteinDistance(MAX_EDITS);
