@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -70,30 +71,25 @@ final class ConfigType<T> {
     static ConfigType<Integer> intRange(int min, int max) {
         String range = max == Integer.MAX_VALUE ? "a whole number >= " + min
                 : "a whole number from " + min + " to " + max;
-        return of(range, text -> {
-            int v;
-            try {
-                v = Integer.parseInt(text.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("is not a whole number; " + range);
-            }
-            if (v < min || v > max) {
-                throw new IllegalArgumentException("is out of range; " + range);
-            }
-            return v;
-        });
+        return number(range, "is not a whole number", Integer::parseInt, v -> v >= min && v <= max);
     }
 
     static ConfigType<Double> doubleMin(double min) {
         String range = "a number >= " + (min == Math.rint(min) ? String.valueOf((long) min) : String.valueOf(min));
+        // NaN is no number >= min either.
+        return number(range, "is not a number", Double::parseDouble, v -> v >= min && !v.isInfinite());
+    }
+
+    private static <N> ConfigType<N> number(String range, String notANumber, Function<String, N> parse,
+                                            Predicate<N> inRange) {
         return of(range, text -> {
-            double v;
+            N v;
             try {
-                v = Double.parseDouble(text.trim());
+                v = parse.apply(text.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("is not a number; " + range);
+                throw new IllegalArgumentException(notANumber + "; " + range);
             }
-            if (!(v >= min) || Double.isInfinite(v)) {
+            if (!inRange.test(v)) {
                 throw new IllegalArgumentException("is out of range; " + range);
             }
             return v;

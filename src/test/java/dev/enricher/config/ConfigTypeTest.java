@@ -39,6 +39,8 @@ class ConfigTypeTest {
         assertThat(ConfigType.intRange(1, Integer.MAX_VALUE).describe()).isEqualTo("a whole number >= 1");
         assertThat(ConfigType.doubleMin(0.5).describe()).isEqualTo("a number >= 0.5");
         assertThatThrownBy(() -> ConfigType.doubleMin(0).parse("Infinity")).hasMessage("is out of range; a number >= 0");
+        assertThatThrownBy(() -> ConfigType.doubleMin(0).parse("NaN")).hasMessage("is out of range; a number >= 0");
+        assertThatThrownBy(() -> ConfigType.doubleMin(0).parse("x")).hasMessage("is not a number; a number >= 0");
         assertThat(ConfigType.TEXT.parse("  ")).isEmpty();
     }
 }
