@@ -3,17 +3,15 @@ package dev.enricher.config;
 import java.util.List;
 
 /**
- * A configuration that cannot be used, with every problem found (not just the first), each naming the key, what is
- * wrong and what would be valid. Never quotes a secret's value.
+ * A configuration that cannot be used. Its message lists every problem found (not just the first), one per line, each
+ * naming the key, what is wrong and what would be valid. Never quotes a secret's value.
  */
 public final class ConfigException extends RuntimeException {
-    private final List<Problem> problems;
-
     /**
      * @param key     the dotted key (or a description such as {@code tasks[1].options}); never null
      * @param message what is wrong and how to fix it
      */
-    public record Problem(String key, String message) {
+    record Problem(String key, String message) {
         @Override
         public String toString() {
             return key + ": " + message;
@@ -22,7 +20,6 @@ public final class ConfigException extends RuntimeException {
 
     ConfigException(String source, List<Problem> problems) {
         super(describe(source, problems));
-        this.problems = List.copyOf(problems);
     }
 
     private static String describe(String source, List<Problem> problems) {
@@ -32,9 +29,5 @@ public final class ConfigException extends RuntimeException {
             s.append(System.lineSeparator()).append("  - ").append(p);
         }
         return s.toString();
-    }
-
-    public List<Problem> problems() {
-        return problems;
     }
 }

@@ -22,14 +22,16 @@ record ConfigKey<T>(String name, ConfigType<T> type, T defaultValue, boolean req
 
     /** The environment variable that overrides it: {@code ENRICHER_} + the name upper-cased, dots and dashes as {@code _}. */
     String envVar() {
-        return envVarOf(name);
-    }
-
-    static String envVarOf(String name) {
         return "ENRICHER_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     boolean secret() {
         return type == ConfigType.PASSWORD;
+    }
+
+    /** {@code value} (of this key's type) as written in configuration; a secret as {@code ****}. */
+    @SuppressWarnings("unchecked")
+    String format(Object value) {
+        return type.format((T) value);
     }
 }

@@ -179,12 +179,4 @@ class EnricherConfigTest {
         Files.writeString(f, VALID);
         assertThat(EnricherConfig.load(f, ENV).pipeline().inputTopic()).isEqualTo("raw");
     }
-
-    @Test
-    void theReferenceListsEveryKeyWithItsEnvironmentVariable() {
-        String ref = EnricherConfig.reference();
-        for (ConfigKey<?> k : EnricherConfig.keys()) {
-            assertThat(ref).contains("`" + k.name() + "`").contains("`" + k.envVar() + "`");
-        }
-    }
 }

@@ -1,0 +1,100 @@
+package dev.enricher.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.enricher.tasks.TaskFactory;
+import dev.enricher.tasks.TaskSpec;
+import dev.enricher.tasks.TaskType;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads the {@code tasks:} list into {@link TaskSpec}s, each built once by {@link TaskFactory} so that a bad option is
+ * reported here, with the task's place in the list ({@code tasks[2]}), rather than when the pipeline starts.
+ */
+final class TaskListReader {
+    private static final List<String> TASK_KEYS = List.of("name", "type", "model", "options");
+
+    private TaskListReader() {
+    }
+
+    /** The specs of the tasks that are valid; every other one is a problem. {@code node} may be null (absent). */
+    static List<TaskSpec> read(JsonNode node, List<ConfigException.Problem> problems) {
+        List<TaskSpec> specs = new ArrayList<>();
+        if (node == null || node.isNull() || (node.isArray() && node.isEmpty())) {
+            problems.add(new ConfigException.Problem(RawConfig.TASKS, "is required: list at least one task, e.g. "
+                    + "[{name: iab, type: iab}]; types: " + typeNames()));
+            return specs;
+        }
+        if (!node.isArray()) {
+            problems.add(new ConfigException.Problem(RawConfig.TASKS,
+                    "must be a list of tasks ({name, type, model, options})"));
+            return specs;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            TaskSpec spec = readTask(node.get(i), RawConfig.TASKS + "[" + i + "]", problems);
+            if (spec != null) {
+                specs.add(spec);
+            }
+        }
+        return specs;
+    }
+
+    /** The spec at {@code where}, or null after adding its problems. */
+    private static TaskSpec readTask(JsonNode t, String where, List<ConfigException.Problem> problems) {
+        if (!t.isObject()) {
+            problems.add(new ConfigException.Problem(where, "must be a mapping with name, type, model, options"));
+            return null;
+        }
+        for (Iterator<String> names = t.fieldNames(); names.hasNext(); ) {
+            String f = names.next();
+            if (!TASK_KEYS.contains(f)) {
+                problems.add(new ConfigException.Problem(where + "." + f,
+                        "is not a task key; valid: name, type, model, options"));
+            }
+        }
+        JsonNode type = t.get("type");
+        if (type == null || !type.isTextual()) {
+            problems.add(new ConfigException.Problem(where + ".type", "is required; one of " + typeNames()));
+            return null;
+        }
+        TaskType tt;
+        try {
+            tt = TaskType.parse(type.asText());
+        } catch (IllegalArgumentException e) {
+            problems.add(new ConfigException.Problem(where + ".type", e.getMessage()));
+            return null;
+        }
+        JsonNode options = t.get("options");
+        if (options != null && !options.isNull() && !options.isObject()) {
+            problems.add(new ConfigException.Problem(where + ".options", "must be a mapping of option -> value"));
+            return null;
+        }
+        Map<String, Object> opts = options == null || options.isNull() ? Map.of()
+                : YamlConfigReader.YAML.convertValue(options, YamlConfigReader.YAML.getTypeFactory()
+                .constructMapType(LinkedHashMap.class, String.class, Object.class));
+        try {
+            TaskSpec spec = new TaskSpec(text(t.get("name")), tt, text(t.get("model")), opts);
+            TaskFactory.create(spec);
+            return spec;
+        } catch (IllegalArgumentException e) {
+            problems.add(new ConfigException.Problem(where, e.getMessage()));
+            return null;
+        }
+    }
+
+    private static String text(JsonNode n) {
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    private static String typeNames() {
+        List<String> names = new ArrayList<>();
+        for (TaskType t : TaskType.values()) {
+            names.add(t.name().toLowerCase(Locale.ROOT));
+        }
+        return String.join(", ", names);
+    }
+}
