@@ -113,6 +113,8 @@ final class RetryingClient implements ZeroGpuClient {
                 }
             }
         }
+        // Before the future completes, so whoever joins it sees the slot free in inFlight().
+        permit.release(signal);
         if (completion != null) {
             // Counted before the future completes, so whoever joins the future sees the call in stats().
             if (call.end()) {
@@ -130,7 +132,6 @@ final class RetryingClient implements ZeroGpuClient {
         } else {
             finish(call, error.withAttempts(call.attempts));
         }
-        permit.release(signal);
     }
 
     private void retryNow(Call call) {
