@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The chat-completions wire format without any HTTP client: a {@link ChatRequest} as the JSON body, and an answer's
- * body as a {@link ChatCompletion}. {@link VertxZeroGpuClient} uses it, and so do the benchmark peers that bring
+ * body as a {@link ChatCompletion}. {@link VertxTransport} uses it, and so do the benchmark peers that bring
  * their own HTTP client (a blocking JDK client in Kafka Streams, Vert.x 4 in the Parallel Consumer), so every
  * contender sends the same bytes and reads answers the same way. Thread-safe.
  */

@@ -91,6 +91,11 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
         return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/chat/completions";
     }
 
+    /** The admission limits these settings give: maxInFlight, minInFlight, adaptive concurrency, requests per second. */
+    public Admission.Limits limits() {
+        return new Admission.Limits(maxInFlight, minInFlight, adaptiveConcurrency, requestsPerSecond);
+    }
+
     /** The value of the auth header, or null when no key is configured. Never log it. */
     String authHeaderValue() {
         if (apiKey == null) {

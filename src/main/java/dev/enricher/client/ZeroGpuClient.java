@@ -12,12 +12,16 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>At most {@link #concurrencyLimit()} HTTP calls are in flight at any time (retries included);
  * further calls wait in the client, in arrival order, retries first.
+ *
+ * <p>This is the client for use on its own (benchmarks, users' code): a {@link ChatTransport} behind an
+ * {@link Admission} of its own, retrying in memory. The pipeline does not use it: its engine puts the transport
+ * behind the engine's admission (fair between stream tasks) and retries with the attempts kept in its store.
  */
 public interface ZeroGpuClient extends AutoCloseable {
 
     /** Creates a client with its own Vert.x instance, closed by {@link #close()}. */
     static ZeroGpuClient create(ClientConfig config) {
-        return VertxZeroGpuClient.create(config);
+        return RetryingClient.create(config);
     }
 
     /** Sends the request (retrying TRANSIENT failures per the config) and returns the completion. */

@@ -1,11 +1,10 @@
 package dev.enricher.engine;
 
 import dev.enricher.client.FailureKind;
+import dev.enricher.client.Scheduler;
+import dev.enricher.client.Ticker;
 import dev.enricher.client.ZeroGpuException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -17,14 +16,17 @@ import org.slf4j.LoggerFactory;
  * while open the dispatcher sends nothing but one probe at a time, and the instance is paused through
  * {@link InstanceControl} so no more input is admitted. A successful probe closes it and resumes the instance.
  *
- * <p>Thread-safe without locks. Pausing, resuming and probing run on the circuit's own thread: never on a stream
- * thread (paused threads run nothing, so they could not resume themselves) nor on an event loop.
+ * <p>Thread-safe without locks. Pausing, resuming and probing run on the {@link Scheduler}'s thread: never on a
+ * stream thread (paused threads run nothing, so they could not resume themselves) nor on an event loop. Time comes
+ * from the {@link Ticker} (the outage window) and the scheduler (the probes), so tests move it.
  */
-final class Circuit implements AutoCloseable {
+final class Circuit {
     private static final Logger LOG = LoggerFactory.getLogger(Circuit.class);
 
     private final EngineConfig config;
     private final EngineStats stats;
+    private final Ticker ticker;
+    private final Scheduler scheduler;
     private final AtomicReference<CircuitState> state = new AtomicReference<>(CircuitState.CLOSED);
     private final AtomicInteger consecutiveOutageFailures = new AtomicInteger();
     private volatile long firstOutageFailureNanos;
@@ -32,15 +34,16 @@ final class Circuit implements AutoCloseable {
     private volatile InstanceControl control = InstanceControl.NONE;
     private volatile Runnable prober = () -> { };
     private volatile long probeDelayMillis;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "enricher-circuit");
-        t.setDaemon(true);
-        return t;
-    });
 
-    Circuit(EngineConfig config, EngineStats stats) {
+    /**
+     * @param ticker    time of the outage window
+     * @param scheduler where pausing, resuming and probes run; not closed by the circuit
+     */
+    Circuit(EngineConfig config, EngineStats stats, Ticker ticker, Scheduler scheduler) {
         this.config = config;
         this.stats = stats;
+        this.ticker = ticker;
+        this.scheduler = scheduler;
     }
 
     void control(InstanceControl c) {
@@ -88,7 +91,7 @@ final class Circuit implements AutoCloseable {
             return true;
         }
         int n = consecutiveOutageFailures.incrementAndGet();
-        long now = System.nanoTime();
+        long now = ticker.read();
         if (n == 1) {
             firstOutageFailureNanos = now;
         }
@@ -111,13 +114,13 @@ final class Circuit implements AutoCloseable {
         probeDelayMillis = config.probeInterval().toMillis();
         LOG.error("Circuit OPEN: {}. Sending stopped and processing paused (group membership kept, nothing is "
                 + "dead-lettered); probing the API every {} ms until it answers.", why, probeDelayMillis);
-        thread.execute(() -> {
+        scheduler.schedule(() -> {
             try {
                 control.pause();
             } catch (RuntimeException ex) {
                 LOG.warn("Could not pause processing: {}", ex.toString());
             }
-        });
+        }, Duration.ZERO);
         scheduleProbe();
     }
 
@@ -141,29 +144,20 @@ final class Circuit implements AutoCloseable {
         }
         consecutiveOutageFailures.set(0);
         LOG.warn("Circuit CLOSED: {}; processing resumed", why);
-        thread.execute(() -> {
+        scheduler.schedule(() -> {
             try {
                 control.resume();
             } catch (RuntimeException ex) {
                 LOG.warn("Could not resume processing: {}", ex.toString());
             }
-        });
+        }, Duration.ZERO);
     }
 
     private void scheduleProbe() {
-        try {
-            thread.schedule(() -> {
-                if (isOpen()) {
-                    prober.run();
-                }
-            }, probeDelayMillis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            // the engine is shutting down
-        }
-    }
-
-    @Override
-    public void close() {
-        thread.shutdownNow();
+        scheduler.schedule(() -> {
+            if (isOpen()) {
+                prober.run();
+            }
+        }, Duration.ofMillis(probeDelayMillis));
     }
 }

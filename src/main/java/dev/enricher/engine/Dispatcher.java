@@ -1,42 +1,52 @@
 package dev.enricher.engine;
 
+import dev.enricher.client.Admission;
 import dev.enricher.client.ChatCompletion;
+import dev.enricher.client.ChatTransport;
 import dev.enricher.client.Disposition;
 import dev.enricher.client.FailureKind;
-import dev.enricher.client.ZeroGpuClient;
-import dev.enricher.client.ZeroGpuException;
+import dev.enricher.client.Scheduler;
+import dev.enricher.client.Ticker;
 import dev.enricher.client.Usage;
+import dev.enricher.client.ZeroGpuException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Sends calls within the instance-wide in-flight cap, fairly between stream tasks: each processor has a
- * {@link Lane}, and the dispatcher takes one call from each lane with work in turn (round robin).
+ * Sends the engine's calls through the instance's one {@link Admission} (the in-flight cap, the adaptive limit that
+ * 429 storms lower, the rate limit, and the turns between stream tasks: each processor has a {@link Lane} there), and
+ * routes every answer: to the processor that asked, or, when the {@link Circuit} says the API refuses us or is down,
+ * back to the front of its lane, unanswered. Sends nothing while the circuit is open but the circuit's probes.
  *
- * <p>Thread-safe without locks. Stream threads submit; a call's answer frees its slot on a client thread, which then
- * sends the next waiting call itself: slots are refilled at once, not when a stream thread next wakes. Only
- * immutable {@link Call}s and {@link Completion}s cross threads; the stream thread alone touches stores.
+ * <p>Thread-safe without locks of its own. Stream threads submit; a call's answer frees its slot on a transport
+ * thread, which then sends the next waiting call itself: slots are refilled at once, not when a stream thread next
+ * wakes. Only immutable {@link Call}s and {@link Completion}s cross threads; the stream thread alone touches stores.
  */
 final class Dispatcher {
-    private final ZeroGpuClient client;
+    private final ChatTransport transport;
     private final Clock clock;
+    private final Ticker ticker;
     private final EngineStats stats;
     private final Circuit circuit;
-    private final AtomicInteger freeSlots;
-    private final ConcurrentLinkedQueue<Lane> ring = new ConcurrentLinkedQueue<>();
+    private final Admission<Call> admission;
     private final AtomicLong laneIds = new AtomicLong();
     private volatile CallObserver observer = CallObserver.NONE;
 
-    Dispatcher(ZeroGpuClient client, int maxInFlight, Clock clock, EngineStats stats, Circuit circuit) {
-        this.client = client;
+    /**
+     * @param limits    the in-flight cap and what lowers it (adaptive limit, rate limit)
+     * @param ticker    time for latencies and the admission's limits
+     * @param scheduler runs the admission's rate-limit wake-ups
+     */
+    Dispatcher(ChatTransport transport, Admission.Limits limits, Clock clock, Ticker ticker, Scheduler scheduler,
+               EngineStats stats, Circuit circuit) {
+        this.transport = transport;
         this.clock = clock;
+        this.ticker = ticker;
         this.stats = stats;
         this.circuit = circuit;
-        this.freeSlots = new AtomicInteger(maxInFlight);
+        this.admission = new Admission<>(limits, ticker, scheduler, () -> !circuit.isOpen(), this::send);
         circuit.prober(this::probe);
     }
 
@@ -45,82 +55,37 @@ final class Dispatcher {
     }
 
     Lane openLane(String task) {
-        return new Lane(task + "#" + laneIds.incrementAndGet());
+        return new Lane(admission.openLane(task + "#" + laneIds.incrementAndGet()));
     }
 
-    /** Any thread: queues a call on its lane and sends what the cap allows. */
+    /** Any thread: queues a call on its lane and sends what the admission allows. */
     void submit(Call call) {
-        call.lane().calls.addLast(call);
-        schedule(call.lane());
-        pump();
+        call.lane().calls.submit(call);
+        admission.pump();
     }
 
-    private void schedule(Lane lane) {
-        if (lane.scheduled.compareAndSet(false, true)) {
-            ring.offer(lane);
-        }
+    /** The current in-flight ceiling: lowered by 429 storms when adaptive, never above the cap. */
+    int concurrencyLimit() {
+        return admission.limit();
     }
 
-    /** Sends waiting calls while there are free slots and the circuit is closed. */
-    void pump() {
-        while (!circuit.isOpen() && !ring.isEmpty()) {
-            if (!tryAcquire()) {
-                return;
-            }
-            Call c = next();
-            if (c == null) {
-                freeSlots.incrementAndGet();
-                continue;
-            }
-            send(c, false);
-        }
-    }
-
-    /** The next call, one lane after another; null when no lane has one. */
-    private Call next() {
-        Lane lane;
-        while ((lane = ring.poll()) != null) {
-            Call c = lane.isClosed() ? null : lane.calls.pollFirst();
-            if (c != null) {
-                ring.offer(lane);
-                return c;
-            }
-            lane.scheduled.set(false);
-            if (!lane.isClosed() && !lane.calls.isEmpty()) {
-                schedule(lane);
-            }
-        }
-        return null;
-    }
-
-    private boolean tryAcquire() {
-        while (true) {
-            int free = freeSlots.get();
-            if (free <= 0) {
-                return false;
-            }
-            if (freeSlots.compareAndSet(free, free - 1)) {
-                return true;
-            }
-        }
-    }
-
-    private void send(Call c, boolean probe) {
+    /** The admission's starter: one attempt of {@code c}. */
+    private void send(Call c, Admission<Call>.Permit permit) {
         stats.callStarted();
         long sentAt = clock.millis();
-        long sentNanos = System.nanoTime();
+        long sentNanos = ticker.read();
         try {
-            client.complete(c.request()).whenComplete((completion, error) ->
-                    ended(c, probe, sentAt, sentNanos, completion, error));
+            transport.send(c.request()).whenComplete((completion, error) ->
+                    ended(c, permit, sentAt, sentNanos, completion, error));
         } catch (RuntimeException e) {
-            ended(c, probe, sentAt, sentNanos, null, e);
+            ended(c, permit, sentAt, sentNanos, null, e);
         }
     }
 
-    private void ended(Call c, boolean probe, long sentAt, long sentNanos, ChatCompletion completion,
+    private void ended(Call c, Admission<Call>.Permit permit, long sentAt, long sentNanos, ChatCompletion completion,
                        Throwable error) {
         stats.callEnded();
-        freeSlots.incrementAndGet();
+        boolean probe = permit.probe();
         ZeroGpuException failure = error == null ? null : asApiError(error);
         observe(c, sentNanos, completion, failure);
         if (failure == null) {
@@ -142,11 +107,12 @@ final class Dispatcher {
             }
             deliver(c, new Completion(c.seq(), c.taskIndex(), null, failure, sentAt, clock.millis()));
         }
-        pump();
+        // Last: the circuit has had its say before the freed slot admits the next call.
+        permit.release(Admission.Signal.of(failure));
     }
 
     private void observe(Call c, long sentNanos, ChatCompletion completion, ZeroGpuException failure) {
-        Duration latency = Duration.ofNanos(System.nanoTime() - sentNanos);
+        Duration latency = Duration.ofNanos(ticker.read() - sentNanos);
         try {
             if (failure == null) {
                 observer.callEnded(c.request().model(), CallObserver.SUCCESS, 200, latency, completion.usage());
@@ -170,29 +136,22 @@ final class Dispatcher {
     /** Puts a call back at the front of its lane, unanswered: it does not count as an attempt. */
     private void holdBack(Call c, boolean probe, ZeroGpuException failure) {
         stats.heldBackOne();
-        if (!c.lane().isClosed()) {
-            c.lane().calls.addFirst(c);
-            schedule(c.lane());
-        }
+        c.lane().calls.submitFirst(c); // dropped if the lane closed meanwhile
         if (probe) {
             circuit.probeFailed(failure);
         }
     }
 
-    /** Circuit thread, while open: sends one waiting call as a probe; closes the circuit when there is none. */
+    /** Circuit's thread, while open: sends one waiting call as a probe; closes the circuit when there is none. */
     private void probe() {
-        if (!tryAcquire()) {
-            circuit.probeDeferred();
-            return;
+        switch (admission.probe()) {
+            case SENT -> { }
+            case NO_SLOT -> circuit.probeDeferred();
+            case NOTHING_WAITING -> {
+                circuit.close("nothing was waiting to be sent");
+                admission.pump();
+            }
         }
-        Call c = next();
-        if (c == null) {
-            freeSlots.incrementAndGet();
-            circuit.close("nothing was waiting to be sent");
-            pump();
-            return;
-        }
-        send(c, true);
     }
 
     private static ZeroGpuException asApiError(Throwable t) {

@@ -1,6 +1,9 @@
 package dev.enricher.engine;
 
-import dev.enricher.client.ZeroGpuClient;
+import dev.enricher.client.Admission;
+import dev.enricher.client.ChatTransport;
+import dev.enricher.client.Scheduler;
+import dev.enricher.client.Ticker;
 import dev.enricher.serde.decode.InputDecoder;
 import dev.enricher.tasks.EnrichmentTask;
 import java.util.List;
@@ -15,8 +18,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * One instance's engine: the shared in-flight cap and dispatcher, the circuit, the counters, and the supplier of the
- * per-stream-task processors. See {@code package-info} for the design.
+ * One instance's engine: the dispatcher with the instance's one admission (the in-flight cap, the adaptive and rate
+ * limits, the turns between stream tasks), the circuit, the counters, and the supplier of the per-stream-task
+ * processors. See {@code package-info} for the design.
  *
  * <p>Thread-safe. Build one per {@code KafkaStreams} instance, give its processor supplier to the topology, then
  * {@link #instanceControl} the instance so an open circuit can pause it.
@@ -32,15 +36,32 @@ public final class EnrichmentEngine implements AutoCloseable {
     private final InputDecoder decoder;
     private final EventSink sink;
     private final EngineStats stats = new EngineStats();
+    private final Scheduler scheduler;
     private final Circuit circuit;
     private final Dispatcher dispatcher;
 
     /**
-     * @param client the API client; its own retries should be off (max attempts 1): the engine retries, keeping
-     *               attempts in the pending store. Not closed by the engine.
+     * An engine that sends at most {@code config.maxInFlight()} calls at once, with no adaptive or rate limit.
+     *
+     * @param transport sends one attempt of a call; not closed by the engine. The engine retries (keeping attempts in
+     *                  its store), so nothing below it should.
      */
     public EnrichmentEngine(EngineConfig config, List<EnrichmentTask> tasks, InputDecoder decoder, EventSink sink,
-                            ZeroGpuClient client) {
+                            ChatTransport transport) {
+        this(config, tasks, decoder, sink, transport, Admission.Limits.fixed(config.maxInFlight()));
+    }
+
+    /**
+     * @param limits the admission's limits; their {@code maxInFlight} must be the engine's
+     */
+    public EnrichmentEngine(EngineConfig config, List<EnrichmentTask> tasks, InputDecoder decoder, EventSink sink,
+                            ChatTransport transport, Admission.Limits limits) {
+        this(config, tasks, decoder, sink, transport, limits, Ticker.system(), Scheduler.singleThread("enricher-circuit"));
+    }
+
+    /** With the time the engine's circuit and admission read and the scheduler they run on (closed with the engine). */
+    EnrichmentEngine(EngineConfig config, List<EnrichmentTask> tasks, InputDecoder decoder, EventSink sink,
+                     ChatTransport transport, Admission.Limits limits, Ticker ticker, Scheduler scheduler) {
         this.config = Objects.requireNonNull(config, "config");
         this.tasks = List.copyOf(tasks);
         if (this.tasks.isEmpty()) {
@@ -48,9 +69,15 @@ public final class EnrichmentEngine implements AutoCloseable {
         }
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.sink = Objects.requireNonNull(sink, "sink");
-        this.circuit = new Circuit(config, stats);
-        this.dispatcher = new Dispatcher(Objects.requireNonNull(client, "client"), config.maxInFlight(),
-                config.clock(), stats, circuit);
+        Objects.requireNonNull(limits, "limits");
+        if (limits.maxInFlight() != config.maxInFlight()) {
+            throw new IllegalArgumentException("the admission's max in-flight (" + limits.maxInFlight()
+                    + ") must be the engine's (" + config.maxInFlight() + ")");
+        }
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.circuit = new Circuit(config, stats, ticker, scheduler);
+        this.dispatcher = new Dispatcher(Objects.requireNonNull(transport, "transport"), limits, config.clock(), ticker,
+                scheduler, stats, circuit);
     }
 
     /**
@@ -111,6 +138,11 @@ public final class EnrichmentEngine implements AutoCloseable {
         return circuit.state();
     }
 
+    /** The current in-flight ceiling: lowered by 429 storms when adaptive, never above {@code maxInFlight}. */
+    public int concurrencyLimit() {
+        return dispatcher.concurrencyLimit();
+    }
+
     /** Why the circuit is open, for logs and health endpoints; null when closed. */
     public String circuitReason() {
         return circuit.reason();
@@ -136,9 +168,9 @@ public final class EnrichmentEngine implements AutoCloseable {
         return dispatcher;
     }
 
-    /** Stops the prober. The client is the caller's. */
+    /** Stops the circuit's probes and the admission's timers. The transport is the caller's. */
     @Override
     public void close() {
-        circuit.close();
+        scheduler.close();
     }
 }

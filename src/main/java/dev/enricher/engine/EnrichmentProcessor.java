@@ -1,16 +1,10 @@
 package dev.enricher.engine;
 
-import dev.enricher.avro.DeadLetterCategory;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
-import dev.enricher.client.Choice;
 import dev.enricher.client.Disposition;
-import dev.enricher.client.FailureKind;
-import dev.enricher.client.Usage;
 import dev.enricher.client.ZeroGpuException;
 import dev.enricher.engine.avro.PendingEntry;
-import dev.enricher.engine.avro.StoredTask;
-import dev.enricher.engine.avro.StoredTaskStatus;
 import dev.enricher.serde.SerdeException;
 import dev.enricher.serde.decode.DecodeException;
 import dev.enricher.tasks.EnrichmentTask;
@@ -20,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
@@ -39,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(EnrichmentProcessor.class);
-    private static final int DECODE = -1;
     private static final long REGISTRY_RETRY_MILLIS = 5_000;
     private static final long WAIT_SLICE_NANOS = 2_000_000;
     /**
@@ -59,7 +51,8 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     private final Map<Long, PendingEvent> inMemory = new HashMap<>();
     /** Admitted over the cap: in the store only, promoted in admission order as slots free. */
     private final LongArrayQueue parked = new LongArrayQueue();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final RetryTimers timers = new RetryTimers();
+    private final RetryTimers.Due onTimer = this::timerDue;
     /** Sequence numbers in admission order, removed lazily: the head is the oldest pending event. */
     private final LongArrayQueue admissionOrder = new LongArrayQueue();
     private final LongConsumer emitter = this::emit;
@@ -85,14 +78,6 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         this.stats = engine.stats();
     }
 
-    /** A retry (or decode retry, task {@link #DECODE}) due at {@code due} epoch ms. */
-    private record Timer(long due, long seq, int task) implements Comparable<Timer> {
-        @Override
-        public int compareTo(Timer o) {
-            return Long.compare(due, o.due);
-        }
-    }
-
     @Override
     public void init(ProcessorContext<byte[], byte[]> ctx) {
         this.context = ctx;
@@ -112,7 +97,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             queue.add(seq, e.keyBytes());
             admissionOrder.add(seq);
             stats.onAdmitted();
-            if (entry.getFailure() != null || inMemory.size() < cap) {
+            if (e.failedBeforeTasks() || inMemory.size() < cap) {
                 activate(e, true);
             } else {
                 park(seq);
@@ -163,7 +148,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         }
         PendingEvent oldest = admissionOrder.isEmpty() ? null : inMemory.get(admissionOrder.peek());
         stats.taskPending(context.taskId().toString(), new EngineStats.TaskPending(inMemory.size(), parked.size(),
-                oldest == null ? 0 : oldest.entry.getAdmittedAt()));
+                oldest == null ? 0 : oldest.admittedAt()));
     }
 
     private InputRecord input(Record<byte[], byte[]> record) {
@@ -218,8 +203,8 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     private void activate(PendingEvent e, boolean restoring) {
         inMemory.put(e.seq, e);
         stats.pendingChanged(1, inMemory.size());
-        if (e.entry.getFailure() != null) {
-            e.failure = PendingEvent.restore(e.entry.getFailure(), null, null);
+        if (e.failedBeforeTasks()) {
+            e.failure = e.storedEventFailure();
             finish(e, false);
             return;
         }
@@ -235,18 +220,16 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     /** Decodes the event's value; false when it failed (finished as a dead letter, or a decode retry is due). */
     private boolean decode(PendingEvent e) {
         try {
-            e.event = engine.decoder().decode(e.entry.getTopic(), PendingEvent.bytes(e.entry.getValue()));
+            e.event = engine.decoder().decode(e.topic(), e.value());
             return true;
         } catch (DecodeException ex) {
             if (!ex.recordAtFault()) {
                 LOG.warn("Cannot decode {} now, retrying in {} ms: {}", e.coordinates(), REGISTRY_RETRY_MILLIS,
                         ex.getMessage());
-                timers.add(new Timer(now() + REGISTRY_RETRY_MILLIS, e.seq, DECODE));
+                timers.schedule(now() + REGISTRY_RETRY_MILLIS, e.seq, RetryTimers.DECODE);
                 return false;
             }
-            Failure f = Failures.decoding(ex);
-            e.entry.setFailure(PendingEvent.store(f));
-            e.failure = f;
+            e.failedBeforeTasks(Failures.decoding(ex));
             finish(e, true);
             return false;
         }
@@ -254,24 +237,17 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
 
     private void startTasks(PendingEvent e, boolean restoring) {
         long now = now();
+        e.reparseSucceeded(tasks);
         if (failedForGood(e)) {
             // Restored after one task failed for good while it waited for its turn: nothing more to send.
-            for (int i = 0; i < e.taskCount(); i++) {
-                if (e.task(i).getStatus() == StoredTaskStatus.SUCCEEDED) {
-                    e.results[i] = tasks.get(i).parse(storedCompletion(e.task(i)));
-                }
-            }
             finish(e, false);
             return;
         }
         for (int i = 0; i < e.taskCount(); i++) {
-            StoredTask t = e.task(i);
-            if (t.getStatus() == StoredTaskStatus.SUCCEEDED) {
-                e.results[i] = tasks.get(i).parse(storedCompletion(t));
-            } else if (t.getStatus() == StoredTaskStatus.OUTSTANDING) {
-                Long next = t.getNextAttemptAt();
+            if (e.outstanding(i)) {
+                Long next = e.nextAttemptAt(i);
                 if (next != null && next > now) {
-                    timers.add(new Timer(next, e.seq, i));
+                    timers.schedule(next, e.seq, i);
                 } else {
                     if (restoring) {
                         stats.resentOne();
@@ -306,34 +282,28 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
 
     private void completed(Completion c) {
         PendingEvent e = inMemory.get(c.seq());
-        if (e == null || e.finished || e.task(c.taskIndex()).getStatus() != StoredTaskStatus.OUTSTANDING) {
+        int i = c.taskIndex();
+        if (e == null || e.finished || !e.outstanding(i)) {
             stats.staleCompletion();
             return;
         }
-        int i = c.taskIndex();
-        EnrichmentTask task = tasks.get(i);
-        StoredTask t = e.task(i);
-        t.setAttempts(t.getAttempts() + 1);
-        if (t.getFirstAttemptAt() == null) {
-            t.setFirstAttemptAt(c.sentAt());
+        if (c.error() != null && c.error().disposition() == Disposition.OPERATOR) {
+            // The dispatcher holds OPERATOR errors back, unanswered; one that slipped through is not an attempt either.
+            send(e, i);
+            return;
         }
-        t.setLastAttemptAt(c.sentAt());
-        t.setLatencyMs(Math.max(0, c.endedAt() - c.sentAt()));
-        t.setNextAttemptAt(null);
+        EnrichmentTask task = tasks.get(i);
+        int attempts = e.attemptEnded(i, c.sentAt(), c.endedAt());
         if (c.error() == null) {
             succeeded(e, i, task, c.completion());
             return;
         }
-        ZeroGpuException x = c.error().withAttempts(t.getAttempts());
-        t.setRequestId(x.requestId());
+        ZeroGpuException x = c.error().withAttempts(attempts);
+        e.requestId(i, x.requestId());
         if (x.disposition() == Disposition.RECORD) {
             failTask(e, i, Failures.recordError(task, x));
-        } else if (x.disposition() == Disposition.TRANSIENT) {
-            retryOrGiveUp(e, i, task, x);
         } else {
-            // OPERATOR errors are held back by the dispatcher; one that slipped through is simply sent again.
-            t.setAttempts(t.getAttempts() - 1);
-            send(e, i);
+            retryOrGiveUp(e, i, task, x, attempts);
         }
     }
 
@@ -345,46 +315,32 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             failTask(e, i, Failures.recordError(task, ex.toBuilder().requestId(completion.requestId()).build()));
             return;
         }
-        e.results[i] = result;
-        StoredTask t = e.task(i);
-        t.setStatus(StoredTaskStatus.SUCCEEDED);
-        t.setFailure(null);
-        t.setCompletionId(completion.id());
-        t.setRequestId(completion.requestId());
-        t.setModel(completion.model());
-        Usage u = completion.usage();
-        t.setPromptTokens(u == Usage.NONE ? null : u.promptTokens());
-        t.setCompletionTokens(u == Usage.NONE ? null : u.completionTokens());
-        Choice first = completion.choices().get(0);
-        t.setContent(first.content());
-        t.setFinishReason(first.finishReason());
+        e.succeeded(i, completion, result);
         taskEnded(e);
     }
 
-    private void retryOrGiveUp(PendingEvent e, int i, EnrichmentTask task, ZeroGpuException x) {
-        StoredTask t = e.task(i);
+    /** A TRANSIENT failure: a retry with backoff (persisted, so a restart keeps it), or the end of the task. */
+    private void retryOrGiveUp(PendingEvent e, int i, EnrichmentTask task, ZeroGpuException x, int attempts) {
         long now = now();
-        Duration delay = engine.config().retry().delay(t.getAttempts(), x.retryAfter(), ThreadLocalRandom.current());
-        Duration elapsed = Duration.ofMillis(Math.max(0, now - t.getFirstAttemptAt()));
-        if (!engine.config().retry().mayRetry(t.getAttempts(), elapsed, delay)) {
-            failTask(e, i, Failures.retriesExhausted(task, x, t.getAttempts(), elapsed));
+        Duration delay = engine.config().retry().delay(attempts, x.retryAfter(), ThreadLocalRandom.current());
+        Duration elapsed = e.sinceFirstAttempt(i, now);
+        Failure exhausted = Failures.retriesExhausted(task, x, attempts, elapsed);
+        if (!engine.config().retry().mayRetry(attempts, elapsed, delay)) {
+            failTask(e, i, exhausted);
             return;
         }
         long due = now + delay.toMillis();
-        t.setNextAttemptAt(due);
-        t.setFailure(PendingEvent.store(Failures.retriesExhausted(task, x, t.getAttempts(), elapsed)));
-        timers.add(new Timer(due, e.seq, i));
+        e.retryAt(i, due, exhausted);
+        timers.schedule(due, e.seq, i);
         stats.retried();
         store.put(e);
     }
 
     private void failTask(PendingEvent e, int i, Failure f) {
-        StoredTask t = e.task(i);
-        t.setStatus(StoredTaskStatus.FAILED);
-        t.setFailure(PendingEvent.store(f));
+        e.failed(i, f);
         if (warnings.allow(now())) {
             LOG.warn("{} task '{}' failed for good: {} status={} request_id={}: {}", e.coordinates(),
-                    t.getTask(), f.category(), f.httpStatus(), f.requestId(), f.reason());
+                    tasks.get(i).name(), f.category(), f.httpStatus(), f.requestId(), f.reason());
         }
         taskEnded(e);
     }
@@ -408,12 +364,8 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     private void finish(PendingEvent e, boolean mayWrite) {
         e.finished = true;
         if (e.failure == null && e.anyTaskFailed()) {
-            boolean anySucceeded = false;
-            for (TaskResult r : e.results) {
-                anySucceeded |= r != null;
-            }
-            if (engine.config().onTaskFailure() == TaskFailurePolicy.DEAD_LETTER || !anySucceeded) {
-                e.failure = firstTaskFailure(e);
+            if (engine.config().onTaskFailure() == TaskFailurePolicy.DEAD_LETTER || !e.anyTaskSucceeded()) {
+                e.failure = e.firstTaskFailure(tasks);
             }
         }
         if (mayWrite && !queue.wouldLeaveAt(e.seq)) {
@@ -422,37 +374,27 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         queue.finished(e.seq);
     }
 
-    private Failure firstTaskFailure(PendingEvent e) {
-        for (int i = 0; i < e.taskCount(); i++) {
-            StoredTask t = e.task(i);
-            if (t.getStatus() == StoredTaskStatus.FAILED) {
-                return PendingEvent.restore(t.getFailure(), t, tasks.get(i).model());
-            }
-        }
-        throw new IllegalStateException("no failed task");
+    private void fireTimers(long now) {
+        timers.fireDue(now, onTimer);
     }
 
-    private void fireTimers(long now) {
-        Timer t;
-        while ((t = timers.peek()) != null && t.due <= now) {
-            timers.poll();
-            PendingEvent e = inMemory.get(t.seq);
-            if (e == null || e.finished) {
-                continue;
-            }
-            if (t.task == DECODE) {
-                if (decode(e)) {
-                    if (!e.stored) {
-                        store.put(e);
-                    }
-                    startTasks(e, false);
+    /** A timer is due: retry the decoding, or send the task's next attempt if it still waits for this one. */
+    private void timerDue(long seq, int task, long due) {
+        PendingEvent e = inMemory.get(seq);
+        if (e == null || e.finished) {
+            return;
+        }
+        if (task == RetryTimers.DECODE) {
+            if (decode(e)) {
+                if (!e.stored) {
+                    store.put(e);
                 }
-                continue;
+                startTasks(e, false);
             }
-            StoredTask st = e.task(t.task);
-            if (st.getStatus() == StoredTaskStatus.OUTSTANDING && Long.valueOf(t.due).equals(st.getNextAttemptAt())) {
-                send(e, t.task);
-            }
+            return;
+        }
+        if (e.outstanding(task) && Long.valueOf(due).equals(e.nextAttemptAt(task))) {
+            send(e, task);
         }
     }
 
@@ -464,7 +406,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         }
         stats.pendingChanged(-1, inMemory.size());
         long now = now();
-        FinishedEvent done = new FinishedEvent(e.input(), e.event, outcomes(e), e.failure);
+        FinishedEvent done = new FinishedEvent(e.input(), e.event, e.outcomes(tasks), e.failure);
         Record<byte[], byte[]> out;
         String child;
         if (done.failure() == null) {
@@ -512,37 +454,6 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             e.stored = true;
             activate(e, false);
         }
-    }
-
-    private List<TaskOutcome> outcomes(PendingEvent e) {
-        List<TaskOutcome> out = new ArrayList<>(e.taskCount());
-        for (int i = 0; i < e.taskCount(); i++) {
-            StoredTask t = e.task(i);
-            EnrichmentTask task = tasks.get(i);
-            CallInfo call = t.getAttempts() == 0 ? null : new CallInfo(t.getCompletionId(), t.getRequestId(),
-                    toInt(t.getPromptTokens()), toInt(t.getCompletionTokens()), t.getLatencyMs(), t.getAttempts(),
-                    t.getFirstAttemptAt(), t.getLastAttemptAt());
-            if (t.getStatus() == StoredTaskStatus.SUCCEEDED) {
-                out.add(new TaskOutcome(task.name(), task.model(), e.results[i], call, null));
-            } else if (t.getStatus() == StoredTaskStatus.FAILED) {
-                out.add(new TaskOutcome(task.name(), task.model(), null, call,
-                        PendingEvent.restore(t.getFailure(), t, task.model())));
-            }
-        }
-        return out;
-    }
-
-    private static Integer toInt(Long v) {
-        return v == null ? null : (int) Math.min(Integer.MAX_VALUE, v);
-    }
-
-    private static ChatCompletion storedCompletion(StoredTask t) {
-        long p = t.getPromptTokens() == null ? 0 : t.getPromptTokens();
-        long c = t.getCompletionTokens() == null ? 0 : t.getCompletionTokens();
-        Usage usage = t.getPromptTokens() == null && t.getCompletionTokens() == null ? Usage.NONE : new Usage(p, c, p + c);
-        return new ChatCompletion(t.getCompletionId(), 0, t.getModel(),
-                List.of(new Choice(0, "assistant", t.getContent(), t.getFinishReason())), usage, t.getRequestId(),
-                Math.max(1, t.getAttempts()), Duration.ofMillis(t.getLatencyMs()));
     }
 
     private long now() {

@@ -1,20 +1,27 @@
 package dev.enricher.engine;
 
 import dev.enricher.avro.DeadLetterCategory;
+import dev.enricher.client.ChatCompletion;
+import dev.enricher.client.Choice;
+import dev.enricher.client.Usage;
 import dev.enricher.engine.avro.PendingEntry;
 import dev.enricher.engine.avro.StoredFailure;
 import dev.enricher.engine.avro.StoredHeader;
 import dev.enricher.engine.avro.StoredTask;
 import dev.enricher.engine.avro.StoredTaskStatus;
 import dev.enricher.serde.decode.DecodedEvent;
+import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.TaskResult;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One admitted event as its processor holds it: the persisted {@link PendingEntry} (what the store keeps) plus what
- * memory caches of it (the decoded event, the parsed results). Mutable; owned by one processor, stream thread only.
+ * memory caches of it (the decoded event, the parsed results). It alone writes the entry's task states: the processor
+ * says what happened (an attempt ended, a task succeeded, a retry is due, a task failed) and the event records it;
+ * the processor decides when the entry goes to the store. Mutable; owned by one processor, stream thread only.
  */
 final class PendingEvent {
     final long seq;
@@ -51,6 +58,7 @@ final class PendingEvent {
         return new PendingEvent(seq, e);
     }
 
+    /** Task {@code i}'s stored state, for reading: changes go through the methods below. */
     StoredTask task(int i) {
         return entry.getTasks().get(i);
     }
@@ -94,6 +102,173 @@ final class PendingEvent {
             }
         }
         return false;
+    }
+
+    /** The topic the input was read from. */
+    String topic() {
+        return entry.getTopic();
+    }
+
+    /** The input's value as consumed; null for a tombstone. */
+    byte[] value() {
+        return bytes(entry.getValue());
+    }
+
+    /** When the event was admitted, epoch ms. */
+    long admittedAt() {
+        return entry.getAdmittedAt();
+    }
+
+    /** True when the stored entry says the event failed before any task ran (it only waits to be dead-lettered). */
+    boolean failedBeforeTasks() {
+        return entry.getFailure() != null;
+    }
+
+    /** The stored failure of an event that {@link #failedBeforeTasks() failed before its tasks}. */
+    Failure storedEventFailure() {
+        return restore(entry.getFailure(), null, null);
+    }
+
+    /** True when a task has a result. */
+    boolean anyTaskSucceeded() {
+        for (TaskResult r : results) {
+            if (r != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether task {@code i} waits for an answer or a retry. */
+    boolean outstanding(int i) {
+        return task(i).getStatus() == StoredTaskStatus.OUTSTANDING;
+    }
+
+    boolean succeeded(int i) {
+        return task(i).getStatus() == StoredTaskStatus.SUCCEEDED;
+    }
+
+    /** The time task {@code i}'s next attempt is due, epoch ms; null when it may be sent now. */
+    Long nextAttemptAt(int i) {
+        return task(i).getNextAttemptAt();
+    }
+
+    /**
+     * Records that one attempt of task {@code i} ended (whatever its outcome): counts it and keeps its times.
+     *
+     * @return the attempts made so far
+     */
+    int attemptEnded(int i, long sentAt, long endedAt) {
+        StoredTask t = task(i);
+        t.setAttempts(t.getAttempts() + 1);
+        if (t.getFirstAttemptAt() == null) {
+            t.setFirstAttemptAt(sentAt);
+        }
+        t.setLastAttemptAt(sentAt);
+        t.setLatencyMs(Math.max(0, endedAt - sentAt));
+        t.setNextAttemptAt(null);
+        return t.getAttempts();
+    }
+
+    /** Time from task {@code i}'s first attempt to {@code now}. */
+    Duration sinceFirstAttempt(int i, long now) {
+        Long first = task(i).getFirstAttemptAt();
+        return Duration.ofMillis(first == null ? 0 : Math.max(0, now - first));
+    }
+
+    /** Keeps the API request id of task {@code i}'s last attempt. */
+    void requestId(int i, String requestId) {
+        task(i).setRequestId(requestId);
+    }
+
+    /** Task {@code i} succeeded with {@code result}, parsed from {@code completion} (kept so a restart re-parses it). */
+    void succeeded(int i, ChatCompletion completion, TaskResult result) {
+        results[i] = result;
+        StoredTask t = task(i);
+        t.setStatus(StoredTaskStatus.SUCCEEDED);
+        t.setFailure(null);
+        t.setCompletionId(completion.id());
+        t.setRequestId(completion.requestId());
+        t.setModel(completion.model());
+        Usage u = completion.usage();
+        t.setPromptTokens(u == Usage.NONE ? null : u.promptTokens());
+        t.setCompletionTokens(u == Usage.NONE ? null : u.completionTokens());
+        Choice first = completion.choices().get(0);
+        t.setContent(first.content());
+        t.setFinishReason(first.finishReason());
+    }
+
+    /** Task {@code i} is retried at {@code due}; {@code ifExhausted} is its failure should no retry follow. */
+    void retryAt(int i, long due, Failure ifExhausted) {
+        StoredTask t = task(i);
+        t.setNextAttemptAt(due);
+        t.setFailure(store(ifExhausted));
+    }
+
+    /** Task {@code i} failed for good. */
+    void failed(int i, Failure f) {
+        StoredTask t = task(i);
+        t.setStatus(StoredTaskStatus.FAILED);
+        t.setFailure(store(f));
+    }
+
+    /** The event failed before any task ran (decoding); it goes to the dead-letter topic. */
+    void failedBeforeTasks(Failure f) {
+        entry.setFailure(store(f));
+        failure = f;
+    }
+
+    /** Parses the stored answer of every succeeded task again (after a restore), with its own task. */
+    void reparseSucceeded(List<EnrichmentTask> tasks) {
+        for (int i = 0; i < taskCount(); i++) {
+            if (succeeded(i)) {
+                results[i] = tasks.get(i).parse(storedCompletion(i));
+            }
+        }
+    }
+
+    /** The failure of the first task (in task order) that failed for good. */
+    Failure firstTaskFailure(List<EnrichmentTask> tasks) {
+        for (int i = 0; i < taskCount(); i++) {
+            StoredTask t = task(i);
+            if (t.getStatus() == StoredTaskStatus.FAILED) {
+                return restore(t.getFailure(), t, tasks.get(i).model());
+            }
+        }
+        throw new IllegalStateException("no failed task");
+    }
+
+    /** One outcome per task that ended, in task order. */
+    List<TaskOutcome> outcomes(List<EnrichmentTask> tasks) {
+        List<TaskOutcome> out = new ArrayList<>(taskCount());
+        for (int i = 0; i < taskCount(); i++) {
+            StoredTask t = task(i);
+            EnrichmentTask task = tasks.get(i);
+            CallInfo call = t.getAttempts() == 0 ? null : new CallInfo(t.getCompletionId(), t.getRequestId(),
+                    toInt(t.getPromptTokens()), toInt(t.getCompletionTokens()), t.getLatencyMs(), t.getAttempts(),
+                    t.getFirstAttemptAt(), t.getLastAttemptAt());
+            if (t.getStatus() == StoredTaskStatus.SUCCEEDED) {
+                out.add(new TaskOutcome(task.name(), task.model(), results[i], call, null));
+            } else if (t.getStatus() == StoredTaskStatus.FAILED) {
+                out.add(new TaskOutcome(task.name(), task.model(), null, call, restore(t.getFailure(), t, task.model())));
+            }
+        }
+        return out;
+    }
+
+    /** Task {@code i}'s stored answer as the completion it came in. */
+    private ChatCompletion storedCompletion(int i) {
+        StoredTask t = task(i);
+        long p = t.getPromptTokens() == null ? 0 : t.getPromptTokens();
+        long c = t.getCompletionTokens() == null ? 0 : t.getCompletionTokens();
+        Usage usage = t.getPromptTokens() == null && t.getCompletionTokens() == null ? Usage.NONE : new Usage(p, c, p + c);
+        return new ChatCompletion(t.getCompletionId(), 0, t.getModel(),
+                List.of(new Choice(0, "assistant", t.getContent(), t.getFinishReason())), usage, t.getRequestId(),
+                Math.max(1, t.getAttempts()), Duration.ofMillis(t.getLatencyMs()));
+    }
+
+    private static Integer toInt(Long v) {
+        return v == null ? null : (int) Math.min(Integer.MAX_VALUE, v);
     }
 
     static StoredFailure store(Failure f) {

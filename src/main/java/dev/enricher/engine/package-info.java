@@ -11,10 +11,12 @@
  * the task restores the store and re-sends what was outstanding (an in-flight call may be paid for twice).
  *
  * <p>Threads. One {@code EnrichmentProcessor} per stream task owns all its state and runs on its stream thread only.
- * Calls leave through the instance-wide {@code Dispatcher}, which holds the in-flight cap shared by every task and
- * takes calls from each task's {@code Lane} in turn. Answers arrive on client threads, which only (a) free the slot
- * and send the next waiting call themselves (slots are refilled at once) and (b) enqueue an immutable
- * {@code Completion} on the lane. The stream thread drains completions in {@code process()} and in a short wall-clock
+ * Calls leave through the instance-wide {@code Dispatcher} and its one {@link dev.enricher.client.Admission}, the only
+ * owner of the in-flight cap, the adaptive limit (429 storms lower it), the rate limit and the turns between stream
+ * tasks (each task's {@code Lane} is served in turn, so a flooded task cannot starve a small one, whatever the
+ * limit). Below it the {@link dev.enricher.client.ChatTransport} makes one attempt and never retries. Answers arrive
+ * on transport threads, which only (a) free the slot and send the next waiting call themselves (slots are refilled
+ * at once) and (b) enqueue an immutable {@code Completion} on the lane. The stream thread drains completions in {@code process()} and in a short wall-clock
  * punctuator, and it alone writes the store and forwards: the output record and the deletion of its entry happen in
  * one step, so under {@code exactly_once_v2} they commit in one transaction with the consumed offsets.
  *
@@ -27,11 +29,18 @@
  * the record is parked in the store (on disk) and promoted in admission order as slots free.
  *
  * <p>Errors are sorted by who can fix them. RECORD (400, 413, 420 context, unparseable answer): dead letter at once.
- * TRANSIENT (408, 429, 5xx, timeouts, resets): retried per the {@link dev.enricher.client.RetryPolicy} with the
- * attempt count and next retry time persisted, then dead-lettered. OPERATOR (401, 403, quota) or a sustained outage:
+ * TRANSIENT (408, 429, 5xx, timeouts, resets): retried by the processor, the one owner of a pipeline call's retries,
+ * per the {@link dev.enricher.client.RetryPolicy}, with the attempt count and next retry time persisted in the
+ * {@code PendingEvent} (its {@code RetryTimers} fire on the stream thread), then dead-lettered. OPERATOR (401, 403, quota) or a sustained outage:
  * the {@code Circuit} opens, the call is held back unanswered (no attempt counted), nothing else is sent, the
  * instance is paused through {@link dev.enricher.engine.InstanceControl} (keeping its group membership), and a probe
  * re-sends one held call with backoff until the API answers; then it closes and resumes.
+ *
+ * <p>Time. Wall-clock times come from {@code EngineConfig.clock()}; the circuit's outage window and probes, and the
+ * admission's limits, from an injected {@link dev.enricher.client.Ticker} and {@link dev.enricher.client.Scheduler}.
+ *
+ * <p>May use: {@code client} (its exported values, the transport and the admission; never Vert.x), {@code tasks},
+ * {@code serde}, Kafka Streams, Avro (the pending entry's generated classes). Nothing of {@code topology} or above.
  *
  * <p>Incarnations. Answers for a task that has since closed (rebalance, crash recovery) are dropped: each processor
  * instance has its own lane, closed with it.

@@ -78,8 +78,7 @@ public final class ServiceMetrics implements AutoCloseable {
             m.tokensIn.increment(usage.promptTokens());
             m.tokensOut.increment(usage.completionTokens());
             if (m.cost != null) {
-                m.cost.increment((usage.promptTokens() * m.spec.inputUsdPerMillion()
-                        + usage.completionTokens() * m.spec.outputUsdPerMillion()) / 1_000_000.0);
+                m.cost.increment(m.spec.costUsd(usage));
             }
         }
     }

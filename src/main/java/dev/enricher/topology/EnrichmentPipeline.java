@@ -1,7 +1,7 @@
 package dev.enricher.topology;
 
+import dev.enricher.client.ChatTransport;
 import dev.enricher.client.ClientConfig;
-import dev.enricher.client.ZeroGpuClient;
 import dev.enricher.engine.CallObserver;
 import dev.enricher.engine.CircuitState;
 import dev.enricher.engine.EngineStats;
@@ -30,15 +30,15 @@ import org.slf4j.LoggerFactory;
 /**
  * One running pipeline: input topic -> decode -> engine -> enriched / dead-letter topics, on Kafka Streams.
  *
- * <p>Owns its API client (built from the client config with the engine's in-flight cap and the client's own retries
- * off: the engine retries, keeping attempts in its store) and its {@link KafkaStreams}. Thread-safe.
+ * <p>Owns its API transport (built from the client config, its connection pool sized to the engine's in-flight cap;
+ * the engine admits and retries, keeping attempts in its store) and its {@link KafkaStreams}. Thread-safe.
  */
 public final class EnrichmentPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnrichmentPipeline.class);
     /** Name of the pending store; its changelog topic is {@code <application.id>-pending-changelog}. */
     public static final String PENDING_STORE = "pending";
 
-    private final ZeroGpuClient client;
+    private final ChatTransport transport;
     private final EnrichmentEngine engine;
     private final Topology topology;
     private final KafkaStreams streams;
@@ -46,15 +46,16 @@ public final class EnrichmentPipeline implements AutoCloseable {
     private final java.util.concurrent.CompletableFuture<KafkaStreams.State> stopped =
             new java.util.concurrent.CompletableFuture<>();
 
-    private EnrichmentPipeline(ZeroGpuClient client, EnrichmentEngine engine, Topology topology, KafkaStreams streams) {
-        this.client = client;
+    private EnrichmentPipeline(ChatTransport transport, EnrichmentEngine engine, Topology topology,
+                               KafkaStreams streams) {
+        this.transport = transport;
         this.engine = engine;
         this.topology = topology;
         this.streams = streams;
     }
 
     /**
-     * Builds the topology, creates the client and starts Kafka Streams. Returns at once; the streams instance goes
+     * Builds the topology, creates the transport and starts Kafka Streams. Returns at once; the streams instance goes
      * through REBALANCING to RUNNING on its own. The topics must exist.
      *
      * @param registry the schema registry for the Avro output (and Avro input)
@@ -74,13 +75,14 @@ public final class EnrichmentPipeline implements AutoCloseable {
                                     EventSink sink, CallObserver observer) {
         Objects.requireNonNull(settings, "settings");
         InputDecoder decoder = InputDecoder.create(settings.decoder(), registry);
-        ZeroGpuClient client = ZeroGpuClient.create(clientConfig.toBuilder()
-                .maxInFlight(settings.engine().maxInFlight())
-                .retry(settings.engine().retry().withMaxAttempts(1))
-                .build());
+        int maxInFlight = settings.engine().maxInFlight();
+        // The engine's retry settings cap the Retry-After the transport reports; the engine does the retrying.
+        ChatTransport transport = ChatTransport.create(clientConfig.toBuilder().maxInFlight(maxInFlight)
+                .retry(settings.engine().retry()).build());
         EnrichmentEngine engine = null;
         try {
-            engine = new EnrichmentEngine(settings.engine(), settings.tasks(), decoder, sink, client);
+            engine = new EnrichmentEngine(settings.engine(), settings.tasks(), decoder, sink, transport,
+                    clientConfig.limits().withMaxInFlight(maxInFlight));
             engine.callObserver(observer);
             Topology topology = topology(settings, engine);
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties(settings));
@@ -100,7 +102,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
                         e.toString(), e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
-            EnrichmentPipeline p = new EnrichmentPipeline(client, engine, topology, streams);
+            EnrichmentPipeline p = new EnrichmentPipeline(transport, engine, topology, streams);
             streams.setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                     p.stopped.complete(now);
@@ -116,7 +118,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
             if (engine != null) {
                 engine.close();
             }
-            client.close();
+            transport.close();
             throw e;
         }
     }
@@ -188,9 +190,9 @@ public final class EnrichmentPipeline implements AutoCloseable {
         return topology;
     }
 
-    /** The client's current in-flight ceiling (lowered by 429 storms, never above the engine's cap). */
+    /** The current in-flight ceiling (lowered by 429 storms, never above the engine's cap). */
     public int concurrencyLimit() {
-        return client.concurrencyLimit();
+        return engine.concurrencyLimit();
     }
 
     /** The engine's live counters. */
@@ -232,7 +234,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
         return engine.circuitState() == CircuitState.OPEN;
     }
 
-    /** Stops Kafka Streams (waiting up to {@code timeout}), the engine and the client. Idempotent. */
+    /** Stops Kafka Streams (waiting up to {@code timeout}), the engine and the transport. Idempotent. */
     public void close(Duration timeout) {
         if (!closed.compareAndSet(false, true)) {
             return;
@@ -241,7 +243,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
             streams.close(timeout);
         } finally {
             engine.close();
-            client.close();
+            transport.close();
         }
     }
 

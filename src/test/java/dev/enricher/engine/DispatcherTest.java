@@ -3,8 +3,12 @@ package dev.enricher.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.enricher.client.Admission;
 import dev.enricher.client.ChatRequest;
 import dev.enricher.client.Disposition;
+import dev.enricher.client.Scheduler;
+import dev.enricher.client.Ticker;
+import dev.enricher.testing.ManualTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,12 +23,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The shared dispatcher against a fake client: the in-flight cap, fairness between lanes, closed lanes, the circuit. */
+/**
+ * The shared dispatcher against a fake transport: the in-flight cap, fairness between lanes (also under a 429 storm),
+ * closed lanes, the circuit. Time (the outage window, probes, the circuit's pause and resume) is moved by hand.
+ */
 class DispatcherTest {
-    private final FakeZeroGpuClient client = new FakeZeroGpuClient();
+    private final FakeChatTransport client = new FakeChatTransport();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualTime time = new ManualTime();
     private final EngineStats stats = new EngineStats();
     private final RecordingControl control = new RecordingControl();
+    private Scheduler scheduler = time;
     private Circuit circuit;
     private Dispatcher dispatcher;
 
@@ -47,9 +56,13 @@ class DispatcherTest {
     }
 
     private void start(EngineConfig config) {
-        circuit = new Circuit(config, stats);
+        start(config, Admission.Limits.fixed(config.maxInFlight()), time);
+    }
+
+    private void start(EngineConfig config, Admission.Limits limits, Ticker ticker) {
+        circuit = new Circuit(config, stats, ticker, scheduler);
         circuit.control(control);
-        dispatcher = new Dispatcher(client, config.maxInFlight(), clock, stats, circuit);
+        dispatcher = new Dispatcher(client, limits, clock, ticker, scheduler, stats, circuit);
     }
 
     private static EngineConfig config(int maxInFlight) {
@@ -59,9 +72,7 @@ class DispatcherTest {
 
     @AfterEach
     void stop() {
-        if (circuit != null) {
-            circuit.close();
-        }
+        scheduler.close();
         client.close();
     }
 
@@ -108,10 +119,10 @@ class DispatcherTest {
         int total = lanes * perLane;
         // Answer whatever is out, in random order, while the submitters are still adding.
         await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
-            List<FakeZeroGpuClient.FakeCall> out = new ArrayList<>(client.unanswered());
+            List<FakeChatTransport.FakeCall> out = new ArrayList<>(client.unanswered());
             assertThat(out.size()).isLessThanOrEqualTo(cap);
             Collections.shuffle(out, random);
-            for (FakeZeroGpuClient.FakeCall c : out) {
+            for (FakeChatTransport.FakeCall c : out) {
                 c.succeed("ok");
             }
             client.settle();
@@ -147,7 +158,7 @@ class DispatcherTest {
             client.settle();
             return client.calls().stream().filter(c -> c.text().startsWith("small-")).count() == 10;
         });
-        List<String> sent = client.calls().stream().map(FakeZeroGpuClient.FakeCall::text).toList();
+        List<String> sent = client.calls().stream().map(FakeChatTransport.FakeCall::text).toList();
         int lastSmall = sent.indexOf("small-9");
         // The first `cap` calls went out before the small lane had any; then the lanes take turns.
         assertThat(lastSmall).as("position of the small lane's last call in %s", sent).isLessThan(cap + 2 * 10 + 2);
@@ -156,6 +167,52 @@ class DispatcherTest {
                 "small-0", "small-1", "small-2", "small-3", "small-4", "small-5", "small-6", "small-7", "small-8",
                 "small-9");
         assertThat(client.maxOutstanding()).isLessThanOrEqualTo(cap);
+    }
+
+    @Test
+    void aSmallLaneIsServedItsFairShareDuringA429StormThatCutsTheLimit() {
+        int cap = 16;
+        start(config(cap), new Admission.Limits(cap, 2, true, 0), time);
+        Lane big = dispatcher.openLane("flooded");
+        Lane small = dispatcher.openLane("small");
+        for (int s = 0; s < 500; s++) {
+            dispatcher.submit(call(big, s, "big-" + s));
+        }
+        for (int s = 0; s < 20; s++) {
+            dispatcher.submit(call(small, s, "small-" + s));
+        }
+        assertThat(client.requestCount()).as("the first calls fill the cap").isEqualTo(cap);
+        int lowest = cap;
+        // The flooded task's calls all meet 429s; the small task's succeed. Answer the oldest call out, and let
+        // time pass so that the adaptive limit halves once per cooldown.
+        while (client.calls().stream().filter(c -> c.text().startsWith("small-")).count() < 20) {
+            List<FakeChatTransport.FakeCall> out = client.unanswered();
+            int sentBefore = client.requestCount();
+            FakeChatTransport.FakeCall oldest = out.get(0);
+            if (oldest.text().startsWith("big-")) {
+                oldest.fail(FakeChatTransport.rateLimited(Duration.ofSeconds(1)));
+            } else {
+                oldest.succeed("ok");
+            }
+            client.settle();
+            if (out.size() - 1 >= dispatcher.concurrencyLimit()) {
+                assertThat(client.requestCount()).as("no call goes out while those out are at the limit")
+                        .isEqualTo(sentBefore);
+            }
+            time.advance(Duration.ofMillis(100));
+            lowest = Math.min(lowest, dispatcher.concurrencyLimit());
+        }
+        assertThat(lowest).as("the storm cut the limit").isLessThanOrEqualTo(2);
+        List<String> sent = client.calls().stream().map(FakeChatTransport.FakeCall::text).toList();
+        // After the first `cap` calls, every other call sent is the small task's until it has none left: its turn
+        // comes whatever the limit, never behind the flooded task's queue.
+        for (int k = 0; k < 20; k++) {
+            assertThat(sent.indexOf("small-" + k)).as("position of small-%d in %s", k, sent)
+                    .isLessThanOrEqualTo(cap + 2 * k + 1);
+        }
+        client.unanswered().stream().filter(c -> c.text().startsWith("small-")).forEach(c -> c.succeed("ok"));
+        client.settle();
+        assertThat(drain(small)).hasSize(20).allSatisfy(c -> assertThat(c.error()).isNull());
     }
 
     @Test
@@ -168,7 +225,7 @@ class DispatcherTest {
         }
         assertThat(client.requestCount()).isEqualTo(2);
         closing.close();
-        for (FakeZeroGpuClient.FakeCall c : client.unanswered()) {
+        for (FakeChatTransport.FakeCall c : client.unanswered()) {
             c.succeed("late");
         }
         client.settle();
@@ -176,7 +233,7 @@ class DispatcherTest {
         assertThat(drain(closing)).isEmpty();
         assertThat(client.requestCount()).as("the closed lane's queued calls are never sent").isEqualTo(2);
         dispatcher.submit(call(other, 0, "other-0"));
-        assertThat(client.calls().stream().map(FakeZeroGpuClient.FakeCall::text)).contains("other-0");
+        assertThat(client.calls().stream().map(FakeChatTransport.FakeCall::text)).contains("other-0");
         client.unanswered("model-x", "other-0").succeed("ok");
         client.settle();
         assertThat(drain(other)).hasSize(1);
@@ -192,14 +249,15 @@ class DispatcherTest {
         }
         assertThat(client.requestCount()).isEqualTo(3);
 
-        client.unanswered("model-x", "c0").fail(FakeZeroGpuClient.httpError(Disposition.OPERATOR, 403));
+        client.unanswered("model-x", "c0").fail(FakeChatTransport.httpError(Disposition.OPERATOR, 403));
         client.settle();
         assertThat(circuit.state()).isEqualTo(CircuitState.OPEN);
         assertThat(circuit.reason()).contains("403");
         assertThat(stats.circuitOpens()).isEqualTo(1);
         assertThat(stats.heldBack()).isEqualTo(1);
         assertThat(drain(lane)).as("an OPERATOR error is never delivered").isEmpty();
-        await().atMost(Duration.ofSeconds(5)).until(() -> control.calls.contains("pause"));
+        time.runDue();
+        assertThat(control.calls).contains("pause");
 
         // Calls already out still answer; nothing new goes out while open.
         client.unanswered("model-x", "c1").succeed("ok");
@@ -209,20 +267,23 @@ class DispatcherTest {
         List<Completion> delivered = drain(lane);
         assertThat(delivered).extracting(Completion::seq).containsExactly(1L);
 
-        // The probe re-sends the held-back call, alone.
-        await().atMost(Duration.ofSeconds(5)).until(() -> client.requestCount() == 4);
+        // The probe re-sends the held-back call, alone, once the probe interval has passed.
+        time.advance(Duration.ofMillis(49));
+        assertThat(client.requestCount()).isEqualTo(3);
+        time.advance(Duration.ofMillis(1));
+        assertThat(client.requestCount()).isEqualTo(4);
         assertThat(client.calls().get(3).text()).isEqualTo("c0");
         assertThat(circuit.isOpen()).isTrue();
-        assertThat(client.unanswered()).extracting(FakeZeroGpuClient.FakeCall::text).containsExactlyInAnyOrder("c2", "c0");
+        assertThat(client.unanswered()).extracting(FakeChatTransport.FakeCall::text).containsExactlyInAnyOrder("c2", "c0");
 
         client.unanswered("model-x", "c0").succeed("ok");
         client.settle();
         assertThat(circuit.state()).isEqualTo(CircuitState.CLOSED);
         assertThat(circuit.reason()).isNull();
-        await().atMost(Duration.ofSeconds(5)).until(() -> control.calls.equals(List.of("pause", "resume")));
-        assertThat(control.threads).allSatisfy(t -> assertThat(t).isEqualTo("enricher-circuit"));
+        time.runDue();
+        assertThat(control.calls).isEqualTo(List.of("pause", "resume"));
         // Sending resumed: the queued calls went out.
-        assertThat(client.calls().stream().map(FakeZeroGpuClient.FakeCall::text)).contains("c3", "c4");
+        assertThat(client.calls().stream().map(FakeChatTransport.FakeCall::text)).contains("c3", "c4");
         List<Completion> afterProbe = drain(lane);
         assertThat(afterProbe).extracting(Completion::seq).containsExactly(0L);
         assertThat(afterProbe.get(0).error()).isNull();
@@ -233,13 +294,18 @@ class DispatcherTest {
         start(EngineConfig.defaults().withMaxInFlight(4).withProbeInterval(Duration.ofMillis(20), Duration.ofMillis(40)));
         Lane lane = dispatcher.openLane("t");
         dispatcher.submit(call(lane, 0, "c0"));
-        client.unanswered("model-x", "c0").fail(FakeZeroGpuClient.httpError(Disposition.OPERATOR, 401));
+        client.unanswered("model-x", "c0").fail(FakeChatTransport.httpError(Disposition.OPERATOR, 401));
         client.settle();
-        await().atMost(Duration.ofSeconds(5)).until(() -> client.requestCount() == 2);
-        client.unanswered("model-x", "c0").fail(FakeZeroGpuClient.httpError(Disposition.OPERATOR, 401));
+        time.advance(Duration.ofMillis(20));
+        assertThat(client.requestCount()).isEqualTo(2);
+        client.unanswered("model-x", "c0").fail(FakeChatTransport.httpError(Disposition.OPERATOR, 401));
         client.settle();
         assertThat(circuit.isOpen()).isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> client.requestCount() == 3);
+        // The next probe waits twice as long (40 ms, the maximum).
+        time.advance(Duration.ofMillis(39));
+        assertThat(client.requestCount()).isEqualTo(2);
+        time.advance(Duration.ofMillis(1));
+        assertThat(client.requestCount()).isEqualTo(3);
         client.unanswered("model-x", "c0").succeed("ok");
         client.settle();
         assertThat(circuit.isOpen()).isFalse();
@@ -255,27 +321,28 @@ class DispatcherTest {
             dispatcher.submit(call(lane, s, "c" + s));
         }
         for (int s = 0; s < 4; s++) {
-            client.unanswered("model-x", "c" + s).fail(FakeZeroGpuClient.httpError(Disposition.TRANSIENT, 503));
+            client.unanswered("model-x", "c" + s).fail(FakeChatTransport.httpError(Disposition.TRANSIENT, 503));
         }
         client.settle();
         assertThat(circuit.isOpen()).isFalse();
         assertThat(drain(lane)).as("failures before the outage is declared go back to the processor to retry")
                 .extracting(Completion::seq).containsExactly(0L, 1L, 2L, 3L);
 
-        client.unanswered("model-x", "c4").fail(FakeZeroGpuClient.httpError(Disposition.TRANSIENT, 503));
+        client.unanswered("model-x", "c4").fail(FakeChatTransport.httpError(Disposition.TRANSIENT, 503));
         client.settle();
         assertThat(circuit.isOpen()).isTrue();
         assertThat(circuit.reason()).contains("5 calls in a row");
         assertThat(drain(lane)).as("the failure that opened it is held back, not delivered").isEmpty();
         assertThat(stats.heldBack()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> control.calls.contains("pause"));
+        time.runDue();
+        assertThat(control.calls).contains("pause");
 
         // A call already in flight that fails while open is held back too.
-        client.unanswered("model-x", "c5").fail(FakeZeroGpuClient.httpError(Disposition.TRANSIENT, 502));
+        client.unanswered("model-x", "c5").fail(FakeChatTransport.httpError(Disposition.TRANSIENT, 502));
         client.settle();
         assertThat(drain(lane)).isEmpty();
         assertThat(stats.heldBack()).isEqualTo(2);
-        assertThat(lane.calls).extracting(Call::seq).containsExactly(5L, 4L);
+        assertThat(lane.waitingCalls()).extracting(Call::seq).containsExactly(5L, 4L);
     }
 
     @Test
@@ -284,7 +351,7 @@ class DispatcherTest {
         Lane lane = dispatcher.openLane("t");
         for (int s = 0; s < 10; s++) {
             dispatcher.submit(call(lane, s, "c" + s));
-            client.unanswered("model-x", "c" + s).fail(FakeZeroGpuClient.httpError(Disposition.TRANSIENT, 503));
+            client.unanswered("model-x", "c" + s).fail(FakeChatTransport.httpError(Disposition.TRANSIENT, 503));
             client.settle();
         }
         assertThat(circuit.isOpen()).isFalse();
@@ -302,10 +369,10 @@ class DispatcherTest {
         }
         int failed = 0;
         while (client.requestCount() < n || !client.unanswered().isEmpty()) {
-            for (FakeZeroGpuClient.FakeCall c : client.unanswered()) {
+            for (FakeChatTransport.FakeCall c : client.unanswered()) {
                 if (random.nextDouble() < 0.3) {
                     failed++;
-                    c.fail(FakeZeroGpuClient.httpError(Disposition.TRANSIENT, random.nextBoolean() ? 503 : 500));
+                    c.fail(FakeChatTransport.httpError(Disposition.TRANSIENT, random.nextBoolean() ? 503 : 500));
                 } else {
                     c.succeed("ok");
                 }
@@ -323,11 +390,48 @@ class DispatcherTest {
         start(config(4).withOutage(1, Duration.ZERO));
         Lane lane = dispatcher.openLane("t");
         dispatcher.submit(call(lane, 0, "c0"));
-        client.unanswered("model-x", "c0").fail(FakeZeroGpuClient.httpError(Disposition.RECORD, 400));
+        client.unanswered("model-x", "c0").fail(FakeChatTransport.httpError(Disposition.RECORD, 400));
         client.settle();
         assertThat(circuit.isOpen()).isFalse();
         List<Completion> done = drain(lane);
         assertThat(done).hasSize(1);
         assertThat(done.get(0).error().status()).isEqualTo(400);
+    }
+
+    @Test
+    void pauseAndResumeRunOnTheCircuitsOwnThreadNeverOnTheCaller() {
+        scheduler = Scheduler.singleThread("enricher-circuit");
+        start(EngineConfig.defaults().withMaxInFlight(4).withProbeInterval(Duration.ofMillis(10), Duration.ofMillis(10)),
+                Admission.Limits.fixed(4), Ticker.system());
+        Lane lane = dispatcher.openLane("t");
+        dispatcher.submit(call(lane, 0, "c0"));
+        client.unanswered("model-x", "c0").fail(FakeChatTransport.httpError(Disposition.OPERATOR, 403));
+        client.settle();
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.requestCount() == 2);
+        client.unanswered("model-x", "c0").succeed("ok");
+        client.settle();
+        await().atMost(Duration.ofSeconds(5)).until(() -> control.calls.equals(List.of("pause", "resume")));
+        assertThat(control.threads).allSatisfy(t -> assertThat(t).isEqualTo("enricher-circuit"));
+    }
+
+    @Test
+    void failuresInARowOpenTheCircuitOnlyOnceOutageAfterHasPassed() {
+        start(config(16).withOutage(3, Duration.ofSeconds(5)));
+        Lane lane = dispatcher.openLane("t");
+        for (int s = 0; s < 5; s++) {
+            dispatcher.submit(call(lane, s, "c" + s));
+        }
+        for (int s = 0; s < 4; s++) {
+            client.unanswered("model-x", "c" + s).fail(FakeChatTransport.httpError(Disposition.TRANSIENT, 503));
+            client.settle();
+            time.advance(Duration.ofSeconds(1));
+        }
+        assertThat(circuit.isOpen()).as("4 failures in a row over 3 s").isFalse();
+        time.advance(Duration.ofSeconds(2));
+        client.unanswered("model-x", "c4").fail(FakeChatTransport.httpError(Disposition.TRANSIENT, 503));
+        client.settle();
+        assertThat(circuit.isOpen()).as("the 5th, 6 s after the first").isTrue();
+        assertThat(circuit.reason()).contains("5 calls in a row");
+        assertThat(drain(lane)).extracting(Completion::seq).containsExactly(0L, 1L, 2L, 3L);
     }
 }

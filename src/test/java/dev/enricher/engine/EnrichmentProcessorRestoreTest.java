@@ -44,7 +44,7 @@ class EnrichmentProcessorRestoreTest {
     static {
     }
 
-    private final FakeZeroGpuClient client = new FakeZeroGpuClient();
+    private final FakeChatTransport client = new FakeChatTransport();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final EnrichmentProcessorTest.RecordingSink sink = new EnrichmentProcessorTest.RecordingSink();
     private final KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(
@@ -119,7 +119,7 @@ class EnrichmentProcessorRestoreTest {
         return "[ev" + n + "]";
     }
 
-    private static String describe(FakeZeroGpuClient.FakeCall c) {
+    private static String describe(FakeChatTransport.FakeCall c) {
         return c.model() + " " + c.text().replaceAll(".*(\\[ev\\d+]).*", "$1");
     }
 
@@ -129,7 +129,7 @@ class EnrichmentProcessorRestoreTest {
 
     /** Answers every open call of the event's task: the old incarnation's (stale) and the re-sent one. */
     private void answerAll(EnrichmentTask task, int event) {
-        for (FakeZeroGpuClient.FakeCall c : client.unanswered()) {
+        for (FakeChatTransport.FakeCall c : client.unanswered()) {
             if (c.model().equals(task.model()) && c.mentions(tag(event))) {
                 c.succeed(GOOD_ANSWER.get(task.model()));
             }
@@ -148,24 +148,24 @@ class EnrichmentProcessorRestoreTest {
         answer(IAB, 0);
         punctuate();
         assertThat(forwarded()).as("1 is done but waits for 0").isEmpty();
-        List<FakeZeroGpuClient.FakeCall> outstandingBefore = client.unanswered();
+        List<FakeChatTransport.FakeCall> outstandingBefore = client.unanswered();
         assertThat(outstandingBefore).hasSize(3);
 
         incarnation();
-        List<FakeZeroGpuClient.FakeCall> resent = client.calls().subList(6, client.requestCount());
+        List<FakeChatTransport.FakeCall> resent = client.calls().subList(6, client.requestCount());
         assertThat(resent).extracting(EnrichmentProcessorRestoreTest::describe).containsExactlyInAnyOrder(
                 SUMMARY.model() + " " + tag(0), IAB.model() + " " + tag(2), SUMMARY.model() + " " + tag(2));
         assertThat(engine.stats().resent()).isEqualTo(3);
 
         // The first incarnation's answers arrive late: dropped.
-        for (FakeZeroGpuClient.FakeCall c : outstandingBefore) {
+        for (FakeChatTransport.FakeCall c : outstandingBefore) {
             c.succeed(GOOD_ANSWER.get(c.model()));
         }
         punctuate();
         assertThat(engine.stats().staleCompletions()).isEqualTo(3);
         assertThat(forwarded()).isEmpty();
 
-        for (FakeZeroGpuClient.FakeCall c : resent) {
+        for (FakeChatTransport.FakeCall c : resent) {
             c.succeed(GOOD_ANSWER.get(c.model()));
         }
         punctuate();
@@ -185,7 +185,7 @@ class EnrichmentProcessorRestoreTest {
         pipe("A", event(0));
         pipe("A", event(1));
         // Event 1 fails for good (DEAD_LETTER policy) while its summary call is still out and event 0 holds it back.
-        client.unanswered(IAB.model(), tag(1)).fail(FakeZeroGpuClient.httpError(Disposition.RECORD, 400));
+        client.unanswered(IAB.model(), tag(1)).fail(FakeChatTransport.httpError(Disposition.RECORD, 400));
         punctuate();
         assertThat(forwarded()).isEmpty();
         int before = client.requestCount();

@@ -61,7 +61,7 @@ class EnrichmentProcessorTest {
     @TempDir
     Path tmp;
 
-    private final FakeZeroGpuClient client = new FakeZeroGpuClient();
+    private final FakeChatTransport client = new FakeChatTransport();
     private final MutableClock clock = new MutableClock(START);
     private final RecordingSink sink = new RecordingSink();
     private final List<TopologyTestDriver> drivers = new ArrayList<>();
@@ -167,7 +167,7 @@ class EnrichmentProcessorTest {
     void anEventWithThreeTasksIsJoinedIntoOneOutputOnceAllThreeAnswered() {
         start(config(clock), IAB, FOLLOWUPS, SUMMARY);
         input.pipeInput("a", event(0));
-        assertThat(client.calls()).extracting(FakeZeroGpuClient.FakeCall::model)
+        assertThat(client.calls()).extracting(FakeChatTransport.FakeCall::model)
                 .containsExactlyInAnyOrder(IAB.model(), FOLLOWUPS.model(), SUMMARY.model());
 
         answer(SUMMARY, 0);
@@ -245,7 +245,7 @@ class EnrichmentProcessorTest {
     void aRecordErrorIsDeadLetteredAtOnceWithItsStatus() {
         start(config(clock), IAB);
         input.pipeInput("A", event(0));
-        client.unanswered(IAB.model(), tag(0)).fail(FakeZeroGpuClient.httpError(Disposition.RECORD, 400));
+        client.unanswered(IAB.model(), tag(0)).fail(FakeChatTransport.httpError(Disposition.RECORD, 400));
         settle();
         assertThat(deadLetterTopic.readValuesToList()).containsExactly("dlq:0:API_RECORD_ERROR");
         Failure f = sink.byOffset.get(0L).failure();
@@ -276,7 +276,7 @@ class EnrichmentProcessorTest {
     void transientFailuresAreRetriedAfterTheirDelayThenDeadLetteredWhenAttemptsRunOut() {
         start(config(clock), IAB);
         input.pipeInput("A", event(0));
-        client.unanswered(IAB.model(), tag(0)).fail(FakeZeroGpuClient.rateLimited(Duration.ofSeconds(2)));
+        client.unanswered(IAB.model(), tag(0)).fail(FakeChatTransport.rateLimited(Duration.ofSeconds(2)));
         settle();
         assertThat(engine.stats().retries()).isEqualTo(1);
         tick(Duration.ofMillis(1_900));
@@ -284,14 +284,14 @@ class EnrichmentProcessorTest {
         tick(Duration.ofMillis(200));
         assertThat(client.requestCount()).as("retried once Retry-After passed").isEqualTo(2);
 
-        client.unanswered(IAB.model(), tag(0)).fail(FakeZeroGpuClient.httpError(Disposition.TRANSIENT, 503));
+        client.unanswered(IAB.model(), tag(0)).fail(FakeChatTransport.httpError(Disposition.TRANSIENT, 503));
         settle();
         assertThat(engine.stats().retries()).isEqualTo(2);
         tick(Duration.ofMillis(1_000)); // the backoff ceiling of the second failure is 1 s
         assertThat(client.requestCount()).isEqualTo(3);
         assertThat(sink.emitted).isEmpty();
 
-        client.unanswered(IAB.model(), tag(0)).fail(FakeZeroGpuClient.httpError(Disposition.TRANSIENT, 503));
+        client.unanswered(IAB.model(), tag(0)).fail(FakeChatTransport.httpError(Disposition.TRANSIENT, 503));
         settle();
         assertThat(deadLetterTopic.readValuesToList()).containsExactly("dlq:0:API_RETRIES_EXHAUSTED");
         Failure f = sink.byOffset.get(0L).failure();
@@ -307,7 +307,7 @@ class EnrichmentProcessorTest {
     void aRetryThatSucceedsIsEnrichedWithItsAttemptsCounted() {
         start(config(clock), IAB);
         input.pipeInput("A", event(0));
-        client.unanswered(IAB.model(), tag(0)).fail(FakeZeroGpuClient.httpError(Disposition.TRANSIENT, 503));
+        client.unanswered(IAB.model(), tag(0)).fail(FakeChatTransport.httpError(Disposition.TRANSIENT, 503));
         settle();
         tick(Duration.ofSeconds(1));
         answer(IAB, 0);
@@ -321,7 +321,7 @@ class EnrichmentProcessorTest {
         start(config(clock).withOnTaskFailure(TaskFailurePolicy.PUBLISH_PARTIAL), IAB, FOLLOWUPS, SUMMARY);
         input.pipeInput("A", event(0));
         answer(IAB, 0);
-        client.unanswered(FOLLOWUPS.model(), tag(0)).fail(FakeZeroGpuClient.httpError(Disposition.RECORD, 413));
+        client.unanswered(FOLLOWUPS.model(), tag(0)).fail(FakeChatTransport.httpError(Disposition.RECORD, 413));
         settle();
         assertThat(sink.emitted).as("still waiting for the third task").isEmpty();
         answer(SUMMARY, 0);
@@ -338,7 +338,7 @@ class EnrichmentProcessorTest {
     void deadLetterPolicyDeadLettersTheEventWhenOneTaskFails() {
         start(config(clock), IAB, SUMMARY);
         input.pipeInput("A", event(0));
-        client.unanswered(SUMMARY.model(), tag(0)).fail(FakeZeroGpuClient.httpError(Disposition.RECORD, 400));
+        client.unanswered(SUMMARY.model(), tag(0)).fail(FakeChatTransport.httpError(Disposition.RECORD, 400));
         settle();
         assertThat(deadLetterTopic.readValuesToList()).containsExactly("dlq:0:API_RECORD_ERROR");
         assertThat(sink.byOffset.get(0L).failure().task()).isEqualTo("summary");
@@ -358,7 +358,7 @@ class EnrichmentProcessorTest {
         assertThat(engine.stats().peakPendingPerTask()).isLessThanOrEqualTo(5);
 
         for (int round = 0; round < 3 * n && sink.emitted.size() < n; round++) {
-            List<FakeZeroGpuClient.FakeCall> out = client.unanswered();
+            List<FakeChatTransport.FakeCall> out = client.unanswered();
             if (!out.isEmpty()) {
                 out.get(0).succeed(GOOD_ANSWER.get(IAB.model()));
             }

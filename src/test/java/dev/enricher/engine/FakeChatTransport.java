@@ -4,11 +4,10 @@ import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatMessage;
 import dev.enricher.client.ChatRequest;
 import dev.enricher.client.Choice;
-import dev.enricher.client.ClientStats;
 import dev.enricher.client.Disposition;
 import dev.enricher.client.FailureKind;
 import dev.enricher.client.Usage;
-import dev.enricher.client.ZeroGpuClient;
+import dev.enricher.client.ChatTransport;
 import dev.enricher.client.ZeroGpuException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,13 +23,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link ZeroGpuClient} whose calls stay pending until the test answers them. Answers are delivered on the fake's
+ * A {@link ChatTransport} whose calls stay pending until the test answers them. Answers are delivered on the fake's
  * own completing thread (as Vert.x would on an event loop), never on the test thread; {@link #settle()} waits until
  * every answer handed over so far (and whatever the engine did in its callbacks) has run.
  *
  * <p>Records every request in order and the most calls ever outstanding at once. Thread-safe.
  */
-final class FakeZeroGpuClient implements ZeroGpuClient {
+final class FakeChatTransport implements ChatTransport {
     /** One call the engine made. */
     final class FakeCall {
         final int index;
@@ -121,7 +120,7 @@ final class FakeZeroGpuClient implements ZeroGpuClient {
     }
 
     @Override
-    public CompletionStage<ChatCompletion> complete(ChatRequest request) {
+    public CompletionStage<ChatCompletion> send(ChatRequest request) {
         FakeCall c;
         synchronized (calls) {
             c = new FakeCall(calls.size(), request);
@@ -175,27 +174,6 @@ final class FakeZeroGpuClient implements ZeroGpuClient {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the completing thread is stuck", e);
         }
-    }
-
-    @Override
-    public int inFlight() {
-        return outstanding.get();
-    }
-
-    @Override
-    public int waiting() {
-        return 0;
-    }
-
-    @Override
-    public int concurrencyLimit() {
-        return Integer.MAX_VALUE;
-    }
-
-    @Override
-    public ClientStats stats() {
-        int n = requestCount();
-        return new ClientStats(n, n, 0, 0, 0, 0);
     }
 
     @Override

@@ -1,0 +1,224 @@
+package dev.enricher.client;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ChatTransport} on Vert.x Web Client: keep-alive connections (a pool of maxInFlight), native epoll where
+ * available, the request body written by {@link ChatWire}, the answer parsed in place by {@link CompletionParser} and
+ * every failure classified by {@link ErrorClassifier}.
+ */
+final class VertxTransport implements ChatTransport {
+    private static final Logger log = LoggerFactory.getLogger(VertxTransport.class);
+    private static final String USER_AGENT = "stream-enricher/" + Optional.ofNullable(
+            VertxTransport.class.getPackage().getImplementationVersion()).orElse("dev");
+    private static final CharSequence APPLICATION_JSON = io.vertx.core.http.HttpHeaders.createOptimized("application/json");
+    private static final CharSequence X_REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("x-request-id");
+
+    private final ClientConfig config;
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final WebClient http;
+    private final ObjectMapper json;
+    private final ErrorClassifier errors;
+    private final CompletionParser parser;
+    private final ChatWire wire;
+    private final String host;
+    private final int port;
+    private final String path;
+    private final boolean ssl;
+    private final String authValue;
+    private final long timeoutMillis;
+    private final io.vertx.core.MultiMap headers;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private VertxTransport(ClientConfig config, Vertx vertx, boolean ownsVertx) {
+        this.config = config;
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        this.json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        this.errors = new ErrorClassifier(json, config.apiKey());
+        this.parser = new CompletionParser(json.getFactory());
+        this.wire = new ChatWire(json);
+        // Resolved once: parsing the absolute URL on every call showed up in profiles.
+        URI url = URI.create(config.completionsUrl());
+        this.ssl = "https".equals(url.getScheme());
+        this.host = url.getHost();
+        this.port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
+        this.path = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        this.authValue = config.authHeaderValue();
+        this.timeoutMillis = config.requestTimeout().toMillis();
+        // Built once; each request copies them instead of parsing names and values again.
+        this.headers = io.vertx.core.http.HttpHeaders.headers()
+                .add(io.vertx.core.http.HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+                .add(io.vertx.core.http.HttpHeaders.ACCEPT, APPLICATION_JSON);
+        if (authValue != null) {
+            headers.add(config.authHeader(), authValue);
+        }
+        if (config.projectId() != null) {
+            headers.add("x-project-id", config.projectId());
+        }
+        URI base = config.baseUrl();
+        WebClientOptions options = new WebClientOptions()
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(60)
+                .setTcpNoDelay(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                .setSsl("https".equals(base.getScheme()))
+                .setUserAgent(USER_AGENT)
+                .setFollowRedirects(false);
+        PoolOptions pool = new PoolOptions()
+                .setHttp1MaxSize(config.maxInFlight())
+                .setEventLoopSize(config.eventLoops())
+                .setMaxWaitQueueSize(-1);
+        this.http = WebClient.create(vertx, options, pool);
+    }
+
+    static VertxTransport create(ClientConfig config) {
+        // Native epoll where available (Linux): fewer syscalls per call; NIO elsewhere.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()).setPreferNativeTransport(true));
+        return new VertxTransport(config, vertx, true);
+    }
+
+    /** A transport on a Vert.x instance the caller owns and closes. */
+    static VertxTransport create(ClientConfig config, Vertx vertx) {
+        return new VertxTransport(config, vertx, false);
+    }
+
+    /** Timers on this transport's Vert.x: run on an event loop; dropped once the transport is closed. */
+    Scheduler timers() {
+        return new Scheduler() {
+            @Override
+            public void schedule(Runnable task, Duration delay) {
+                long ms = delay.toMillis();
+                try {
+                    if (ms <= 0) {
+                        vertx.runOnContext(v -> task.run());
+                    } else {
+                        vertx.setTimer(ms, id -> task.run());
+                    }
+                } catch (RuntimeException closing) {
+                    // Vert.x is closing: the task is dropped, as Scheduler documents.
+                }
+            }
+
+            @Override
+            public void close() {
+                // The transport owns the Vert.x instance and its timers.
+            }
+        };
+    }
+
+    @Override
+    public CompletionStage<ChatCompletion> send(ChatRequest request) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(rejected(request.model(), "the transport is closed"));
+        }
+        Buffer body;
+        try {
+            body = Buffer.buffer(wire.requestBody(request));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(ZeroGpuException.builder(Disposition.RECORD, FailureKind.REJECTED)
+                    .model(request.model()).attempts(0)
+                    .message("request cannot be written as JSON: " + e.getMessage()).build());
+        }
+        CompletableFuture<ChatCompletion> result = new CompletableFuture<>();
+        String model = request.model();
+        long start = config.nanoTime().getAsLong();
+        try {
+            http.post(port, host, path).ssl(ssl).timeout(timeoutMillis).putHeaders(headers)
+                    .sendBuffer(body).onComplete(ar -> answered(result, model, ar, start));
+        } catch (RuntimeException e) {
+            // The Vert.x instance is closing: treat like a lost connection so the attempt still ends once.
+            answered(result, model, io.vertx.core.Future.failedFuture(e), start);
+        }
+        return result;
+    }
+
+    private void answered(CompletableFuture<ChatCompletion> result, String model, AsyncResult<HttpResponse<Buffer>> ar,
+                          long start) {
+        Duration latency = Duration.ofNanos(config.nanoTime().getAsLong() - start);
+        if (!ar.succeeded()) {
+            result.completeExceptionally(errors.fromThrowable(ar.cause(), model, config.requestTimeout()));
+            return;
+        }
+        HttpResponse<Buffer> response = ar.result();
+        int status = response.statusCode();
+        String requestId = response.getHeader(X_REQUEST_ID);
+        Buffer body = response.body();
+        if (status >= 200 && status < 300) {
+            ChatCompletion completion;
+            try {
+                completion = parse(body, requestId, 1, latency);
+            } catch (CompletionParser.MalformedCompletion e) {
+                result.completeExceptionally(errors.malformed(status, "answer is not a chat completion: "
+                        + e.getMessage(), requestId, model));
+                return;
+            }
+            result.complete(completion);
+            return;
+        }
+        Optional<Duration> retryAfter = RetryPolicy.parseRetryAfter(response.getHeader("retry-after"), config.clock())
+                .map(config.retry()::cap);
+        result.completeExceptionally(errors.fromStatus(status, body == null ? new byte[0] : body.getBytes(), requestId,
+                retryAfter, model));
+    }
+
+    /** Parses the body in place when it is backed by a heap array (the usual case): no copy of the answer first. */
+    private ChatCompletion parse(Buffer body, String requestId, int attempts, Duration latency) {
+        if (body == null) {
+            return parser.parse(new byte[0], 0, 0, requestId, attempts, latency);
+        }
+        if (body instanceof io.vertx.core.internal.buffer.BufferInternal internal) {
+            io.netty.buffer.ByteBuf buf = internal.getByteBuf(); // a slice: no copy
+            if (buf.hasArray()) {
+                return parser.parse(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes(), requestId,
+                        attempts, latency);
+            }
+        }
+        byte[] bytes = body.getBytes();
+        return parser.parse(bytes, 0, bytes.length, requestId, attempts, latency);
+    }
+
+    private static ZeroGpuException rejected(String model, String why) {
+        return ZeroGpuException.builder(Disposition.TRANSIENT, FailureKind.REJECTED).model(model).attempts(1)
+                .message(why).build();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        http.close();
+        if (ownsVertx) {
+            try {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                log.warn("Vert.x of the ZeroGPU transport did not stop within 10 s; leaving its threads to the JVM");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VertxTransport[" + config + "]";
+    }
+}
