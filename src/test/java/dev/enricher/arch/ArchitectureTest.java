@@ -1,6 +1,11 @@
 package dev.enricher.arch;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaModifier.PUBLIC;
+import static com.tngtech.archunit.core.domain.properties.HasModifiers.Predicates.modifier;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -60,5 +65,39 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "dev.enricher.client..",
                         "dev.enricher.engine..", "dev.enricher.simulator..", "dev.enricher.tasks..")
                 .check(classes);
+    }
+
+    @Test
+    void nothingDependsOnTheCommands() {
+        noClasses().that().resideOutsideOfPackage("dev.enricher.cli..")
+                .should().dependOnClassesThat().resideInAPackage("dev.enricher.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void benchmarksDependOnNothingInTheCommands() {
+        noClasses().that().resideInAPackage("dev.enricher.bench..")
+                .should().dependOnClassesThat().resideInAPackage("dev.enricher.cli..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void engineUsesOnlyTheClientsExportedTypes() {
+        noClasses().that().resideInAPackage("dev.enricher.engine..")
+                .should().dependOnClassesThat(resideInAPackage("dev.enricher.client..").and(not(modifier(PUBLIC))))
+                .check(classes);
+    }
+
+    @Test
+    void tasksNeverImportKafka() {
+        noClasses().that().resideInAPackage("dev.enricher.tasks..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
+                .check(classes);
+    }
+
+    @Test
+    void noCyclesBetweenPackages() {
+        slices().matching("dev.enricher.(*)..").should().beFreeOfCycles().check(classes);
     }
 }
