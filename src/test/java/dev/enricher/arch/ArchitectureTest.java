@@ -5,6 +5,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.enricher.bench.peers.PeerArgs;
+import dev.enricher.bench.peers.PeerRecords;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +50,7 @@ class ArchitectureTest {
     @Test
     void productionCodeNeverDependsOnTheSimulatorExceptCommandsThatStartIt() {
         noClasses().that().resideOutsideOfPackages("dev.enricher.simulator..", "dev.enricher.cli..",
-                        "dev.enricher.local..")
+                        "dev.enricher.local..", "dev.enricher.bench..")
                 .should().dependOnClassesThat().resideInAPackage("dev.enricher.simulator..")
                 .allowEmptyShould(true)
                 .check(classes);
@@ -59,6 +61,28 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.enricher.serde..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "dev.enricher.client..",
                         "dev.enricher.engine..", "dev.enricher.simulator..", "dev.enricher.tasks..")
+                .check(classes);
+    }
+
+    @Test
+    void benchmarkHarnessesNeverUseTheCommands() {
+        noClasses().that().resideInAPackage("dev.enricher.bench..")
+                .should().dependOnClassesThat().resideInAPackage("dev.enricher.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void benchmarkContendersNeverUseTheHarnessThatStartsThem() {
+        noClasses().that().resideInAPackage("dev.enricher.bench.peers..")
+                .should().dependOnClassesThat().resideInAPackage("dev.enricher.bench")
+                .check(classes);
+    }
+
+    @Test
+    void whatTheParallelConsumerPeerCompilesNextToVertx4NeverUsesVertx() {
+        // bench/peers compiles these two by path beside Vert.x 4 and Netty 4.1 (see its pom.xml).
+        noClasses().that().belongToAnyOf(PeerArgs.class, PeerRecords.class)
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..")
                 .check(classes);
     }
 }
