@@ -63,11 +63,7 @@ class BenchPeersCommandTest {
     void refusesNonsenseWithAUsageError() {
         for (String[] args : new String[][] {{"--contenders", "ours-eos,flink"}, {"--concurrency", "0"},
                 {"--sweep", "--ceiling"}, {"--sweep", "--points", "256-200"}}) {
-            String[] full = new String[args.length + 2];
-            full[0] = "bench";
-            full[1] = "peers";
-            System.arraycopy(args, 0, full, 2, args.length);
-            Cli.Result result = Cli.run(full);
+            Console.Result result = Console.run(List.of("bench", "peers"), args);
             assertThat(result.exit()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(result.err()).contains(args[0]);
         }
@@ -75,7 +71,7 @@ class BenchPeersCommandTest {
 
     @Test
     void aMissingParallelConsumerJarSaysHowToBuildIt(@TempDir Path dir) {
-        Cli.Result result = Cli.run("bench", "peers", "--contenders", "pc", "--pc-jar",
+        Console.Result result = Console.run("bench", "peers", "--contenders", "pc", "--pc-jar",
                 dir.resolve("nope.jar").toString(), "--events", "1", "--warmup-seconds", "0");
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.out()).as("nothing started").isEmpty();
@@ -90,7 +86,7 @@ class BenchPeersCommandTest {
                 + "pc,64,200,1000,288.0,320.0,0.9000,210,250,0.5000,300,0,0\n");
         Files.writeString(dir.resolve("b.csv"), header + "ours-eos,256,200,1000,1100.0,1280.0,0.8594,210,250,0.5000,300,0,0\n");
         Path out = dir.resolve("out");
-        Cli.Result plotted = Cli.run("bench", "peers", "--plot", dir.resolve("a.csv") + "," + dir.resolve("b.csv"),
+        Console.Result plotted = Console.run("bench", "peers", "--plot", dir.resolve("a.csv") + "," + dir.resolve("b.csv"),
                 "--out-dir", out.toString());
         assertThat(plotted.exit()).isZero();
         assertThat(plotted.out()).contains("bench peers plot: rows=3");
@@ -101,7 +97,7 @@ class BenchPeersCommandTest {
     void aCsvThatIsNotOneOfOursIsRefusedNamingTheLine(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "contender,concurrency\nours-eos,64\n");
-        Cli.Result result = Cli.run("bench", "peers", "--plot", bad.toString(), "--out-dir", dir.toString());
+        Console.Result result = Console.run("bench", "peers", "--plot", bad.toString(), "--out-dir", dir.toString());
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err()).contains("line 2 is not a bench peers row");
     }

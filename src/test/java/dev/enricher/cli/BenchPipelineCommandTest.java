@@ -49,11 +49,7 @@ class BenchPipelineCommandTest {
     void refusesNonsenseWithAUsageError() {
         for (String[] args : new String[][] {{"--concurrency", "0"}, {"--tasks", "horoscope"},
                 {"--guarantee", "at_most_once"}, {"--window", "0"}}) {
-            String[] full = new String[args.length + 2];
-            full[0] = "bench";
-            full[1] = "pipeline";
-            System.arraycopy(args, 0, full, 2, args.length);
-            Console.Result result = Console.run(full);
+            Console.Result result = Console.run(List.of("bench", "pipeline"), args);
             assertThat(result.exit()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(result.err()).contains(args[0]);
         }

@@ -43,6 +43,13 @@ final class Console {
         }
     }
 
+    /** Runs {@code command} (e.g. {@code bench pipeline}) followed by {@code args}. */
+    static Result run(List<String> command, String... args) {
+        List<String> all = new java.util.ArrayList<>(command);
+        all.addAll(List.of(args));
+        return run(all.toArray(String[]::new));
+    }
+
     /** Runs {@code args} through the real command line to the end. */
     static Result run(String... args) {
         StringWriter out = new StringWriter();
