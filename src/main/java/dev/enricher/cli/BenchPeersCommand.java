@@ -1,13 +1,11 @@
 package dev.enricher.cli;
 
-import dev.enricher.cli.PeersBenchmark.Contender;
-import dev.enricher.cli.PeersBenchmark.Row;
-import java.nio.charset.StandardCharsets;
+import dev.enricher.bench.PeersBenchmark;
+import dev.enricher.bench.PeersBenchmark.Contender;
+import dev.enricher.bench.PeersBenchmark.Point;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +16,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code stream-enricher bench peers}: this pipeline against Confluent's Parallel Consumer (Vert.x module) and plain
  * Kafka Streams with a blocking call, at one point (C, L), over the sweep of issue 6, or at L = 0 to find the CPU
- * ceiling. Parses and validates; the runs are {@link PeersBenchmark}'s, the plot {@link PeersPlot}'s.
+ * ceiling. Parses and validates; the runs, the CSV and the plot are {@link PeersBenchmark}'s.
  */
 @Command(name = "peers", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
@@ -40,10 +38,6 @@ import picocli.CommandLine.Spec;
                 + "--sweep, 'bench peers sweep: ...'; with --ceiling, 'bench peers ceiling: ...'. Exit code 1 when "
                 + "this pipeline lost an input, or duplicated one under exactly_once_v2."})
 final class BenchPeersCommand implements Callable<Integer> {
-    static final int[] SWEEP_CONCURRENCY = {64, 256, 1024, 4096};
-    static final long[] SWEEP_LATENCY = {20, 200, 1000};
-    static final int SWEEP_FIXED_CONCURRENCY = 256;
-    static final long SWEEP_FIXED_LATENCY = 200;
 
     @Spec
     CommandSpec spec;
@@ -133,32 +127,21 @@ final class BenchPeersCommand implements Callable<Integer> {
                     + "--row-seconds and --event-loops must be >= 1, --latency-ms, --warmup-seconds and "
                     + "--warmup-max-seconds >= 0");
         }
+        PeersBenchmark bench = new PeersBenchmark(spec.commandLine().getOut());
         if (plotFrom != null) {
-            List<Row> rows = new ArrayList<>();
-            for (Path csv : plotFrom) {
-                try {
-                    rows.addAll(PeersBenchmark.parseCsv(Files.readAllLines(csv, StandardCharsets.UTF_8)));
-                } catch (java.io.IOException | IllegalArgumentException e) {
-                    throw new ParameterException(spec.commandLine(), "--plot: " + csv + ": " + e.getMessage(), e);
-                }
+            try {
+                return bench.replot(plotFrom, outDir);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--plot: " + e.getMessage(), e);
             }
-            Files.createDirectories(outDir);
-            Path png = outDir.resolve("peers-sweep.png");
-            PeersPlot.write(rows, SWEEP_FIXED_LATENCY, SWEEP_FIXED_CONCURRENCY, png);
-            spec.commandLine().getOut().println("bench peers plot: rows=" + rows.size() + " png=" + png);
-            spec.commandLine().getOut().flush();
-            return 0;
         }
         if (sweep && ceiling) {
             throw new ParameterException(spec.commandLine(), "--sweep and --ceiling are separate runs: give one");
         }
-        List<Contender> chosen = new ArrayList<>();
-        List<String> ids = contenders != null ? contenders : ceiling
-                ? List.of("ours-eos", "ours-alos", "pass-eos", "pass-alos") : List.of("ours-eos", "ours-alos", "pc", "ks1", "ks4");
+        List<Contender> chosen;
         try {
-            for (String id : ids) {
-                chosen.add(Contender.parse(id));
-            }
+            chosen = contenders != null ? Contender.parseAll(contenders)
+                    : ceiling ? PeersBenchmark.CEILING_CONTENDERS : PeersBenchmark.DEFAULT_CONTENDERS;
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--contenders: " + e.getMessage(), e);
         }
@@ -167,128 +150,17 @@ final class BenchPeersCommand implements Callable<Integer> {
                     + pcJar + " is missing; build it with 'mvn -B -f bench/peers/pom.xml package' (the project's "
                     + "'mvn package' does too), or leave 'pc' out of --contenders");
         }
-        PeersBenchmark.Options options = new PeersBenchmark.Options(ceiling ? 0 : latencyMs, concurrency, events, keys,
-                partitions, List.copyOf(chosen), warmupSeconds, warmupMaxSeconds, rowSeconds, seed, pcJar, eventLoops,
-                jfrDir);
-        if (jfrDir != null) {
-            Files.createDirectories(jfrDir);
-        }
-        PeersBenchmark bench = new PeersBenchmark(spec.commandLine().getOut());
+        PeersBenchmark.Options options = new PeersBenchmark.Options(latencyMs, concurrency, events, keys, partitions,
+                chosen, warmupSeconds, warmupMaxSeconds, rowSeconds, seed, pcJar, eventLoops, jfrDir);
         if (sweep) {
-            return runSweep(bench, options);
-        }
-        List<Row> rows = bench.runPoint(options);
-        bench.printTable(rows);
-        if (ceiling) {
-            bench.printf("bench peers ceiling: %s", ceilingLine(rows));
-        } else {
-            bench.printf("bench peers: %s", pointLine(rows, options.ceiling()));
-        }
-        return verdict(rows);
-    }
-
-    private int runSweep(PeersBenchmark bench, PeersBenchmark.Options base) throws Exception {
-        List<long[]> chosen = new ArrayList<>();
-        for (int c : SWEEP_CONCURRENCY) {
-            chosen.add(new long[] {c, SWEEP_FIXED_LATENCY});
-        }
-        for (long l : SWEEP_LATENCY) {
-            if (l != SWEEP_FIXED_LATENCY) {
-                chosen.add(new long[] {SWEEP_FIXED_CONCURRENCY, l});
+            List<Point> chosenPoints;
+            try {
+                chosenPoints = points == null ? List.of() : Point.parseAll(points);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--points: " + e.getMessage());
             }
+            return bench.runSweep(options, chosenPoints, outDir);
         }
-        if (points != null) {
-            chosen.clear();
-            for (String p : points) {
-                String[] cl = p.trim().split(":");
-                try {
-                    chosen.add(new long[] {Integer.parseInt(cl[0]), Long.parseLong(cl[1])});
-                } catch (RuntimeException e) {
-                    throw new ParameterException(spec.commandLine(), "--points: '" + p + "' is not C:L, e.g. 256:200");
-                }
-            }
-        }
-        Files.createDirectories(outDir);
-        Path csv = outDir.resolve("peers-sweep.csv");
-        List<Row> rows = new ArrayList<>();
-        for (long[] point : chosen) {
-            rows.addAll(runSweepPoint(bench, base.at((int) point[0], point[1])));
-            // After every point: a sweep stopped half-way keeps what it measured.
-            Files.writeString(csv, PeersBenchmark.csv(rows), StandardCharsets.UTF_8);
-        }
-        bench.printTable(rows);
-        Path png = outDir.resolve("peers-sweep.png");
-        PeersPlot.write(rows, SWEEP_FIXED_LATENCY, SWEEP_FIXED_CONCURRENCY, png);
-        double minRatio = Double.POSITIVE_INFINITY;
-        double minEfficiency = Double.POSITIVE_INFINITY;
-        for (Row r : rows) {
-            if (r.contender() == Contender.OURS_EOS) {
-                minEfficiency = Math.min(minEfficiency, r.efficiency());
-                for (Row p : rows) {
-                    if (p.contender() == Contender.PC && p.concurrency() == r.concurrency()
-                            && p.latencyMs() == r.latencyMs() && p.eps() > 0) {
-                        minRatio = Math.min(minRatio, r.eps() / p.eps());
-                    }
-                }
-            }
-        }
-        bench.printf("bench peers sweep: points=%d rows=%d ours_vs_pc_min_ratio=%s ours_min_efficiency=%s csv=%s png=%s",
-                chosen.size(), rows.size(), num(minRatio), num(minEfficiency),
-                csv, png);
-        return verdict(rows);
-    }
-
-    /** One point of the sweep, with the point's own comparison line (as a single-point run prints last). */
-    private static List<Row> runSweepPoint(PeersBenchmark bench, PeersBenchmark.Options o) throws InterruptedException {
-        List<Row> rows = bench.runPoint(o);
-        bench.printf("bench peers: %s", pointLine(rows, o.ceiling()));
-        return rows;
-    }
-
-    static String pointLine(List<Row> rows, double ceiling) {
-        StringBuilder b = new StringBuilder();
-        double ours = PeersBenchmark.find(rows, Contender.OURS_EOS).map(Row::eps).orElse(Double.NaN);
-        double pc = PeersBenchmark.find(rows, Contender.PC).map(Row::eps).orElse(Double.NaN);
-        b.append(String.format(Locale.ROOT, "ours_eps=%s pc_eps=%s ratio=%s", num(ours), num(pc),
-                pc > 0 ? String.format(Locale.ROOT, "%.2f", ours / pc) : "-"));
-        for (Row r : rows) {
-            if (r.contender() != Contender.OURS_EOS && r.contender() != Contender.PC) {
-                b.append(' ').append(r.contender().id.replace('-', '_')).append("_eps=").append(num(r.eps()));
-            }
-        }
-        b.append(" ceiling_eps=").append(Double.isInfinite(ceiling) ? "inf" : num(ceiling));
-        PeersBenchmark.find(rows, Contender.OURS_EOS).ifPresent(r -> b.append(String.format(Locale.ROOT,
-                " ours_efficiency=%.3f ours_p99_ms=%.0f ours_lost=%d ours_duplicated=%d", r.efficiency(), r.p99Ms(),
-                r.lost(), r.duplicated())));
-        PeersBenchmark.find(rows, Contender.PC).ifPresent(r -> b.append(String.format(Locale.ROOT,
-                " pc_p99_ms=%.0f pc_lost=%d pc_duplicated=%d", r.p99Ms(), r.lost(), r.duplicated())));
-        return b.toString();
-    }
-
-    static String ceilingLine(List<Row> rows) {
-        StringBuilder b = new StringBuilder();
-        for (Row r : rows) {
-            String id = r.contender().id.replace('-', '_');
-            b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%s_eps=%.0f %s_cpu_us_per_event=%.0f",
-                    id, r.eps(), id, r.cpuMicrosPerEvent()));
-        }
-        return b.toString();
-    }
-
-    private static int verdict(List<Row> rows) {
-        for (Row r : rows) {
-            boolean ours = r.contender() == Contender.OURS_EOS || r.contender() == Contender.OURS_ALOS;
-            if (ours && (r.lost() > 0 || (r.contender() == Contender.OURS_EOS && r.duplicated() > 0))) {
-                return 1;
-            }
-        }
-        return 0;
-    }
-
-    private static String num(double v) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return "-";
-        }
-        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.3f", v);
+        return ceiling ? bench.runCeiling(options) : bench.runPoint(options);
     }
 }

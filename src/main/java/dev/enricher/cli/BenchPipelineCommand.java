@@ -1,5 +1,7 @@
 package dev.enricher.cli;
 
+import dev.enricher.bench.BenchTasks;
+import dev.enricher.bench.PipelineBenchmark;
 import dev.enricher.engine.Ordering;
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.topology.ProcessingGuarantee;
@@ -116,8 +118,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        int eventsInCalls = (concurrency + taskList.size() - 1) / taskList.size();
-        int w = window > 0 ? window : eventsInCalls + (int) Math.ceil(eventsInCalls * 100.0 / latencyMs);
+        int w = window > 0 ? window : PipelineBenchmark.defaultWindow(concurrency, taskList.size(), latencyMs);
         PipelineBenchmark.Options options = new PipelineBenchmark.Options(latencyMs, concurrency, events, g, ordering,
                 keys, taskList, partitions, streamThreads, w, warmup, noNaive ? 0 : naiveSeconds, eventLoops, seed);
         return new PipelineBenchmark(options, spec.commandLine().getOut()).run();

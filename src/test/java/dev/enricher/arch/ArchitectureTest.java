@@ -10,6 +10,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.enricher.bench.peers.PeerArgs;
+import dev.enricher.bench.peers.PeerRecords;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +55,7 @@ class ArchitectureTest {
     @Test
     void productionCodeNeverDependsOnTheSimulatorExceptCommandsThatStartIt() {
         noClasses().that().resideOutsideOfPackages("dev.enricher.simulator..", "dev.enricher.cli..",
-                        "dev.enricher.local..")
+                        "dev.enricher.local..", "dev.enricher.bench..")
                 .should().dependOnClassesThat().resideInAPackage("dev.enricher.simulator..")
                 .allowEmptyShould(true)
                 .check(classes);
@@ -78,7 +80,21 @@ class ArchitectureTest {
     void benchmarksDependOnNothingInTheCommands() {
         noClasses().that().resideInAPackage("dev.enricher.bench..")
                 .should().dependOnClassesThat().resideInAPackage("dev.enricher.cli..")
-                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void benchmarkContendersNeverUseTheHarnessThatStartsThem() {
+        noClasses().that().resideInAPackage("dev.enricher.bench.peers..")
+                .should().dependOnClassesThat().resideInAPackage("dev.enricher.bench")
+                .check(classes);
+    }
+
+    @Test
+    void whatTheParallelConsumerPeerCompilesNextToVertx4NeverUsesVertx() {
+        // bench/peers compiles these two by path beside Vert.x 4 and Netty 4.1 (see its pom.xml).
+        noClasses().that().belongToAnyOf(PeerArgs.class, PeerRecords.class)
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..")
                 .check(classes);
     }
 

@@ -2,13 +2,10 @@ package dev.enricher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code stream-enricher bench client} through the real command line, small enough for the suite.
@@ -20,16 +17,14 @@ class BenchClientCommandTest {
 
     @Test
     void endsWithTheFiguresLine() {
-        StringWriter out = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(new StringWriter(), true));
-        int code = cmd.execute("bench", "client", "--latency-ms", "5", "--concurrency", "16", "--requests", "400",
-                "--warmup", "100");
-        assertThat(code).isZero();
-        List<String> lines = out.toString().lines().toList();
+        Console.Result result = Console.run("bench", "client", "--latency-ms", "5", "--concurrency", "16",
+                "--requests", "400", "--warmup", "100");
+        assertThat(result.exit()).isZero();
+        List<String> lines = result.outLines();
         Matcher m = LAST_LINE.matcher(lines.get(lines.size() - 1));
         assertThat(m.matches()).as(lines.get(lines.size() - 1)).isTrue();
+        // The summary is the last thing on the console too: the client and the simulator were closed before it.
+        assertThat(result.lastCombinedLine()).as(result.combined()).isEqualTo(lines.get(lines.size() - 1));
         assertThat(m.group(1)).isEqualTo("400");
         assertThat(m.group(2)).isEqualTo("16");
         assertThat(m.group(3)).isEqualTo("5");
@@ -41,23 +36,17 @@ class BenchClientCommandTest {
 
     @Test
     void refusesNonsenseWithAUsageError() {
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(new StringWriter(), true));
-        cmd.setErr(new PrintWriter(err, true));
-        int code = cmd.execute("bench", "client", "--concurrency", "0");
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--concurrency");
+        Console.Result result = Console.run("bench", "client", "--concurrency", "0");
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("--concurrency");
     }
 
     @Test
     void everyCommandHasHelp() {
         for (String[] args : new String[][] {{"--help"}, {"simulator", "--help"}, {"bench", "client", "--help"}, {"bench", "--help"}}) {
-            StringWriter out = new StringWriter();
-            CommandLine cmd = Main.commandLine();
-            cmd.setOut(new PrintWriter(out, true));
-            assertThat(cmd.execute(args)).isZero();
-            assertThat(out.toString()).contains("Usage:");
+            Console.Result result = Console.run(args);
+            assertThat(result.exit()).isZero();
+            assertThat(result.out()).contains("Usage:");
         }
     }
 }

@@ -2,9 +2,6 @@ package dev.enricher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.enricher.cli.PeersBenchmark.Contender;
-import dev.enricher.cli.PeersBenchmark.Row;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,14 +29,17 @@ class BenchPeersCommandTest {
 
     @Test
     void everyContenderEnrichesEveryEventOnceAndTheLastLineComparesUsWithTheParallelConsumer() {
-        Cli.Result result = Cli.run("bench", "peers", "--latency-ms", "50", "--concurrency", "16", "--events", "150",
-                "--warmup-seconds", "0", "--warmup-max-seconds", "0", "--row-seconds", "5", "--keys", "50", "--partitions", "2",
-                "--contenders", "ours-eos,pc,ks1,pass-alos");
+        Console.Result result = Console.run("bench", "peers", "--latency-ms", "50", "--concurrency", "16", "--events",
+                "150", "--warmup-seconds", "0", "--warmup-max-seconds", "0", "--row-seconds", "5", "--keys", "50",
+                "--partitions", "2", "--contenders", "ours-eos,pc,ks1,pass-alos");
         List<String> lines = result.outLines();
         assertThat(result.exit()).as(result.out()).isZero();
-        String last = result.lastLine();
+        String last = lines.get(lines.size() - 1);
         Matcher m = LAST_LINE.matcher(last);
         assertThat(m.matches()).as(last).isTrue();
+        // The summary is the last thing on the console too: the broker, the simulator and every contender were
+        // closed before it.
+        assertThat(result.lastCombinedLine()).as(result.combined()).isEqualTo(last);
         assertThat(Double.parseDouble(m.group(1))).isPositive();
         assertThat(Double.parseDouble(m.group(3))).isPositive();
         List<String> seen = new ArrayList<>();
@@ -63,11 +63,7 @@ class BenchPeersCommandTest {
     void refusesNonsenseWithAUsageError() {
         for (String[] args : new String[][] {{"--contenders", "ours-eos,flink"}, {"--concurrency", "0"},
                 {"--sweep", "--ceiling"}, {"--sweep", "--points", "256-200"}}) {
-            String[] full = new String[args.length + 2];
-            full[0] = "bench";
-            full[1] = "peers";
-            System.arraycopy(args, 0, full, 2, args.length);
-            Cli.Result result = Cli.run(full);
+            Console.Result result = Console.run(List.of("bench", "peers"), args);
             assertThat(result.exit()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(result.err()).contains(args[0]);
         }
@@ -75,7 +71,7 @@ class BenchPeersCommandTest {
 
     @Test
     void aMissingParallelConsumerJarSaysHowToBuildIt(@TempDir Path dir) {
-        Cli.Result result = Cli.run("bench", "peers", "--contenders", "pc", "--pc-jar",
+        Console.Result result = Console.run("bench", "peers", "--contenders", "pc", "--pc-jar",
                 dir.resolve("nope.jar").toString(), "--events", "1", "--warmup-seconds", "0");
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.out()).as("nothing started").isEmpty();
@@ -83,55 +79,17 @@ class BenchPeersCommandTest {
     }
 
     @Test
-    void theSweepCsvAndPlotHoldEveryRow(@TempDir Path dir) throws Exception {
-        List<Row> rows = new ArrayList<>();
-        for (int c : BenchPeersCommand.SWEEP_CONCURRENCY) {
-            rows.add(row(Contender.OURS_EOS, c, 200, Math.min(1100, c * 5 * 0.95)));
-            rows.add(row(Contender.PC, c, 200, Math.min(900, c * 5 * 0.9)));
-            rows.add(row(Contender.KS1, c, 200, 4.8));
-        }
-        for (long l : BenchPeersCommand.SWEEP_LATENCY) {
-            rows.add(row(Contender.OURS_EOS, 256, l, Math.min(1100, 256_000.0 / l * 0.95)));
-        }
-        Path png = dir.resolve("plot.png");
-        PeersPlot.write(rows, 200, 256, png);
-        BufferedImage image = ImageIO.read(png.toFile());
-        assertThat(image.getWidth()).isEqualTo(1400);
-        assertThat(image.getHeight()).isEqualTo(620);
-        long coloured = 0;
-        for (int x = 0; x < image.getWidth(); x += 3) {
-            for (int y = 0; y < image.getHeight(); y += 3) {
-                int rgb = image.getRGB(x, y) & 0xFFFFFF;
-                int r = rgb >> 16;
-                int g = (rgb >> 8) & 0xFF;
-                int b = rgb & 0xFF;
-                if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 60) {
-                    coloured++; // a series line, not the white, grey or black of the frame and text
-                }
-            }
-        }
-        assertThat(coloured).as("pixels of coloured series lines").isGreaterThan(100);
-
-        String csv = PeersBenchmark.csv(rows);
-        assertThat(csv.lines()).hasSize(rows.size() + 1);
-        assertThat(csv.lines().findFirst().orElseThrow()).startsWith("contender,concurrency,latency_ms,events,"
-                + "throughput_eps,ceiling_eps,efficiency");
-        assertThat(csv).contains("ours-eos,64,200,").contains("pc,4096,200,").contains("ours-eos,256,1000,");
-        assertThat(PeersBenchmark.parseCsv(csv.lines().toList())).hasSize(rows.size()).first().satisfies(r -> {
-            assertThat(r.contender()).isEqualTo(Contender.OURS_EOS);
-            assertThat(r.concurrency()).isEqualTo(64);
-            assertThat(r.eps()).isEqualTo(rows.get(0).eps(), org.assertj.core.data.Offset.offset(0.05));
-        });
-
-        // --plot draws the PNG again from CSV files (here the rows split over two), running nothing.
-        List<String> lines = csv.lines().toList();
-        Files.writeString(dir.resolve("a.csv"), String.join("\n", lines.subList(0, 5)) + "\n");
-        Files.writeString(dir.resolve("b.csv"), lines.get(0) + "\n" + String.join("\n", lines.subList(5, lines.size())));
+    void thePlotOptionDrawsThePngAgainFromCsvFilesRunningNothing(@TempDir Path dir) throws Exception {
+        String header = "contender,concurrency,latency_ms,events,throughput_eps,ceiling_eps,efficiency,p50_ms,p99_ms,"
+                + "cpu_s_per_1000,peak_rss_mb,lost,duplicated\n";
+        Files.writeString(dir.resolve("a.csv"), header + "ours-eos,64,200,1000,304.0,320.0,0.9500,210,250,0.5000,300,0,0\n"
+                + "pc,64,200,1000,288.0,320.0,0.9000,210,250,0.5000,300,0,0\n");
+        Files.writeString(dir.resolve("b.csv"), header + "ours-eos,256,200,1000,1100.0,1280.0,0.8594,210,250,0.5000,300,0,0\n");
         Path out = dir.resolve("out");
-        Cli.Result plotted = Cli.run("bench", "peers", "--plot", dir.resolve("a.csv") + "," + dir.resolve("b.csv"),
+        Console.Result plotted = Console.run("bench", "peers", "--plot", dir.resolve("a.csv") + "," + dir.resolve("b.csv"),
                 "--out-dir", out.toString());
         assertThat(plotted.exit()).isZero();
-        assertThat(plotted.out()).contains("bench peers plot: rows=" + rows.size());
+        assertThat(plotted.out()).contains("bench peers plot: rows=3");
         assertThat(ImageIO.read(out.resolve("peers-sweep.png").toFile()).getWidth()).isEqualTo(1400);
     }
 
@@ -139,20 +97,8 @@ class BenchPeersCommandTest {
     void aCsvThatIsNotOneOfOursIsRefusedNamingTheLine(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "contender,concurrency\nours-eos,64\n");
-        Cli.Result result = Cli.run("bench", "peers", "--plot", bad.toString(), "--out-dir", dir.toString());
+        Console.Result result = Console.run("bench", "peers", "--plot", bad.toString(), "--out-dir", dir.toString());
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err()).contains("line 2 is not a bench peers row");
-    }
-
-    @Test
-    void theCeilingLineGivesThroughputAndCpuPerEventForEveryContender() {
-        List<Row> rows = List.of(row(Contender.OURS_EOS, 256, 0, 1500), row(Contender.PASS_EOS, 256, 0, 4000));
-        assertThat(BenchPeersCommand.ceilingLine(rows)).isEqualTo(
-                "ours_eos_eps=1500 ours_eos_cpu_us_per_event=500 pass_eos_eps=4000 pass_eos_cpu_us_per_event=500");
-        assertThat(rows.get(0).efficiency()).isNaN();
-    }
-
-    private static Row row(Contender c, int concurrency, long latencyMs, double eps) {
-        return new Row(c, concurrency, latencyMs, 1000, 1000, 0, 0, 0, eps, latencyMs + 10, latencyMs + 50, 0.5, 300);
     }
 }

@@ -1,16 +1,11 @@
 package dev.enricher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.enricher.tasks.EnrichmentTask;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code stream-enricher bench pipeline} through the real command line, small enough for the suite: the in-process
@@ -26,16 +21,14 @@ class BenchPipelineCommandTest {
 
     @Test
     void everyEventEndsAsExactlyOneOutputAndTheLastLineHasTheFigures() {
-        StringWriter out = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(new StringWriter(), true));
-        int code = cmd.execute("bench", "pipeline", "--latency-ms", "20", "--concurrency", "16", "--events", "200",
-                "--warmup", "50", "--keys", "20", "--partitions", "2", "--guarantee", "exactly_once_v2",
-                "--naive-seconds", "1");
-        List<String> lines = out.toString().lines().toList();
+        Console.Result result = Console.run("bench", "pipeline", "--latency-ms", "20", "--concurrency", "16",
+                "--events", "200", "--warmup", "50", "--keys", "20", "--partitions", "2", "--guarantee",
+                "exactly_once_v2", "--naive-seconds", "1");
+        List<String> lines = result.outLines();
         String last = lines.get(lines.size() - 1);
-        assertThat(code).as(out.toString()).isZero();
+        assertThat(result.exit()).as(result.out()).isZero();
+        // The summary is the last thing on the console too: every resource was closed before it was printed.
+        assertThat(result.lastCombinedLine()).as(result.combined()).isEqualTo(last);
         Matcher m = LAST_LINE.matcher(last);
         assertThat(m.matches()).as(last).isTrue();
         assertThat(m.group(1)).isEqualTo("200");
@@ -56,47 +49,16 @@ class BenchPipelineCommandTest {
     void refusesNonsenseWithAUsageError() {
         for (String[] args : new String[][] {{"--concurrency", "0"}, {"--tasks", "horoscope"},
                 {"--guarantee", "at_most_once"}, {"--window", "0"}}) {
-            StringWriter err = new StringWriter();
-            CommandLine cmd = Main.commandLine();
-            cmd.setOut(new PrintWriter(new StringWriter(), true));
-            cmd.setErr(new PrintWriter(err, true));
-            String[] full = new String[args.length + 2];
-            full[0] = "bench";
-            full[1] = "pipeline";
-            System.arraycopy(args, 0, full, 2, args.length);
-            assertThat(cmd.execute(full)).as(String.join(" ", args)).isEqualTo(2);
-            assertThat(err.toString()).contains(args[0]);
+            Console.Result result = Console.run(List.of("bench", "pipeline"), args);
+            assertThat(result.exit()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(result.err()).contains(args[0]);
         }
     }
 
     @Test
     void hasHelpThatSaysHowThroughputIsMeasured() {
-        StringWriter out = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        assertThat(cmd.execute("bench", "pipeline", "--help")).isZero();
-        assertThat(out.toString()).contains("Usage:").contains("steady window");
-    }
-
-    @Test
-    void tasksAreNamedByTypeNameOrPrefix() {
-        List<EnrichmentTask> tasks = BenchTasks.parse("iab, followup,PII,gliner-ner,labels");
-        assertThat(tasks).extracting(EnrichmentTask::name)
-                .containsExactly("iab", "followups", "pii", "entities", "labels");
-        assertThatThrownBy(() -> BenchTasks.parse("iab,iab")).hasMessageContaining("twice");
-        assertThatThrownBy(() -> BenchTasks.parse("i")).hasMessageContaining("more than one");
-    }
-
-    @Test
-    void textsAreVariedAndRepeatable() {
-        BenchTexts texts = new BenchTexts(7);
-        assertThat(texts.text(3)).isEqualTo(new BenchTexts(7).text(3));
-        java.util.Set<String> distinct = new java.util.HashSet<>();
-        for (int i = 0; i < 500; i++) {
-            String t = texts.text(i);
-            assertThat(t).isNotBlank().hasSizeLessThan(1200);
-            distinct.add(t);
-        }
-        assertThat(distinct).hasSizeGreaterThan(450);
+        Console.Result result = Console.run("bench", "pipeline", "--help");
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).contains("Usage:").contains("steady window");
     }
 }

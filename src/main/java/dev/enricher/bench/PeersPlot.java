@@ -1,7 +1,7 @@
-package dev.enricher.cli;
+package dev.enricher.bench;
 
-import dev.enricher.cli.PeersBenchmark.Contender;
-import dev.enricher.cli.PeersBenchmark.Row;
+import dev.enricher.bench.PeersBenchmark.Contender;
+import dev.enricher.bench.PeersBenchmark.Row;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;

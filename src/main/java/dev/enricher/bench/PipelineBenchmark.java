@@ -1,6 +1,5 @@
-package dev.enricher.cli;
+package dev.enricher.bench;
 
-import dev.enricher.client.ApiKey;
 import dev.enricher.client.ClientConfig;
 import dev.enricher.client.RetryPolicy;
 import dev.enricher.client.ZeroGpuClient;
@@ -10,57 +9,51 @@ import dev.enricher.engine.Ordering;
 import dev.enricher.local.EmbeddedKafka;
 import dev.enricher.serde.InMemorySchemaRegistry;
 import dev.enricher.simulator.Simulator;
-import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.topology.EnrichmentPipeline;
 import dev.enricher.topology.PipelineSettings;
 import dev.enricher.topology.ProcessingGuarantee;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The pipeline benchmark of {@code stream-enricher bench pipeline}: the in-process broker, the simulator with a fixed
  * latency and the pipeline in one JVM; a load generator feeds JSON events, closed loop on the events the engine has
- * finished (its stats), and a {@code read_committed} reader accounts for every output by its input's source offset. Optionally first the naive design (a blocking call
- * in {@code mapValues}) on a fresh topic with the same events, for comparison.
+ * finished (its stats), and a {@code read_committed} reader accounts for every output by its input's source offset.
+ * Optionally first the naive design (a blocking call in {@code mapValues}) on a fresh topic with the same events, for
+ * comparison.
  *
- * <p>Prints progress and figures to {@code out}; the last line is the one {@link BenchPipelineCommand} documents.
- * One run per instance; not thread-safe.
+ * <p>Prints progress and figures to {@code out}; the figures of the measured run only once the pipeline, the broker
+ * and the simulator are closed, so that nothing they log can follow the summary line. One run per instance, on the
+ * calling thread.
  */
-final class PipelineBenchmark {
-    static final String API_KEY = "zgpu-api-bench";
+public final class PipelineBenchmark {
     /** No new output for this long means the run is stuck: stop waiting and report what is missing. */
     static final Duration STALL = Duration.ofSeconds(60);
-    static final double JIT_QUIET_SHARE = BenchClientCommand.JIT_QUIET_SHARE;
-    static final int WARMUP_LIMIT_SECONDS = 60;
+    /** Most seconds of the adaptive warm-up. */
+    public static final int WARMUP_LIMIT_SECONDS = 60;
 
     /**
      * What to run.
      *
-     * @param warmup        unmeasured events first; -1 for adaptive (see {@link BenchPipelineCommand})
-     * @param window        most events produced and not yet finished by the engine
+     * @param warmup        unmeasured events first; -1 for adaptive: a fifth of {@code events}, at least 5 s of the
+     *                      ceiling, then rounds until the JIT is quiet ({@link JitWarmUp}), at most
+     *                      {@link #WARMUP_LIMIT_SECONDS}
+     * @param window        most events produced and not yet finished by the engine ({@link #defaultWindow})
      * @param naiveSeconds  cap of the naive run's work, in seconds of API latency; 0 for no naive run
      */
-    record Options(long latencyMs, int concurrency, int events, ProcessingGuarantee guarantee, Ordering ordering,
-                   int keys, List<EnrichmentTask> tasks, int partitions, int streamThreads, int window, int warmup,
-                   int naiveSeconds, int eventLoops, long seed) {
+    public record Options(long latencyMs, int concurrency, int events, ProcessingGuarantee guarantee, Ordering ordering,
+                          int keys, List<EnrichmentTask> tasks, int partitions, int streamThreads, int window,
+                          int warmup, int naiveSeconds, int eventLoops, long seed) {
         double ceilingCallsPerSecond() {
             return concurrency * 1000.0 / latencyMs;
         }
@@ -70,62 +63,55 @@ final class PipelineBenchmark {
         }
     }
 
+    /**
+     * The window when none is given: what the calls hold, C / tasks events, plus what the API completes in 100 ms at
+     * the ceiling, to cover the input's way through Kafka to the engine.
+     */
+    public static int defaultWindow(int concurrency, int taskCount, long latencyMs) {
+        int eventsInCalls = (concurrency + taskCount - 1) / taskCount;
+        return eventsInCalls + (int) Math.ceil(eventsInCalls * 100.0 / latencyMs);
+    }
+
+    /** What the measured run saw, reported once everything is closed. */
+    private record Measured(OutputTracker.Summary summary, EngineStats engine, long heapPeakMb,
+                            long heapAfterGcPeakMb, long simulatorCalls, double meanInFlight, double meanPending) {
+    }
+
     private final Options o;
     private final PrintWriter out;
 
-    PipelineBenchmark(Options options, PrintWriter out) {
+    public PipelineBenchmark(Options options, PrintWriter out) {
         this.o = options;
         this.out = out;
     }
 
-    /** Runs everything and prints the figures; returns the exit code (1 when an input was lost or duplicated under EOS). */
-    int run() throws InterruptedException {
-        SimulatorConfig simConfig = simulatorConfig(o.latencyMs(), o.concurrency(), o.eventLoops());
+    /**
+     * Runs everything and prints the figures, the summary line {@code bench pipeline: events=N ...} last.
+     *
+     * @return the exit code: 1 when an input was lost, or duplicated under exactly_once_v2; else 0
+     */
+    public int run() throws InterruptedException {
         printf("bench pipeline: latency_ms=%d concurrency=%d guarantee=%s ordering=%s tasks=%s keys=%d partitions=%d "
                         + "stream_threads=%d window=%d events, %d cores; broker, simulator, pipeline and load in one JVM",
                 o.latencyMs(), o.concurrency(), o.guarantee().streamsValue(), o.ordering().name().toLowerCase(Locale.ROOT),
                 o.taskNames(), o.keys(), o.partitions(), o.streamThreads(), o.window(),
                 Runtime.getRuntime().availableProcessors());
-        Path tmp = createTempDir();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(null, 0);
-             Simulator simulator = Simulator.start(simConfig)) {
+        Measured measured;
+        try (ScratchDir tmp = ScratchDir.create("bench-pipeline-");
+             EmbeddedKafka kafka = EmbeddedKafka.start(null, 0);
+             Simulator simulator = Simulator.start(SimulatedApi.simulator(o.latencyMs(), o.concurrency(),
+                     o.eventLoops()))) {
             if (o.naiveSeconds() > 0) {
                 runNaive(kafka, simulator, tmp.resolve("naive"));
             }
-            return runPipeline(kafka, simulator, tmp.resolve("pipeline"));
-        } finally {
-            deleteRecursively(tmp);
+            measured = runPipeline(kafka, simulator, tmp.resolve("pipeline"));
         }
-    }
-
-    /**
-     * The simulator of the pipeline benchmarks: every call answered after exactly {@code latencyMs}, room for twice
-     * the calls in flight, no request log.
-     */
-    static SimulatorConfig simulatorConfig(long latencyMs, int concurrency, int eventLoops) {
-        return SimulatorConfig.builder()
-                .fixedLatency(Duration.ofMillis(latencyMs))
-                .maxConcurrency(Math.max(concurrency * 2, 1024))
-                .queueCapacity(Math.max(concurrency * 4, 4096))
-                .instances(eventLoops)
-                .recentRequests(0)
-                .build();
-    }
-
-    private ClientConfig clientConfig(Simulator simulator) {
-        return ClientConfig.builder()
-                .baseUrl(simulator.baseUrl())
-                .apiKey(ApiKey.of(API_KEY))
-                .maxInFlight(o.concurrency())
-                .adaptiveConcurrency(false)
-                .eventLoops(o.eventLoops())
-                .retry(RetryPolicy.defaults())
-                .build();
+        return report(measured);
     }
 
     // ---------------------------------------------------------------------------------------------------- pipeline
 
-    private int runPipeline(EmbeddedKafka kafka, Simulator simulator, Path stateDir) throws InterruptedException {
+    private Measured runPipeline(EmbeddedKafka kafka, Simulator simulator, Path stateDir) throws InterruptedException {
         String input = "bench-input";
         String enriched = "bench-enriched";
         String deadLetters = "bench-dead-letters";
@@ -145,13 +131,6 @@ final class PipelineBenchmark {
                 .streamThreads(o.streamThreads())
                 .stateDir(stateDir)
                 .build();
-        OutputTracker.Summary summary;
-        EngineStats engine;
-        long heapPeak;
-        long heapAfterGcPeak;
-        long simulatorCalls;
-        double meanInFlight;
-        double meanPending;
         try (OutputTracker tracker = OutputTracker.start(kafka.bootstrapServers(), enriched, deadLetters, registry);
              EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, clientConfig(simulator), registry);
              RunSampler sampler = RunSampler.start(50, () -> pipeline.stats().inFlight(),
@@ -171,74 +150,66 @@ final class PipelineBenchmark {
             } else if (!tracker.awaitMeasured(o.events(), STALL)) {
                 printf("bench pipeline: no output for %d s; stopped waiting", STALL.toSeconds());
             }
-            simulatorCalls = simulator.stats().requests() - callsBefore;
-            heapPeak = sampler.peakUsedMb();
-            heapAfterGcPeak = sampler.peakAfterGcMb();
-            meanInFlight = sampler.mean(0);
-            meanPending = sampler.mean(1);
-            engine = pipeline.stats();
+            long simulatorCalls = simulator.stats().requests() - callsBefore;
+            EngineStats engine = pipeline.stats();
             tracker.close();
-            summary = tracker.summary();
+            return new Measured(tracker.summary(), engine, sampler.peakUsedMb(), sampler.peakAfterGcMb(),
+                    simulatorCalls, sampler.mean(0), sampler.mean(1));
         }
-        printf("bench pipeline: engine mean in flight %.0f calls (cap %d), mean pending %.0f events (window %d) over the "
-                        + "measured phase, sampled every 50 ms: window minus pending = events on their way to the engine",
-                meanInFlight, o.concurrency(), meanPending, o.window());
-        return report(summary, engine, heapPeak, heapAfterGcPeak, simulatorCalls);
+    }
+
+    private ClientConfig clientConfig(Simulator simulator) {
+        return SimulatedApi.client(simulator, o.concurrency(), o.eventLoops(), RetryPolicy.defaults());
     }
 
     /**
      * Unmeasured events first, continuous with the measured ones (no drain in between, so the measured phase starts
      * at a steady rate). Returns the index of the next event. Adaptive as in {@code bench client}: a first round,
-     * then rounds of about two seconds of the ceiling until the JIT compilers used less than 2 % of the CPU in one.
+     * then rounds of about two seconds of the ceiling until the JIT is quiet ({@link JitWarmUp}).
      */
     private long warmUp(LoadGenerator load, OutputTracker tracker) throws InterruptedException {
         if (o.warmup() == 0) {
             return 0;
         }
-        long start = System.nanoTime();
         double eventsPerSecond = o.ceilingCallsPerSecond() / o.tasks().size();
         int first = o.warmup() > 0 ? o.warmup() : (int) Math.max(o.events() / 5, Math.min(5 * eventsPerSecond, 20_000));
         printf("bench pipeline: warming up with %d events%s", first,
                 o.warmup() > 0 ? "" : ", then more until the JIT is nearly idle");
-        long next = produceWarmUp(load, tracker, 0, first);
         if (o.warmup() > 0) {
-            return next;
+            return produceWarmUp(load, tracker, first);
         }
         int round = (int) Math.max(2L * o.window(), Math.min(2 * eventsPerSecond, 20_000));
-        double share = 1;
-        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(WARMUP_LIMIT_SECONDS)) {
-            BenchClientCommand.CpuSnapshot before = BenchClientCommand.CpuSnapshot.take(Set.of());
-            next = produceWarmUp(load, tracker, next, round);
-            BenchClientCommand.CpuSnapshot used = BenchClientCommand.CpuSnapshot.take(Set.of()).minus(before);
-            share = used.processNanos() <= 0 ? 0 : (double) used.jitNanos() / used.processNanos();
-            if (share < JIT_QUIET_SHARE) {
-                break;
-            }
-        }
+        JitWarmUp.Outcome w = new JitWarmUp(Duration.ZERO, Duration.ofSeconds(WARMUP_LIMIT_SECONDS), Duration.ZERO,
+                JitWarmUp.shareOfProcessCpu(), System::nanoTime)
+                .run(() -> produceWarmUp(load, tracker, first), () -> produceWarmUp(load, tracker, round));
         printf("bench pipeline: warmed up with %d events in %.1f s (JIT share of CPU in the last round %.1f%%)",
-                next, (System.nanoTime() - start) / 1e9, share * 100);
-        return next;
+                w.units(), w.seconds(), w.lastShareOr(1) * 100);
+        return w.units();
     }
 
-    private long produceWarmUp(LoadGenerator load, OutputTracker tracker, long first, int count)
-            throws InterruptedException {
-        int produced = load.produce("w-", first, count, tracker::lastProgressNanos, STALL);
+    /** The next {@code count} warm-up events of the sequence; returns {@code count}. */
+    private long produceWarmUp(LoadGenerator load, OutputTracker tracker, int count) throws InterruptedException {
+        int produced = load.produce("w-", load.produced(), count, tracker::lastProgressNanos, STALL);
         if (produced < count) {
             throw new IllegalStateException("no output for " + STALL.toSeconds() + " s during the warm-up ("
                     + produced + " of " + count + " events of a round produced)");
         }
-        return first + produced;
+        return produced;
     }
 
-    private int report(OutputTracker.Summary s, EngineStats engine, long heapPeak, long heapAfterGcPeak,
-                       long simulatorCalls) {
+    private int report(Measured m) {
+        OutputTracker.Summary s = m.summary();
+        EngineStats engine = m.engine();
+        printf("bench pipeline: engine mean in flight %.0f calls (cap %d), mean pending %.0f events (window %d) over the "
+                        + "measured phase, sampled every 50 ms: window minus pending = events on their way to the engine",
+                m.meanInFlight(), o.concurrency(), m.meanPending(), o.window());
         long lost = o.events() - s.withOutput();
         double throughput = s.windowSeconds() > 0 ? s.inWindow() / s.windowSeconds() : 0;
         double callsPerSecond = throughput * o.tasks().size();
         double efficiency = callsPerSecond / o.ceilingCallsPerSecond();
         printf("bench pipeline: steady window %.2f s (first to last output read); %.0f API calls/s against a ceiling "
                         + "of %.0f (C / L); simulator saw %d calls while the measured events were produced and read",
-                s.windowSeconds(), callsPerSecond, o.ceilingCallsPerSecond(), simulatorCalls);
+                s.windowSeconds(), callsPerSecond, o.ceilingCallsPerSecond(), m.simulatorCalls());
         printf("bench pipeline: engine peak_in_flight=%d (cap %d) peak_pending_per_task=%d admission_wait_ms=%d "
                         + "retries=%d resent=%d dead_letters_by_category=%s",
                 engine.peakInFlight(), o.concurrency(), engine.peakPendingPerTask(), engine.admissionWaitMillis(),
@@ -248,13 +219,11 @@ final class PipelineBenchmark {
                 percentiles(s.endToEndMicros()), percentiles(s.beforeCallMicros()), percentiles(s.callMicros()),
                 percentiles(s.afterOutputMicros()));
         printf("bench pipeline: heap peak used %d MB, peak after a GC %d MB (the whole JVM, sampled every 50 ms in "
-                + "the measured phase)", heapPeak, heapAfterGcPeak);
-        out.println(String.format(Locale.ROOT,
-                "bench pipeline: events=%d enriched=%d dead_lettered=%d lost=%d duplicates=%d throughput_eps=%.0f "
+                + "the measured phase)", m.heapPeakMb(), m.heapAfterGcPeakMb());
+        printf("bench pipeline: events=%d enriched=%d dead_lettered=%d lost=%d duplicates=%d throughput_eps=%.0f "
                         + "efficiency=%.3f p50_added_ms=%.1f p99_added_ms=%.1f peak_heap_mb=%d",
                 o.events(), s.enriched(), s.deadLettered(), lost, s.duplicates(), throughput, efficiency,
-                added(s.endToEndMicros(), 50), added(s.endToEndMicros(), 99), heapPeak));
-        out.flush();
+                added(s.endToEndMicros(), 50), added(s.endToEndMicros(), 99), m.heapPeakMb());
         boolean duplicatesBreakTheGuarantee = o.guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2 && s.duplicates() > 0;
         return lost > 0 || duplicatesBreakTheGuarantee ? 1 : 0;
     }
@@ -263,6 +232,7 @@ final class PipelineBenchmark {
         return endToEnd.getTotalCount() == 0 ? Double.NaN : endToEnd.getValueAtPercentile(percentile) / 1000.0 - o.latencyMs();
     }
 
+    /** "p50/p99/max" in ms of a histogram of microseconds, "-" when empty. */
     static String percentiles(Histogram h) {
         if (h.getTotalCount() == 0) {
             return "-";
@@ -310,16 +280,10 @@ final class PipelineBenchmark {
      * records of the first poll} (those arrived before the window opened, so the throughput leaves them out).
      */
     private static long[] readCount(String bootstrap, String topic, int n) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(OutputTracker.readCommitted(bootstrap),
+                new StringDeserializer(), new StringDeserializer())) {
             consumer.assign(consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList());
+                    .map(i -> new TopicPartition(topic, i.partition())).toList());
             long first = 0;
             long last = 0;
             long count = 0;
@@ -347,24 +311,5 @@ final class PipelineBenchmark {
     private void printf(String format, Object... args) {
         out.println(String.format(Locale.ROOT, format, args));
         out.flush();
-    }
-
-    static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("bench-pipeline-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory", e);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // a leftover temporary directory is not worth failing the benchmark for
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.enricher.peers;
+package dev.enricher.bench.peers;
 
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.EnrichedEvent;

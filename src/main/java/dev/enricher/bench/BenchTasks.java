@@ -1,4 +1,4 @@
-package dev.enricher.cli;
+package dev.enricher.bench;
 
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.TaskFactory;
@@ -14,14 +14,16 @@ import java.util.Map;
  * ({@code followup_questions}), its default name ({@code followups}) or an unambiguous prefix of either
  * ({@code followup}). Types that need options get fixed benchmark ones (labels, schemas).
  */
-final class BenchTasks {
+public final class BenchTasks {
     private BenchTasks() {
     }
 
     /**
+     * The tasks of a comma-separated list, in its order.
+     *
      * @throws IllegalArgumentException naming the word that is no task type, or a type given twice
      */
-    static List<EnrichmentTask> parse(String csv) {
+    public static List<EnrichmentTask> parse(String csv) {
         List<EnrichmentTask> tasks = new ArrayList<>();
         List<TaskType> seen = new ArrayList<>();
         for (String word : csv.split(",")) {

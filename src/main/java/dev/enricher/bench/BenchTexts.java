@@ -1,4 +1,4 @@
-package dev.enricher.cli;
+package dev.enricher.bench;
 
 import java.util.SplittableRandom;
 

@@ -1,9 +1,9 @@
-package dev.enricher.peers.pc;
+package dev.enricher.bench.peers.pc;
 
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatWire;
-import dev.enricher.peers.PeerArgs;
-import dev.enricher.peers.PeerRecords;
+import dev.enricher.bench.peers.PeerArgs;
+import dev.enricher.bench.peers.PeerRecords;
 import dev.enricher.serde.GeneratedClassTrust;
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.TaskResult;

@@ -1,4 +1,4 @@
-package dev.enricher.cli;
+package dev.enricher.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,14 +66,7 @@ final class OutputTracker implements AutoCloseable {
     private final Histogram afterOutputMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
 
     private OutputTracker(String bootstrap, String enrichedTopic, String deadLetterTopic, SchemaRegistry registry) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // The broker would hold a fetch up to 500 ms when nothing is committed yet: that wait is the reader's, not
-        // the pipeline's, so keep it short.
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        Properties p = readCommitted(bootstrap);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-output-reader");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.enrichedReader = AvroDeserializer.specific(EnrichedEvent.class, registry);
@@ -89,6 +82,21 @@ final class OutputTracker implements AutoCloseable {
         consumer.seekToBeginning(partitions);
         this.thread = new Thread(this::readLoop, "bench-output-reader");
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * The settings of a benchmark's output reader: {@code read_committed} from the beginning, no group and no
+     * commits, and fetches the broker does not hold back: it would hold one up to 500 ms when nothing is committed
+     * yet, and that wait is the reader's, not the pipeline's.
+     */
+    static Properties readCommitted(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        return p;
     }
 
     /** Starts reading; the topics must exist. */

@@ -1,4 +1,4 @@
-package dev.enricher.cli;
+package dev.enricher.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -96,6 +96,11 @@ final class LoadGenerator implements AutoCloseable {
         producer.flush();
         checkSends();
         return count;
+    }
+
+    /** Events produced so far by {@link #produce}: the index of the next one when a sequence starts at 0. */
+    long produced() {
+        return produced;
     }
 
     /** Produces {@code count} events at once, no window (for the naive app, which is far slower than any window). */

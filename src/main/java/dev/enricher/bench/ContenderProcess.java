@@ -1,6 +1,6 @@
-package dev.enricher.cli;
+package dev.enricher.bench;
 
-import dev.enricher.peers.PeerArgs;
+import dev.enricher.bench.peers.PeerArgs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -101,9 +100,9 @@ final class ContenderProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** CPU time (user + system) of the child so far, from the operating system; empty where it does not tell. */
-    Optional<Duration> cpu() {
-        return process.toHandle().info().totalCpuDuration();
+    /** CPU time (user + system) of the child so far, from the operating system (unknown where it does not tell). */
+    CpuSnapshot cpu() {
+        return CpuSnapshot.of(process.toHandle());
     }
 
     /**

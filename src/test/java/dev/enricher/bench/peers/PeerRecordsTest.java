@@ -1,4 +1,4 @@
-package dev.enricher.peers;
+package dev.enricher.bench.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.enricher.peers;
+package dev.enricher.bench.peers;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Entry point of the benchmark contenders that ship in this jar, each run by {@code stream-enricher bench peers} in a
  * child JVM of its own so that its CPU time and peak RSS are its own:
- * {@code java -cp stream-enricher.jar dev.enricher.peers.PeerMain KIND --option value ...} with KIND one of
+ * {@code java -cp stream-enricher.jar dev.enricher.bench.peers.PeerMain KIND --option value ...} with KIND one of
  * {@code engine} (this project's pipeline), {@code streams-blocking} (Kafka Streams, a blocking call per record) and
  * {@code streams-passthrough} (the same topology without a call). Options: {@link PeerArgs}. Prints
  * {@value PeerArgs#READY_LINE} once consuming; runs until SIGTERM, then closes cleanly. Exit code 2 on bad arguments.

@@ -1,4 +1,4 @@
-package dev.enricher.cli;
+package dev.enricher.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

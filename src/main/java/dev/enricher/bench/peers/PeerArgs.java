@@ -1,4 +1,4 @@
-package dev.enricher.peers;
+package dev.enricher.bench.peers;
 
 import java.util.LinkedHashMap;
 import java.util.List;

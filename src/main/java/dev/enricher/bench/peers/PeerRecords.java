@@ -1,4 +1,4 @@
-package dev.enricher.peers;
+package dev.enricher.bench.peers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
