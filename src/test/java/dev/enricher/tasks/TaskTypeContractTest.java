@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.enricher.avro.EnrichedEvent;
+import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatMessage;
 import dev.enricher.client.ChatRequest;
 import dev.enricher.client.ChatWire;
@@ -214,30 +215,31 @@ class TaskTypeContractTest {
 
     @Test
     void aTaskOfNoRegisteredTypeIsRefusedByName() {
-        EnrichmentTask foreign = new EnrichmentTask() {
-            @Override
-            public String name() {
-                return "foreign";
-            }
-
-            @Override
-            public String model() {
-                return "m";
-            }
-
-            @Override
-            public ChatRequest request(String text) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public TaskResult parse(dev.enricher.client.ChatCompletion completion) {
-                throw new UnsupportedOperationException();
-            }
-        };
-
-        assertThatThrownBy(() -> TaskType.of(foreign)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> TaskType.of(new ForeignTask())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'foreign'").hasMessageContaining(TaskType.class.getName());
+    }
+
+    /** A task no registered type builds. */
+    private record ForeignTask() implements EnrichmentTask {
+        @Override
+        public String name() {
+            return "foreign";
+        }
+
+        @Override
+        public String model() {
+            return ModelCatalog.LLAMA;
+        }
+
+        @Override
+        public ChatRequest request(String text) {
+            return ChatRequest.builder(model()).user(text).build();
+        }
+
+        @Override
+        public TaskResult parse(ChatCompletion completion) {
+            return new TextResult(completion.content(), null, false);
+        }
     }
 
     // ---------------------------------------------------------------- helpers
