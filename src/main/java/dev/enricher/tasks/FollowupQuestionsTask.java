@@ -83,7 +83,6 @@ public record FollowupQuestionsTask(String name, String model) implements Enrich
         return questions;
     }
 
-
     /**
      * The {@link TaskType#FOLLOWUP_QUESTIONS} type: no options; results fill the enriched record's
      * {@code followup_questions} field.

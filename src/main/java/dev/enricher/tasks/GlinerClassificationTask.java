@@ -60,7 +60,6 @@ public record GlinerClassificationTask(String name, String model, Map<String, Li
         });
     }
 
-
     /**
      * The {@link TaskType#GLINER_CLASSIFICATION} type; results fill the enriched record's {@code classification}
      * field. Options: {@code schema} (required: axis -> list of labels).

@@ -73,7 +73,6 @@ public record GlinerJsonTask(String name, String model, Map<String, List<String>
         });
     }
 
-
     /**
      * The {@link TaskType#GLINER_JSON} type; results fill the enriched record's {@code extraction} field. Options:
      * {@code schema} (required: group -> list of {@code field::type::description}).

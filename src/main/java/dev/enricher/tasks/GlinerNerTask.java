@@ -69,7 +69,6 @@ public record GlinerNerTask(String name, String model, List<String> labels, doub
         });
     }
 
-
     /**
      * The {@link TaskType#GLINER_NER} type; results fill the enriched record's {@code entities} field. Options:
      * {@code labels} (required list of strings), {@code threshold} (0..1, default 0.5).

@@ -101,7 +101,6 @@ public record IabEnrichedTask(String name, String model) implements EnrichmentTa
                 JsonShape.requiredNumber(node, "score", path));
     }
 
-
     /**
      * The {@link TaskType#IAB_ENRICHED} type: no options; results fill the enriched record's {@code iab_enriched}
      * field.

@@ -125,7 +125,6 @@ public record PiiTask(String name, String model, PiiUsecase usecase, String mask
         return out;
     }
 
-
     /**
      * The {@link TaskType#PII} type; results fill the enriched record's {@code pii} field. Options:
      * {@code usecase} ({@code extract-pii} default, or {@code redact}), {@code mask} (string, e.g. {@code label}),

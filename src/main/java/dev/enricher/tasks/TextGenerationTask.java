@@ -70,7 +70,6 @@ public record TextGenerationTask(String name, String model, String systemPrompt,
         });
     }
 
-
     /**
      * The {@link TaskType#TEXT_GENERATION} type; results fill the enriched record's {@code text_generation} field.
      * Options: {@code system_prompt} (string), {@code max_tokens} (whole number > 0), {@code temperature} (0..2).

@@ -123,7 +123,6 @@ public record ThinkingTask(String name, String model) implements EnrichmentTask 
                 ? s.substring(0, s.length() - 2).strip() : s;
     }
 
-
     /** The {@link TaskType#THINKING} type: no options; results fill the enriched record's {@code thinking} field. */
     static final class Definition extends TypeDefinition<ThinkingTask, ThinkingResult> {
         Definition() {

@@ -85,10 +85,9 @@ public record ZeroShotTask(String name, String model, List<String> labels) imple
         });
     }
 
-
     /**
      * The {@link TaskType#ZERO_SHOT} type; results fill the enriched record's {@code zero_shot} field. Options:
-     * {@code labels} (required list of 1 to {@value #MAX_LABELS} strings).
+     * {@code labels} (required list of 1 to {@value ZeroShotTask#MAX_LABELS} strings).
      */
     static final class Definition extends TypeDefinition<ZeroShotTask, ZeroShotResult> {
         Definition() {
