@@ -14,7 +14,8 @@ import org.apache.avro.Schema;
  *
  * <p>Adding a type: write its task record with a nested {@code Definition} (see {@link IabTask} for the smallest),
  * its result record and the result's Avro record (a field of {@code EnrichedEvent}), then add one constant here.
- * {@code TaskTypeContractTest} then runs over it.
+ * {@code TaskTypeContractTest} then runs over it, given an example answer of the new type (its switch over the
+ * types does not compile without one).
  */
 public enum TaskType {
     /** {@code zlm-v1-iab-classify-edge}: IAB audience and content categories. */
