@@ -3,6 +3,7 @@ package dev.enricher.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
+import dev.enricher.client.ModelCatalog;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -80,5 +81,27 @@ public record FollowupQuestionsTask(String name, String model) implements Enrich
             throw new ContentShapeException("expected " + EXPECTED + ", found only list markers");
         }
         return questions;
+    }
+
+    /**
+     * The {@link TaskType#FOLLOWUP_QUESTIONS} type: no options; results fill the enriched record's
+     * {@code followup_questions} field.
+     */
+    static final class Definition extends TypeDefinition<FollowupQuestionsTask, FollowupQuestionsResult> {
+        Definition() {
+            super(FollowupQuestionsTask.class, "followups", ModelCatalog.FOLLOWUP, List.of(),
+                    FollowupQuestionsResult.class, "followup_questions",
+                    dev.enricher.avro.FollowupQuestionsResult.getClassSchema());
+        }
+
+        @Override
+        FollowupQuestionsTask create(String name, String model, TaskOptions options) {
+            return new FollowupQuestionsTask(name, model);
+        }
+
+        @Override
+        dev.enricher.avro.FollowupQuestionsResult toAvro(FollowupQuestionsResult r) {
+            return new dev.enricher.avro.FollowupQuestionsResult(r.questions());
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.enricher.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
+import dev.enricher.client.ModelCatalog;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,5 +58,27 @@ public record GlinerClassificationTask(String name, String model, Map<String, Li
             }
             return new ClassificationResult(out);
         });
+    }
+
+    /**
+     * The {@link TaskType#GLINER_CLASSIFICATION} type; results fill the enriched record's {@code classification}
+     * field. Options: {@code schema} (required: axis -> list of labels).
+     */
+    static final class Definition extends TypeDefinition<GlinerClassificationTask, ClassificationResult> {
+        Definition() {
+            super(GlinerClassificationTask.class, "classify", ModelCatalog.GLINER2, List.of("schema"),
+                    ClassificationResult.class, "classification",
+                    dev.enricher.avro.ClassificationResult.getClassSchema());
+        }
+
+        @Override
+        GlinerClassificationTask create(String name, String model, TaskOptions o) {
+            return new GlinerClassificationTask(name, model, o.schema("schema", "axis", "labels"));
+        }
+
+        @Override
+        dev.enricher.avro.ClassificationResult toAvro(ClassificationResult r) {
+            return new dev.enricher.avro.ClassificationResult(r.classification());
+        }
     }
 }

@@ -1,8 +1,12 @@
 package dev.enricher.tasks;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
+import dev.enricher.client.ModelCatalog;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,5 +71,51 @@ public record GlinerJsonTask(String name, String model, Map<String, List<String>
             }
             return new ExtractionResult(groups);
         });
+    }
+
+    /**
+     * The {@link TaskType#GLINER_JSON} type; results fill the enriched record's {@code extraction} field. Options:
+     * {@code schema} (required: group -> list of {@code field::type::description}).
+     */
+    static final class Definition extends TypeDefinition<GlinerJsonTask, ExtractionResult> {
+        /** Thread-safe; only writes plain Java values (String, numbers, Boolean, List, Map, null). */
+        private static final ObjectWriter JSON = new ObjectMapper().writer();
+
+        Definition() {
+            super(GlinerJsonTask.class, "extract", ModelCatalog.GLINER2, List.of("schema"),
+                    ExtractionResult.class, "extraction", dev.enricher.avro.ExtractionResult.getClassSchema());
+        }
+
+        @Override
+        GlinerJsonTask create(String name, String model, TaskOptions o) {
+            return new GlinerJsonTask(name, model, o.schema("schema", "group", "field specs 'name::type::description'"));
+        }
+
+        /** Each value as JSON text, so that 42, true and "42" stay apart; a missing field stays null. */
+        @Override
+        dev.enricher.avro.ExtractionResult toAvro(ExtractionResult r) {
+            Map<String, List<Map<String, String>>> data = new LinkedHashMap<>();
+            r.data().forEach((group, instances) -> {
+                List<Map<String, String>> out = new ArrayList<>(instances.size());
+                for (Map<String, Object> instance : instances) {
+                    Map<String, String> fields = new LinkedHashMap<>();
+                    instance.forEach((field, value) ->
+                            fields.put(field, value == null ? null : json(group, field, value)));
+                    out.add(fields);
+                }
+                data.put(group, out);
+            });
+            return new dev.enricher.avro.ExtractionResult(data);
+        }
+
+        private static String json(String group, String field, Object value) {
+            try {
+                return JSON.writeValueAsString(value);
+            } catch (JsonProcessingException e) {
+                // Values are plain Java values read from JSON, so this is a bug; the message names where, not the value.
+                throw new IllegalArgumentException("extraction value of " + group + "." + field + " (a "
+                        + value.getClass().getName() + ") cannot be written as JSON", e);
+            }
+        }
     }
 }

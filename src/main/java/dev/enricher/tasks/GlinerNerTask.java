@@ -3,6 +3,7 @@ package dev.enricher.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
+import dev.enricher.client.ModelCatalog;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,5 +67,28 @@ public record GlinerNerTask(String name, String model, List<String> labels, doub
             }
             return new EntitiesResult(out);
         });
+    }
+
+    /**
+     * The {@link TaskType#GLINER_NER} type; results fill the enriched record's {@code entities} field. Options:
+     * {@code labels} (required list of strings), {@code threshold} (0..1, default 0.5).
+     */
+    static final class Definition extends TypeDefinition<GlinerNerTask, EntitiesResult> {
+        Definition() {
+            super(GlinerNerTask.class, "entities", ModelCatalog.GLINER2, List.of("labels", "threshold"),
+                    EntitiesResult.class, "entities", dev.enricher.avro.EntitiesResult.getClassSchema());
+        }
+
+        @Override
+        GlinerNerTask create(String name, String model, TaskOptions o) {
+            return new GlinerNerTask(name, model,
+                    o.stringList("labels", true, "entity labels"),
+                    o.number("threshold", 0, 1, DEFAULT_THRESHOLD));
+        }
+
+        @Override
+        dev.enricher.avro.EntitiesResult toAvro(EntitiesResult r) {
+            return new dev.enricher.avro.EntitiesResult(r.entities());
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.enricher.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
+import dev.enricher.client.ModelCatalog;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -98,5 +99,38 @@ public record IabEnrichedTask(String name, String model) implements EnrichmentTa
                 JsonShape.requiredString(node, "name", path),
                 JsonShape.optionalString(node, "category", path),
                 JsonShape.requiredNumber(node, "score", path));
+    }
+
+    /**
+     * The {@link TaskType#IAB_ENRICHED} type: no options; results fill the enriched record's {@code iab_enriched}
+     * field.
+     */
+    static final class Definition extends TypeDefinition<IabEnrichedTask, IabEnrichedResult> {
+        Definition() {
+            super(IabEnrichedTask.class, "iab_enriched", ModelCatalog.IAB_ENRICHED, List.of(),
+                    IabEnrichedResult.class, "iab_enriched", dev.enricher.avro.IabEnrichedResult.getClassSchema());
+        }
+
+        @Override
+        IabEnrichedTask create(String name, String model, TaskOptions options) {
+            return new IabEnrichedTask(name, model);
+        }
+
+        @Override
+        dev.enricher.avro.IabEnrichedResult toAvro(IabEnrichedResult r) {
+            List<dev.enricher.avro.IabAudience> audience = new ArrayList<>(r.audience().size());
+            for (IabEnrichedResult.Audience a : r.audience()) {
+                audience.add(new dev.enricher.avro.IabAudience(a.id(), a.parentId(), a.name(), a.tier1Name(),
+                        a.tier2Name(), a.tier3Name(), a.score()));
+            }
+            List<dev.enricher.avro.IabCategory> categories = new ArrayList<>(r.iab10().size());
+            for (IabEnrichedResult.Category c : r.iab10()) {
+                categories.add(new dev.enricher.avro.IabCategory(c.code(), c.name(), c.tier(), c.parentCode(),
+                        c.score()));
+            }
+            IabEnrichedResult.UserIntent i = r.userIntent();
+            return new dev.enricher.avro.IabEnrichedResult(audience, categories, ScoredLabels.avro(r.topics()),
+                    r.keywords(), i == null ? null : new dev.enricher.avro.UserIntent(i.name(), i.category(), i.score()));
+        }
     }
 }

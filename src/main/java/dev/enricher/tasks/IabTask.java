@@ -3,6 +3,9 @@ package dev.enricher.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
+import dev.enricher.client.ModelCatalog;
+
+import java.util.List;
 
 /**
  * IAB classification with {@code zlm-v1-iab-classify-edge}: the raw text is the only (user) message; the
@@ -41,5 +44,24 @@ public record IabTask(String name, String model) implements EnrichmentTask {
                     ScoredLabels.read(JsonShape.required(content, "iab_1_0", "$.content"), "$.content.iab_1_0"),
                     ScoredLabels.read(JsonShape.required(content, "iab_2_2", "$.content"), "$.content.iab_2_2"));
         });
+    }
+
+    /** The {@link TaskType#IAB} type: no options; results fill the enriched record's {@code iab} field. */
+    static final class Definition extends TypeDefinition<IabTask, IabResult> {
+        Definition() {
+            super(IabTask.class, "iab", ModelCatalog.IAB, List.of(),
+                    IabResult.class, "iab", dev.enricher.avro.IabResult.getClassSchema());
+        }
+
+        @Override
+        IabTask create(String name, String model, TaskOptions options) {
+            return new IabTask(name, model);
+        }
+
+        @Override
+        dev.enricher.avro.IabResult toAvro(IabResult r) {
+            return new dev.enricher.avro.IabResult(ScoredLabels.avro(r.audience()), ScoredLabels.avro(r.iab10()),
+                    ScoredLabels.avro(r.iab22()));
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.enricher.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
+import dev.enricher.client.ModelCatalog;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -122,5 +123,54 @@ public record PiiTask(String name, String model, PiiUsecase usecase, String mask
             out.put(e.getKey(), texts);
         }
         return out;
+    }
+
+    /**
+     * The {@link TaskType#PII} type; results fill the enriched record's {@code pii} field. Options:
+     * {@code usecase} ({@code extract-pii} default, or {@code redact}), {@code mask} (string, e.g. {@code label}),
+     * {@code threshold} (0..1, default 0.5), {@code categories} (list of strings). A task of usecase
+     * {@code redact} {@link #redacts redacts}: its redacted text replaces the event's text.
+     */
+    static final class Definition extends TypeDefinition<PiiTask, PiiResult> {
+        private static final Map<String, PiiUsecase> USECASES = new LinkedHashMap<>();
+
+        static {
+            for (PiiUsecase u : PiiUsecase.values()) {
+                USECASES.put(u.wireName(), u);
+            }
+        }
+
+        Definition() {
+            super(PiiTask.class, "pii", ModelCatalog.GLINER_PII, List.of("usecase", "mask", "threshold", "categories"),
+                    PiiResult.class, "pii", dev.enricher.avro.PiiResult.getClassSchema());
+        }
+
+        @Override
+        PiiTask create(String name, String model, TaskOptions o) {
+            return new PiiTask(name, model,
+                    o.choice("usecase", USECASES, PiiUsecase.EXTRACT_PII),
+                    o.string("mask"),
+                    o.number("threshold", 0, 1, DEFAULT_THRESHOLD),
+                    o.stringList("categories", false, "PII categories"));
+        }
+
+        @Override
+        dev.enricher.avro.PiiResult toAvro(PiiResult r) {
+            List<dev.enricher.avro.PiiEntity> entities = new ArrayList<>(r.entities().size());
+            for (PiiEntity e : r.entities()) {
+                entities.add(new dev.enricher.avro.PiiEntity(e.text(), e.label(), e.start(), e.end(), e.score()));
+            }
+            return new dev.enricher.avro.PiiResult(entities, r.entitiesByLabel(), r.redactedText());
+        }
+
+        @Override
+        boolean redacts(PiiTask task) {
+            return task.usecase() == PiiUsecase.REDACT;
+        }
+
+        @Override
+        String redactedText(PiiResult result) {
+            return result.redactedText();
+        }
     }
 }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the {@code [{"name": ..., "score": ...}]} arrays several models answer with. */
+/**
+ * Reads the {@code [{"name": ..., "score": ...}]} arrays several models answer with, and writes label lists in their
+ * Avro form.
+ */
 final class ScoredLabels {
     private ScoredLabels() {
     }
@@ -23,5 +26,14 @@ final class ScoredLabels {
         JsonShape.object(item, path);
         return new ScoredLabel(JsonShape.requiredString(item, "name", path),
                 JsonShape.requiredNumber(item, "score", path));
+    }
+
+    /** The Avro form of {@code labels}, order kept. */
+    static List<dev.enricher.avro.ScoredLabel> avro(List<ScoredLabel> labels) {
+        List<dev.enricher.avro.ScoredLabel> out = new ArrayList<>(labels.size());
+        for (ScoredLabel l : labels) {
+            out.add(new dev.enricher.avro.ScoredLabel(l.name(), l.score()));
+        }
+        return out;
     }
 }

@@ -1,10 +1,9 @@
 package dev.enricher.tasks;
 
 /**
- * The typed result of one {@link EnrichmentTask}; each model family has its own immutable record, validated
- * when built. Sealed, so that a consumer (the Avro mapping of the enriched record) can switch over every kind
- * and the compiler tells it when a kind is added.
+ * The typed result of one {@link EnrichmentTask}; each task type has its own immutable record, validated when
+ * built. Its Avro form is its {@link TaskType}'s business ({@link TaskType#toAvro}); {@code TaskTypeContractTest}
+ * checks every registered type's mapping, which is why this interface need not be sealed.
  */
-public sealed interface TaskResult permits IabResult, IabEnrichedResult, FollowupQuestionsResult, PiiResult,
-        EntitiesResult, ExtractionResult, ClassificationResult, ZeroShotResult, TextResult, ThinkingResult {
+public interface TaskResult {
 }

@@ -1,62 +1,124 @@
 package dev.enricher.tasks;
 
-import dev.enricher.client.ModelCatalog;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.apache.avro.Schema;
 
 /**
- * The kinds of enrichment task, one per model family and use case, with the default task name and model
- * each starts from. Models are renamed and retired, so a {@link TaskSpec} can override the model.
+ * The registry of task types: the only list of them. Each constant registers the one definition of its type
+ * (nested in the type's task class), which knows the type's default name and model, its options, the task it
+ * builds, the result that task parses and how that result is written into the enriched record. Models are renamed
+ * and retired, so a {@link TaskSpec} can override the model.
+ *
+ * <p>Adding a type: write its task record with a nested {@code Definition} (see {@link IabTask} for the smallest),
+ * its result record and the result's Avro record (a field of {@code EnrichedEvent}), then add one constant here.
+ * {@code TaskTypeContractTest} then runs over it, given an example answer of the new type (its switch over the
+ * types does not compile without one).
  */
 public enum TaskType {
     /** {@code zlm-v1-iab-classify-edge}: IAB audience and content categories. */
-    IAB("iab", ModelCatalog.IAB),
-    /** The enriched IAB classifier (v2 name; the v1 name {@link ModelCatalog#IAB_ENRICHED_V1} is a model override away). */
-    IAB_ENRICHED("iab_enriched", ModelCatalog.IAB_ENRICHED),
+    IAB(new IabTask.Definition()),
+    /** The enriched IAB classifier (v2 name; the v1 name {@link dev.enricher.client.ModelCatalog#IAB_ENRICHED_V1} is a model override away). */
+    IAB_ENRICHED(new IabEnrichedTask.Definition()),
     /** {@code zlm-v1-followup-questions-edge} (deprecated in 2026): follow-up questions for the text. */
-    FOLLOWUP_QUESTIONS("followups", ModelCatalog.FOLLOWUP),
+    FOLLOWUP_QUESTIONS(new FollowupQuestionsTask.Definition()),
     /** {@code gliner-multi-pii-v1}: personal data entities, optionally with the text redacted. */
-    PII("pii", ModelCatalog.GLINER_PII, "usecase", "mask", "threshold", "categories"),
+    PII(new PiiTask.Definition()),
     /** {@code gliner2-base-v1} usecase {@code ner}: spans per requested label. */
-    GLINER_NER("entities", ModelCatalog.GLINER2, "labels", "threshold"),
+    GLINER_NER(new GlinerNerTask.Definition()),
     /** {@code gliner2-base-v1} usecase {@code json}: structured fields per schema group. */
-    GLINER_JSON("extract", ModelCatalog.GLINER2, "schema"),
+    GLINER_JSON(new GlinerJsonTask.Definition()),
     /** {@code gliner2-base-v1} usecase {@code classification}: one label per schema axis. */
-    GLINER_CLASSIFICATION("classify", ModelCatalog.GLINER2, "schema"),
+    GLINER_CLASSIFICATION(new GlinerClassificationTask.Definition()),
     /** {@code deberta-v3-small}: zero-shot scores for up to 10 labels. */
-    ZERO_SHOT("labels", ModelCatalog.DEBERTA, "labels"),
+    ZERO_SHOT(new ZeroShotTask.Definition()),
     /** Plain text generation (summaries by default) with {@code llama-3.1-8b-instruct-fast} or an LFM instruct model. */
-    TEXT_GENERATION("summary", ModelCatalog.LLAMA, "system_prompt", "max_tokens", "temperature"),
+    TEXT_GENERATION(new TextGenerationTask.Definition()),
     /** {@code LFM2.5-1.2B-Thinking}: an answer with its visible reasoning separated out. */
-    THINKING("thinking", ModelCatalog.LFM_THINKING);
+    THINKING(new ThinkingTask.Definition());
 
     /** Task names become field names of the enriched Avro record, so they follow Avro's name rule. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private final String defaultName;
-    private final String defaultModel;
-    private final List<String> optionKeys;
+    private final TypeDefinition<?, ?> definition;
 
-    TaskType(String defaultName, String defaultModel, String... optionKeys) {
-        this.defaultName = defaultName;
-        this.defaultModel = defaultModel;
-        this.optionKeys = List.of(optionKeys);
+    TaskType(TypeDefinition<?, ?> definition) {
+        this.definition = definition;
     }
 
-    /** The option keys a {@link TaskSpec} of this type may set (see {@link TaskFactory} for their meaning). */
+    /** The option keys a {@link TaskSpec} of this type may set (their meaning is documented on the task class). */
     public List<String> optionKeys() {
-        return optionKeys;
+        return definition.optionKeys();
     }
 
+    /** The task name when configuration gives none. */
     public String defaultName() {
-        return defaultName;
+        return definition.defaultName();
     }
 
+    /** The model when configuration gives none. */
     public String defaultModel() {
-        return defaultModel;
+        return definition.defaultModel();
+    }
+
+    /**
+     * The field of {@link dev.enricher.avro.EnrichedEvent} that holds this type's results: a map from task name to
+     * a datum of {@link #resultSchema()}; null in a record when no task of this type is configured.
+     */
+    public String resultField() {
+        return definition.resultField();
+    }
+
+    /** The Avro schema of one result of this type (a record of {@code dev.enricher.avro}). */
+    public Schema resultSchema() {
+        return definition.resultSchema();
+    }
+
+    /**
+     * The Avro form of a result of this type: a datum of {@link #resultSchema()}, field for field, order kept.
+     *
+     * @throws IllegalArgumentException when {@code result} is not of this type's result class (a caller's bug)
+     */
+    public Object toAvro(TaskResult result) {
+        return definition.avroOf(result);
+    }
+
+    /**
+     * Whether {@code task}'s redacted text replaces the event's text in the enriched record (for example a PII task
+     * with usecase {@code redact}). Known from configuration alone, so that the text can be withheld when the task
+     * fails.
+     *
+     * @throws IllegalArgumentException when {@code task} is not of this type
+     */
+    public boolean redacts(EnrichmentTask task) {
+        return definition.redactsText(task);
+    }
+
+    /**
+     * The text that replaces the event's text, read from a result of a task that {@link #redacts}; null for a type
+     * that never redacts.
+     *
+     * @throws IllegalArgumentException when {@code result} is not of this type's result class
+     */
+    public String redactedText(TaskResult result) {
+        return definition.redactedTextOf(result);
+    }
+
+    /**
+     * The type that builds {@code task}.
+     *
+     * @throws IllegalArgumentException naming the task when no registered type builds tasks of its class
+     */
+    public static TaskType of(EnrichmentTask task) {
+        for (TaskType t : values()) {
+            if (t.definition.builds(task)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("task '" + task.name() + "' is a " + task.getClass().getName()
+                + ", which no registered task type builds; register its type in " + TaskType.class.getName());
     }
 
     /**
@@ -81,9 +143,13 @@ public enum TaskType {
         return Arrays.stream(values()).map(t -> t.name().toLowerCase(Locale.ROOT)).toList();
     }
 
+    TypeDefinition<?, ?> definition() {
+        return definition;
+    }
+
     /** {@code name}, or this type's default name when null; validated against the Avro name rule. */
     String nameOrDefault(String name) {
-        String n = name == null ? defaultName : name;
+        String n = name == null ? defaultName() : name;
         if (!NAME.matcher(n).matches()) {
             throw new IllegalArgumentException("task name must match " + NAME.pattern()
                     + " (it names a field of the enriched record), was '" + n + "'");
@@ -93,7 +159,7 @@ public enum TaskType {
 
     /** {@code model}, or this type's default model when null; never blank. */
     String modelOrDefault(String model) {
-        String m = model == null ? defaultModel : model;
+        String m = model == null ? defaultModel() : model;
         if (m.isBlank()) {
             throw new IllegalArgumentException("model of task type " + this + " must not be blank");
         }

@@ -3,6 +3,9 @@ package dev.enricher.tasks;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
 import dev.enricher.client.Choice;
+import dev.enricher.client.ModelCatalog;
+
+import java.util.List;
 
 /**
  * Text generation with {@code llama-3.1-8b-instruct-fast} (default; it summarises a plain user message) or
@@ -65,5 +68,30 @@ public record TextGenerationTask(String name, String model, String systemPrompt,
             }
             return new TextResult(content.strip(), choice.finishReason(), choice.truncated());
         });
+    }
+
+    /**
+     * The {@link TaskType#TEXT_GENERATION} type; results fill the enriched record's {@code text_generation} field.
+     * Options: {@code system_prompt} (string), {@code max_tokens} (whole number > 0), {@code temperature} (0..2).
+     */
+    static final class Definition extends TypeDefinition<TextGenerationTask, TextResult> {
+        Definition() {
+            super(TextGenerationTask.class, "summary", ModelCatalog.LLAMA,
+                    List.of("system_prompt", "max_tokens", "temperature"),
+                    TextResult.class, "text_generation", dev.enricher.avro.TextResult.getClassSchema());
+        }
+
+        @Override
+        TextGenerationTask create(String name, String model, TaskOptions o) {
+            return new TextGenerationTask(name, model,
+                    o.string("system_prompt"),
+                    o.positiveInt("max_tokens"),
+                    o.number("temperature", 0, 2, null));
+        }
+
+        @Override
+        dev.enricher.avro.TextResult toAvro(TextResult r) {
+            return new dev.enricher.avro.TextResult(r.text(), r.finishReason(), r.truncated());
+        }
     }
 }

@@ -1,9 +1,12 @@
 package dev.enricher.tasks;
 
+import dev.enricher.avro.ThinkingSplit;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
 import dev.enricher.client.Choice;
+import dev.enricher.client.ModelCatalog;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -118,5 +121,24 @@ public record ThinkingTask(String name, String model) implements EnrichmentTask 
     private static String stripTrailingBold(String s) {
         return s.endsWith("**") && !s.substring(0, s.length() - 2).contains("**")
                 ? s.substring(0, s.length() - 2).strip() : s;
+    }
+
+    /** The {@link TaskType#THINKING} type: no options; results fill the enriched record's {@code thinking} field. */
+    static final class Definition extends TypeDefinition<ThinkingTask, ThinkingResult> {
+        Definition() {
+            super(ThinkingTask.class, "thinking", ModelCatalog.LFM_THINKING, List.of(),
+                    ThinkingResult.class, "thinking", dev.enricher.avro.ThinkingResult.getClassSchema());
+        }
+
+        @Override
+        ThinkingTask create(String name, String model, TaskOptions options) {
+            return new ThinkingTask(name, model);
+        }
+
+        @Override
+        dev.enricher.avro.ThinkingResult toAvro(ThinkingResult r) {
+            return new dev.enricher.avro.ThinkingResult(r.answer(), r.reasoning(),
+                    ThinkingSplit.valueOf(r.split().name()), r.truncated());
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.enricher.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
+import dev.enricher.client.ModelCatalog;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -82,5 +83,26 @@ public record ZeroShotTask(String name, String model, List<String> labels) imple
             }
             return new ZeroShotResult(scores);
         });
+    }
+
+    /**
+     * The {@link TaskType#ZERO_SHOT} type; results fill the enriched record's {@code zero_shot} field. Options:
+     * {@code labels} (required list of 1 to {@value ZeroShotTask#MAX_LABELS} strings).
+     */
+    static final class Definition extends TypeDefinition<ZeroShotTask, ZeroShotResult> {
+        Definition() {
+            super(ZeroShotTask.class, "labels", ModelCatalog.DEBERTA, List.of("labels"),
+                    ZeroShotResult.class, "zero_shot", dev.enricher.avro.ZeroShotResult.getClassSchema());
+        }
+
+        @Override
+        ZeroShotTask create(String name, String model, TaskOptions o) {
+            return new ZeroShotTask(name, model, o.stringList("labels", true, "labels"));
+        }
+
+        @Override
+        dev.enricher.avro.ZeroShotResult toAvro(ZeroShotResult r) {
+            return new dev.enricher.avro.ZeroShotResult(ScoredLabels.avro(r.labels()));
+        }
     }
 }

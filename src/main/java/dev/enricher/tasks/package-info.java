@@ -1,6 +1,19 @@
 /**
- * Enrichment tasks: per model family, how a request is built from an event's text and how the answer's
- * {@code content} is parsed into a typed, immutable {@link dev.enricher.tasks.TaskResult}.
+ * Enrichment tasks: per task type, how a task is built from configuration, how its request is built from an
+ * event's text, how the answer's {@code content} is parsed into a typed, immutable
+ * {@link dev.enricher.tasks.TaskResult}, and how that result is written into the enriched record (its Avro schema
+ * and mapping).
+ *
+ * <p><b>Owns</b> the task types and their registry {@link dev.enricher.tasks.TaskType}: the only list of types.
+ * <b>May use</b> the client's values ({@code ChatRequest}, {@code ChatCompletion}, {@code ZeroGpuException},
+ * {@code ModelCatalog}), Jackson, Avro and the generated {@code dev.enricher.avro} classes; never Kafka, Vert.x,
+ * the engine or the simulator (ArchUnit keeps it so).
+ *
+ * <p><b>Adding a task type</b> is one new class and one line: the task record (request and parse) with its nested
+ * {@code Definition} (a {@code TypeDefinition}: default name and model, option keys and how they are read, result
+ * field and schema, result to Avro), plus its result record and, while {@code EnrichedEvent} is a fixed schema, the
+ * result's Avro record as a field of it in {@code schemas/EnrichedEvent.avsc}; then one constant in
+ * {@code TaskType}. {@code TaskTypeContractTest} then checks it end to end once it has an example there.
  *
  * <p>Design notes.
  * <ul>
@@ -13,7 +26,9 @@
  * <li>Strict with the documented core shape, lenient with documented-optional fields; a present field of the
  *     wrong type is always refused.</li>
  * <li>{@link dev.enricher.tasks.TaskFactory} builds tasks from a {@link dev.enricher.tasks.TaskSpec} (the YAML
- *     configuration), with messages that name the task, the option and what is valid.</li>
+ *     configuration) through the spec's type, with messages that name the task, the option and what is valid.</li>
+ * <li>A type may redact: its task's redacted text then replaces the event's text
+ *     ({@link dev.enricher.tasks.TaskType#redacts}); today only PII with usecase {@code redact} does.</li>
  * </ul>
  */
 package dev.enricher.tasks;

@@ -12,35 +12,17 @@ import dev.enricher.engine.InputRecord;
 import dev.enricher.engine.TaskOutcome;
 import dev.enricher.serde.SerdeException;
 import dev.enricher.serde.decode.DecodedEvent;
-import dev.enricher.tasks.ClassificationResult;
 import dev.enricher.tasks.EnrichmentTask;
-import dev.enricher.tasks.EntitiesResult;
-import dev.enricher.tasks.ExtractionResult;
-import dev.enricher.tasks.FollowupQuestionsResult;
-import dev.enricher.tasks.FollowupQuestionsTask;
-import dev.enricher.tasks.GlinerClassificationTask;
-import dev.enricher.tasks.GlinerJsonTask;
-import dev.enricher.tasks.GlinerNerTask;
-import dev.enricher.tasks.IabEnrichedResult;
-import dev.enricher.tasks.IabEnrichedTask;
-import dev.enricher.tasks.IabResult;
-import dev.enricher.tasks.IabTask;
-import dev.enricher.tasks.PiiResult;
-import dev.enricher.tasks.PiiTask;
-import dev.enricher.tasks.PiiUsecase;
-import dev.enricher.tasks.TaskResult;
-import dev.enricher.tasks.TextGenerationTask;
-import dev.enricher.tasks.TextResult;
-import dev.enricher.tasks.ThinkingResult;
-import dev.enricher.tasks.ThinkingTask;
-import dev.enricher.tasks.ZeroShotResult;
-import dev.enricher.tasks.ZeroShotTask;
+import dev.enricher.tasks.TaskType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.common.header.Headers;
@@ -52,9 +34,13 @@ import org.apache.kafka.streams.processor.api.Record;
  * The {@link EventSink} of the pipeline: turns finished events into the enriched record or the dead letter, both
  * with the input's key, timestamp and headers (order and repeated keys kept).
  *
- * <p><b>Redaction.</b> {@link PiiTask} has no option saying that its redacted text replaces the event's text, so the
- * rule is: when a PII task of usecase {@link PiiUsecase#REDACT redact} is configured, the first such task in task
- * order is the redactor. When it succeeded, {@code text} is its redacted text and {@code text_redacted} is true.
+ * <p><b>Results.</b> Each task's {@link TaskType} names the field its results go to (a map from task name to result)
+ * and gives each result's Avro form; the fields of types with no configured task are null. Nothing here knows the
+ * types themselves.
+ *
+ * <p><b>Redaction.</b> No option says that a task's redacted text replaces the event's text, so the rule is: the
+ * first task in task order whose type {@linkplain TaskType#redacts redacts} (a PII task of usecase {@code redact})
+ * is the redactor. When it succeeded, {@code text} is its redacted text and {@code text_redacted} is true.
  * When it failed (an event published with partial results), the text is withheld: {@code text} is empty,
  * {@code text_redacted} is true and the failure is in {@code failed_tasks}, so the original text never reaches
  * the enriched topic.
@@ -96,19 +82,13 @@ public final class RecordAssembler implements EventSink {
     private final String deadLetterTopic;
     private final Serializer<EnrichedEvent> enrichedSerializer;
     private final Serializer<DeadLetter> deadLetterSerializer;
-    /** The result types of the configured tasks: their map fields are present (possibly empty), the others null. */
-    private final Set<Class<? extends TaskResult>> configuredResults;
-    /** The name of the PII task whose redacted text replaces the text; null when none redacts. */
+    /** Each configured task's type, by task name: where its result goes and in what form. */
+    private final Map<String, TaskType> types;
+    /** The result fields of the configured types: present in every record (possibly empty), the others null. */
+    private final Set<String> resultFields;
+    /** The name of the task whose redacted text replaces the text; null when none redacts. */
     private final String redactor;
 
-    /**
-     * @param enrichedTopic        the enriched topic (names the schema subject)
-     * @param deadLetterTopic      the dead-letter topic (names the schema subject)
-     * @param tasks                the pipeline's tasks, in task order; every one of this project's task types
-     * @param enrichedSerializer   the value serializer of the enriched topic, configured (isKey false)
-     * @param deadLetterSerializer the value serializer of the dead-letter topic, configured (isKey false)
-     * @throws IllegalArgumentException when a task is of a type the enriched record has no field for
-     */
     /** The assembler of a pipeline: its topics and tasks, Avro through {@code registry} as {@code settings.serde()} says. */
     static RecordAssembler create(PipelineSettings settings, dev.enricher.serde.SchemaRegistry registry) {
         return new RecordAssembler(settings.enrichedTopic(), settings.deadLetterTopic(), settings.tasks(),
@@ -116,49 +96,42 @@ public final class RecordAssembler implements EventSink {
                 dev.enricher.serde.AvroSerdes.specific(DeadLetter.class, registry, settings.serde()).serializer());
     }
 
+    /**
+     * @param enrichedTopic        the enriched topic (names the schema subject)
+     * @param deadLetterTopic      the dead-letter topic (names the schema subject)
+     * @param tasks                the pipeline's tasks, in task order, names unique; each built by a registered
+     *                             {@link TaskType}
+     * @param enrichedSerializer   the value serializer of the enriched topic, configured (isKey false)
+     * @param deadLetterSerializer the value serializer of the dead-letter topic, configured (isKey false)
+     * @throws IllegalArgumentException when a task is of no registered type, its type names no field of the
+     *                                  enriched record, or two tasks share a name
+     */
     public RecordAssembler(String enrichedTopic, String deadLetterTopic, List<? extends EnrichmentTask> tasks,
                            Serializer<EnrichedEvent> enrichedSerializer, Serializer<DeadLetter> deadLetterSerializer) {
         this.enrichedTopic = Objects.requireNonNull(enrichedTopic, "enrichedTopic");
         this.deadLetterTopic = Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         this.enrichedSerializer = Objects.requireNonNull(enrichedSerializer, "enrichedSerializer");
         this.deadLetterSerializer = Objects.requireNonNull(deadLetterSerializer, "deadLetterSerializer");
-        Set<Class<? extends TaskResult>> results = new HashSet<>();
+        Map<String, TaskType> byName = new HashMap<>();
+        Set<String> fields = new LinkedHashSet<>();
         String redacting = null;
         for (EnrichmentTask task : tasks) {
-            results.add(resultType(task));
-            if (redacting == null && task instanceof PiiTask pii && pii.usecase() == PiiUsecase.REDACT) {
-                redacting = pii.name();
+            TaskType type = TaskType.of(task);
+            if (byName.put(task.name(), type) != null) {
+                throw new IllegalArgumentException("task name '" + task.name() + "' is used twice");
+            }
+            if (EnrichedEvent.getClassSchema().getField(type.resultField()) == null) {
+                throw new IllegalArgumentException("task '" + task.name() + "' is of type " + type + ", whose results"
+                        + " go to field '" + type.resultField() + "', which the enriched record does not have");
+            }
+            fields.add(type.resultField());
+            if (redacting == null && type.redacts(task)) {
+                redacting = task.name();
             }
         }
-        this.configuredResults = Set.copyOf(results);
+        this.types = Map.copyOf(byName);
+        this.resultFields = Set.copyOf(fields);
         this.redactor = redacting;
-    }
-
-    /** The result type a task produces, which picks its field of the enriched record. */
-    private static Class<? extends TaskResult> resultType(EnrichmentTask task) {
-        if (task instanceof IabTask) {
-            return IabResult.class;
-        } else if (task instanceof IabEnrichedTask) {
-            return IabEnrichedResult.class;
-        } else if (task instanceof FollowupQuestionsTask) {
-            return FollowupQuestionsResult.class;
-        } else if (task instanceof PiiTask) {
-            return PiiResult.class;
-        } else if (task instanceof GlinerNerTask) {
-            return EntitiesResult.class;
-        } else if (task instanceof GlinerJsonTask) {
-            return ExtractionResult.class;
-        } else if (task instanceof GlinerClassificationTask) {
-            return ClassificationResult.class;
-        } else if (task instanceof ZeroShotTask) {
-            return ZeroShotResult.class;
-        } else if (task instanceof TextGenerationTask) {
-            return TextResult.class;
-        } else if (task instanceof ThinkingTask) {
-            return ThinkingResult.class;
-        }
-        throw new IllegalArgumentException("task '" + task.name() + "' is a " + task.getClass().getName()
-                + ", which the enriched record has no field for; map its result type in " + AvroResults.class.getName());
     }
 
     /**
@@ -179,7 +152,10 @@ public final class RecordAssembler implements EventSink {
         }
         InputRecord input = event.input();
         DecodedEvent decoded = event.event();
-        AvroResults.Fields fields = new AvroResults.Fields(configuredResults);
+        Map<String, Map<String, Object>> results = new HashMap<>();
+        for (String field : resultFields) {
+            results.put(field, new LinkedHashMap<>());
+        }
         List<ModelCall> calls = new ArrayList<>();
         List<TaskFailure> failures = new ArrayList<>();
         String redactedText = null;
@@ -188,12 +164,18 @@ public final class RecordAssembler implements EventSink {
                 failures.add(taskFailure(outcome));
                 continue;
             }
-            fields.put(outcome.task(), outcome.result());
+            TaskType type = types.get(outcome.task());
+            if (type == null) {
+                throw new IllegalArgumentException("task " + outcome.task() + " returned a "
+                        + outcome.result().getClass().getSimpleName()
+                        + " but no task of that type is configured under that name");
+            }
+            results.get(type.resultField()).put(outcome.task(), type.toAvro(outcome.result()));
             if (outcome.call() != null) {
                 calls.add(modelCall(outcome.task(), outcome.model(), outcome.call()));
             }
-            if (outcome.task().equals(redactor) && outcome.result() instanceof PiiResult pii) {
-                redactedText = pii.redactedText();
+            if (outcome.task().equals(redactor)) {
+                redactedText = type.redactedText(outcome.result());
             }
         }
         // With a redactor the original text never goes out: the redacted text, or nothing when redaction failed.
@@ -207,20 +189,12 @@ public final class RecordAssembler implements EventSink {
                 .setText(text)
                 .setTextRedacted(redactor != null)
                 .setAttributes(decoded.attributes())
-                .setIab(fields.iab)
-                .setIabEnriched(fields.iabEnriched)
-                .setFollowupQuestions(fields.followups)
-                .setPii(fields.pii)
-                .setEntities(fields.entities)
-                .setExtraction(fields.extraction)
-                .setClassification(fields.classification)
-                .setZeroShot(fields.zeroShot)
-                .setTextGeneration(fields.textGeneration)
-                .setThinking(fields.thinking)
                 .setModelCalls(calls)
                 .setFailedTasks(failures)
                 .setEnrichedAt(Instant.ofEpochMilli(nowMillis))
                 .build();
+        // The result fields by name: the builder's result setters are one per type, and types are not known here.
+        results.forEach(value::put);
         byte[] bytes = enrichedSerializer.serialize(enrichedTopic, value);
         return new Record<>(input.key(), bytes, input.timestamp(), inputHeaders(input));
     }

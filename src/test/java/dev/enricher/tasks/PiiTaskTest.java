@@ -79,6 +79,14 @@ class PiiTaskTest {
     }
 
     @Test
+    void onlyTheRedactUsecaseRedactsTheEventText() {
+        PiiResult r = new PiiResult(List.of(), Map.of(), "[PERSON] called");
+        assertThat(TaskType.PII.redacts(new PiiTask(null, null, PiiUsecase.REDACT, null, 0.5, null))).isTrue();
+        assertThat(TaskType.PII.redacts(new PiiTask())).isFalse();
+        assertThat(TaskType.PII.redactedText(r)).isEqualTo("[PERSON] called");
+    }
+
+    @Test
     void redactWithoutRedactedTextIsUnparseable() {
         PiiTask task = new PiiTask(null, null, PiiUsecase.REDACT, null, 0.5, null);
         assertThat(Completions.unparseable(task, "{\"entities\":[]}"))

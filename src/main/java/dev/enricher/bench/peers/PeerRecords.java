@@ -12,7 +12,6 @@ import dev.enricher.tasks.TaskResult;
 import dev.enricher.tasks.TaskSpec;
 import dev.enricher.tasks.TaskType;
 import dev.enricher.serde.GeneratedClassTrust;
-import dev.enricher.topology.AvroResults;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +20,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -30,14 +28,13 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * What every benchmark contender reads and writes, so that all of them do the same work per event: the JSON input
  * event ({@code {"id", "text", "attributes"}}) in, one {@code iab} task (the same request bytes through
  * {@link dev.enricher.client.ChatWire}), and an Avro {@link EnrichedEvent} out in the registry wire format (magic
- * byte, 4-byte schema id, Avro binary), with the same field mapping as the pipeline's ({@link AvroResults}).
+ * byte, 4-byte schema id, Avro binary), with the same field mapping as the pipeline's ({@link TaskType#toAvro}).
  *
  * <p>Vert.x-free on purpose: the Parallel Consumer peer compiles this class next to Vert.x 4. Thread-safe.
  */
 public final class PeerRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SpecificDatumWriter<EnrichedEvent> WRITER = new SpecificDatumWriter<>(EnrichedEvent.class);
-    private static final Set<Class<? extends TaskResult>> IAB_ONLY = Set.of(dev.enricher.tasks.IabResult.class);
 
     static {
         // The builder reads the schema's default values through Avro's class loading, which trusts no class by
@@ -95,10 +92,8 @@ public final class PeerRecords {
      */
     public static byte[] enriched(int schemaId, String topic, int partition, long offset, long timestamp, Input input,
                                   EnrichmentTask task, TaskResult result, ChatCompletion completion) {
-        AvroResults.Fields fields = new AvroResults.Fields(result == null ? Set.of() : IAB_ONLY);
         List<ModelCall> calls = List.of();
         if (result != null) {
-            fields.put(task.name(), result);
             Usage usage = completion.usage();
             boolean counted = usage != Usage.NONE;
             calls = List.of(ModelCall.newBuilder()
@@ -121,10 +116,13 @@ public final class PeerRecords {
                 .setText(input.text())
                 .setTextRedacted(false)
                 .setAttributes(input.attributes())
-                .setIab(fields.iab)
                 .setModelCalls(calls)
                 .setEnrichedAt(Instant.now())
                 .build();
+        if (result != null) {
+            TaskType type = TaskType.of(task);
+            value.put(type.resultField(), Map.of(task.name(), type.toAvro(result)));
+        }
         return serialize(schemaId, value);
     }
 
