@@ -135,7 +135,10 @@ public final class EnricherConfig {
                 get(MAX_BYTES));
     }
 
-    /** The API client's settings (the engine turns the client's own retries off and sets its in-flight cap). */
+    /**
+     * The API client's settings: the transport's, and the admission's adaptive and rate limits (the engine sets the
+     * in-flight cap and retries itself).
+     */
     public ClientConfig client() {
         ClientConfig.Builder b = ClientConfig.builder().baseUrl(get(API_BASE_URL)).apiKey(apiKey)
                 .authHeader(get(AUTH_HEADER)).authScheme(get(AUTH_SCHEME)).connectTimeout(get(CONNECT_TIMEOUT))
