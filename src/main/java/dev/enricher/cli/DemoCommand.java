@@ -7,6 +7,7 @@ import dev.enricher.client.ApiKey;
 import dev.enricher.config.EnricherConfig;
 import dev.enricher.engine.EngineStats;
 import dev.enricher.local.EmbeddedKafka;
+import dev.enricher.service.EnricherService;
 import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.AvroSerdes;
 import dev.enricher.serde.InMemorySchemaRegistry;
