@@ -114,12 +114,11 @@ final class TailCommand implements Callable<Integer> {
             tail.run();
             return 0;
         } catch (TopicNotFoundException e) {
-            err.println("tail: topic " + topic + " does not exist on " + kafka.bootstrapServers
-                    + ": check --topic and --bootstrap-servers");
+            err.println("tail: " + kafka.missing(e, "--topic"));
         } catch (SerdeException e) {
             err.println("tail: " + e.getMessage() + " (check --registry-url)");
         } catch (KafkaException e) {
-            err.println("tail: Kafka failed: " + e.getMessage() + " (check --bootstrap-servers and --client-property)");
+            err.println("tail: " + kafka.failed(e));
         } catch (JsonProcessingException e) {
             err.println("tail: cannot write JSON: " + e.getMessage());
         } finally {
