@@ -1,8 +1,10 @@
 package dev.enricher.cli;
 
+import dev.enricher.tools.TopicNotFoundException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,5 +28,16 @@ final class KafkaOptions {
         p.put("bootstrap.servers", bootstrapServers);
         p.putAll(clientProperties);
         return p;
+    }
+
+    /** A failure of Kafka itself (not of a record), and the options to check. */
+    String failed(KafkaException e) {
+        return "Kafka failed: " + e.getMessage() + " (check --bootstrap-servers and --client-property)";
+    }
+
+    /** A topic the cluster does not have, and the options to check ({@code option} names the topic). */
+    String missing(TopicNotFoundException e, String option) {
+        return "topic " + e.topic() + " does not exist on " + bootstrapServers + ": check " + option
+                + " and --bootstrap-servers";
     }
 }

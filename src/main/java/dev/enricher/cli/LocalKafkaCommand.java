@@ -6,9 +6,9 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,7 +55,6 @@ final class LocalKafkaCommand implements Callable<Integer> {
     Path dataDir;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final CountDownLatch closed = new CountDownLatch(1);
 
     /** Asks a running command to close its broker and return; safe from any thread, before or during the run. */
     void stop() {
@@ -87,35 +86,19 @@ final class LocalKafkaCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        Thread hook = new Thread(() -> {
-            stop();
+        try (StopOnSignal signal = StopOnSignal.install("local-kafka-shutdown", this::stop, Duration.ofSeconds(60))) {
             try {
-                // Keep the JVM alive until the command's thread has closed the broker (bounded).
-                closed.await(60, TimeUnit.SECONDS);
+                out.println("local-kafka listening on " + kafka.bootstrapServers());
+                out.println("data: " + dir + " (kept across restarts; delete it to start empty); Ctrl-C stops");
+                out.flush();
+                stopRequested.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-        }, "local-kafka-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        out.println("local-kafka listening on " + kafka.bootstrapServers());
-        out.println("data: " + dir + " (kept across restarts; delete it to start empty); Ctrl-C stops");
-        out.flush();
-        try {
-            stopRequested.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            try {
+            } finally {
+                // Closed on the command's thread whoever asked, before the hook lets the JVM go: the log is flushed.
                 kafka.close();
                 err.println("local-kafka: stopped");
                 err.flush();
-            } finally {
-                closed.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running; it returns now that the broker is closed
-                }
             }
         }
         return 0;

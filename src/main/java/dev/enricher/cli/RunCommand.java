@@ -2,11 +2,12 @@ package dev.enricher.cli;
 
 import dev.enricher.config.ConfigException;
 import dev.enricher.config.EnricherConfig;
+import dev.enricher.service.EnricherService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,6 +22,9 @@ import picocli.CommandLine.Spec;
                 "Health and metrics on ops.port (/health/live, /health/ready, /metrics). Every key of the YAML file "
                         + "can be overridden by an environment variable (ENRICHER_<KEY>); see README, Configuration."})
 final class RunCommand implements Callable<Integer> {
+    /** How long Ctrl-C waits for the service to close (Kafka Streams alone may take 30 s). */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(60);
+
     @Spec
     CommandSpec spec;
 
@@ -48,29 +52,22 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        service.pipeline().stopped().thenRun(stopped::countDown);
-        Thread hook = new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "enricher-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        out.println("stream-enricher running: " + service.settings().inputTopic() + " -> "
-                + service.settings().enrichedTopic() + "; health and metrics on port " + service.opsPort());
-        out.flush();
+        CountDownLatch stop = new CountDownLatch(1);
+        service.stopped().thenRun(stop::countDown);
+        boolean failed;
         boolean interrupted = false;
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            // Stopped from inside the JVM (tests): close first, then keep the interrupt for the caller.
-            interrupted = true;
-        }
-        boolean failed = service.pipeline().streams().state() == KafkaStreams.State.ERROR;
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-            service.close();
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is closing it
+        try (StopOnSignal signal = StopOnSignal.install("enricher-shutdown", stop::countDown, CLOSE_GRACE);
+             service) {
+            out.println("stream-enricher running: " + service.settings().inputTopic() + " -> "
+                    + service.settings().enrichedTopic() + "; health and metrics on port " + service.opsPort());
+            out.flush();
+            try {
+                stop.await();
+            } catch (InterruptedException e) {
+                // Stopped from inside the JVM (tests): close first, then keep the interrupt for the caller.
+                interrupted = true;
+            }
+            failed = service.failed();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

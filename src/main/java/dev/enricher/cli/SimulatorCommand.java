@@ -2,20 +2,20 @@ package dev.enricher.cli;
 
 import dev.enricher.simulator.FaultSettings;
 import dev.enricher.simulator.FollowupFormat;
-import dev.enricher.simulator.LatencyDistribution;
 import dev.enricher.simulator.LatencyProfile;
 import dev.enricher.simulator.OverLimitMode;
 import dev.enricher.simulator.Simulator;
 import dev.enricher.simulator.SimulatorConfig;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code stream-enricher simulator}: runs the ZeroGPU simulator until Ctrl-C (or until the running thread is
@@ -46,7 +46,7 @@ final class SimulatorCommand implements Callable<Integer> {
             description = "Latency distribution of one model (log-normal from its median and 99th percentile), "
                     + "e.g. --latency gliner-multi-pii-v1=300:900; MODEL '*' sets the default for every other model. "
                     + "Repeatable.")
-    java.util.List<String> latencySpecs = new java.util.ArrayList<>();
+    List<String> latencySpecs = new ArrayList<>();
     @Option(names = "--seed", defaultValue = "42", description = "Seed of fault and latency draws (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--max-concurrency", defaultValue = "4096", description = "Requests served at once (default: ${DEFAULT-VALUE}).")
@@ -84,33 +84,6 @@ final class SimulatorCommand implements Callable<Integer> {
     @Option(names = "--quota-status", defaultValue = "429", description = "Status of insufficient_quota: 429 or 420 (default: ${DEFAULT-VALUE}).")
     int quotaStatus;
 
-    /** Applies one {@code MODEL=MEDIAN_MS:P99_MS}; the message says what is wrong and what would be valid. */
-    static LatencyProfile withLatencySpec(LatencyProfile profile, String spec) {
-        int eq = spec.lastIndexOf('=');
-        int colon = spec.lastIndexOf(':');
-        if (eq <= 0 || colon < eq) {
-            throw new IllegalArgumentException("--latency '" + spec + "' must look like MODEL=MEDIAN_MS:P99_MS, "
-                    + "e.g. gliner-multi-pii-v1=300:900 or *=250:800");
-        }
-        String model = spec.substring(0, eq).strip();
-        long median;
-        long p99;
-        try {
-            median = Long.parseLong(spec.substring(eq + 1, colon).strip());
-            p99 = Long.parseLong(spec.substring(colon + 1).strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--latency '" + spec + "': MEDIAN_MS and P99_MS must be whole "
-                    + "milliseconds, e.g. 300:900");
-        }
-        LatencyDistribution d;
-        try {
-            d = LatencyDistribution.of(median, p99);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--latency '" + spec + "': " + e.getMessage());
-        }
-        return "*".equals(model) ? new LatencyProfile(profile.byModel(), d, profile.fixed()) : profile.with(model, d);
-    }
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -129,7 +102,7 @@ final class SimulatorCommand implements Callable<Integer> {
             }
             LatencyProfile latency = LatencyProfile.defaults();
             for (String spec : latencySpecs) {
-                latency = withLatencySpec(latency, spec);
+                latency = LatencySpec.parse(spec).applyTo(latency);
             }
             if (latencyMs != null) {
                 latency = latency.withFixed(Duration.ofMillis(latencyMs));
@@ -149,28 +122,18 @@ final class SimulatorCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            simulator.close();
-            stopped.countDown();
-        }, "simulator-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        out.println("simulator listening on " + simulator.baseUrl());
-        String root = simulator.baseUrl().substring(0, simulator.baseUrl().length() - "/v1".length());
-        out.println("admin: GET/PUT " + root + "/admin/faults, GET " + root + "/admin/stats, POST " + root
-                + "/admin/stats/reset; Ctrl-C stops");
-        out.flush();
-        try {
-            stopped.await();
+        CountDownLatch stop = new CountDownLatch(1);
+        try (StopOnSignal signal = StopOnSignal.install("simulator-shutdown", stop::countDown, Duration.ofSeconds(15));
+             simulator) {
+            out.println("simulator listening on " + simulator.baseUrl());
+            String root = simulator.baseUrl().substring(0, simulator.baseUrl().length() - "/v1".length());
+            out.println("admin: GET/PUT " + root + "/admin/faults, GET " + root + "/admin/stats, POST " + root
+                    + "/admin/stats/reset; Ctrl-C stops");
+            out.flush();
+            stop.await();
         } catch (InterruptedException e) {
-            // Stopped from inside the JVM (tests): close here and drop the hook.
+            // Stopped from inside the JVM (tests): the simulator is closed; keep the interrupt for the caller.
             Thread.currentThread().interrupt();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is already running and will close it
-            }
-            simulator.close();
         }
         return 0;
     }

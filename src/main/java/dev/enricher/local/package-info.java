@@ -1,8 +1,10 @@
 /**
- * The local environment for the demo, development and tests: a real single-node Kafka KRaft broker in-process
- * ({@code EmbeddedKafka}: formatted with Kafka's {@code StorageTool}, listeners on 127.0.0.1, replication factors 1,
- * transactions working), started on a data directory that survives a restart.
+ * What runs in this JVM for development and the demo: {@link dev.enricher.local.EmbeddedKafka}, a single-node KRaft
+ * broker (the tests' broker too), and {@link dev.enricher.local.DemoEnvironment}, the demo's broker, simulator and
+ * service started and stopped together.
  *
- * <p>May use: Kafka's server and client jars. Production code never depends on it.
+ * <p>May use: Kafka (broker and clients), {@code service}, {@code config}, {@code serde} and the {@code simulator}
+ * (this package and {@code cli} are the only production code allowed to start it). Nothing here knows the command
+ * line.
  */
 package dev.enricher.local;

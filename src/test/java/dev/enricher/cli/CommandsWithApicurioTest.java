@@ -13,6 +13,7 @@ import dev.enricher.serde.AvroSerdes;
 import dev.enricher.serde.HttpSchemaRegistry;
 import dev.enricher.serde.RegistryConfig;
 import dev.enricher.testing.ApicurioRegistry;
+import dev.enricher.testing.DeadLetters;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,10 +1,13 @@
 package dev.enricher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -14,10 +17,19 @@ class DemoCommandTest {
     void theDemoEnrichesEverythingAndLosesNothing() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int code = cmd.execute("demo", "--events", "300", "--latency-ms", "10", "--bad-every", "100", "--show", "1");
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        int code;
+        Console console;
+        try (Console capture = Console.capture()) {
+            console = capture;
+            CommandLine cmd = Main.commandLine();
+            cmd.setOut(capture.writer(out));
+            cmd.setErr(capture.writer(err));
+            code = cmd.execute("demo", "--events", "300", "--latency-ms", "10", "--bad-every", "100", "--show", "1");
+            // Whatever the demo started has stopped, so nothing of it is left to write after the summary.
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(threadsStartedSince(before)).isEmpty());
+        }
         List<String> lines = out.toString().lines().toList();
         assertThat(code).as(err.toString()).isZero();
         assertThat(lines.get(lines.size() - 1))
@@ -25,5 +37,24 @@ class DemoCommandTest {
         assertThat(out.toString()).contains("\"followup_questions\"", "\"redacted_text\"", "\"model_calls\"",
                 "dead letters by category {DESERIALIZATION=3}");
         assertThat(err.toString()).contains("produced", "enriched", "dead-lettered", "in flight", "events/s");
+
+        // The summary is the last line on the console: no log line of a closing client follows it.
+        assertThat(console.lastNonEmptyLine()).isEqualTo(lines.get(lines.size() - 1));
+        // The service's own code has nothing to warn about in a demo that goes well.
+        assertThat(console.lines()).noneMatch(l -> l.matches(".* WARN +\\[[^]]*] d\\.e\\..*"));
+    }
+
+    /**
+     * Threads alive now that were not before, but for the JVM's pools that outlive their user (Awaitility's own, the
+     * common pool, {@link java.lang.ref.Cleaner}s, the JDK's process reaper) and the ticks of the broker's Yammer
+     * metrics registry (a static singleton). None of those writes to the console.
+     */
+    private static List<String> threadsStartedSince(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t) && t.isAlive())
+                .map(Thread::getName)
+                .filter(name -> !name.startsWith("awaitility") && !name.startsWith("ForkJoinPool.commonPool")
+                        && !name.startsWith("Cleaner-") && !name.equals("process reaper")
+                        && !name.startsWith("metrics-meter-tick-thread"))
+                .sorted().collect(Collectors.toList());
     }
 }

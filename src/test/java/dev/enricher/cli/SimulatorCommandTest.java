@@ -74,9 +74,9 @@ class SimulatorCommandTest {
     }
     @Test
     void latencySpecsSetPerModelDistributionsAndBadOnesSayWhatIsValid() {
-        dev.enricher.simulator.LatencyProfile p = SimulatorCommand.withLatencySpec(
-                dev.enricher.simulator.LatencyProfile.defaults(), "gliner-multi-pii-v1=120:480");
-        p = SimulatorCommand.withLatencySpec(p, "*=40:90");
+        dev.enricher.simulator.LatencyProfile p = LatencySpec.parse("gliner-multi-pii-v1=120:480")
+                .applyTo(dev.enricher.simulator.LatencyProfile.defaults());
+        p = LatencySpec.parse("*=40:90").applyTo(p);
         assertThat(p.byModel().get("gliner-multi-pii-v1").median()).isEqualTo(Duration.ofMillis(120));
         assertThat(p.byModel().get("gliner-multi-pii-v1").p99()).isEqualTo(Duration.ofMillis(480));
         assertThat(p.otherwise().median()).isEqualTo(Duration.ofMillis(40));

@@ -11,6 +11,7 @@ import dev.enricher.local.EmbeddedKafka;
 import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.AvroSerdes;
 import dev.enricher.serde.InMemorySchemaRegistry;
+import dev.enricher.testing.DeadLetters;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package dev.enricher.cli;
+package dev.enricher.tools;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
@@ -27,9 +27,9 @@ import java.util.regex.Pattern;
  * number. Every run of {@code size()} consecutive events (from event 1) uses each text once, in a seeded order
  * that changes from one run to the next.
  */
-final class SampleCorpus {
+public final class SampleCorpus {
     /** The categories, each a file {@code samples/<category>.txt}; the category is the event's {@code source}. */
-    static final List<String> CATEGORIES = List.of("news", "product_review", "support_ticket", "email", "social_post");
+    public static final List<String> CATEGORIES = List.of("news", "product_review", "support_ticket", "email", "social_post");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z]+)}");
 
@@ -38,13 +38,18 @@ final class SampleCorpus {
     }
 
     /** A generated event: {@code {"id": ..., "text": ..., "source": ...}}. */
-    record SampleEvent(String id, String text, String source) {
-        byte[] json() {
+    public record SampleEvent(String id, String text, String source) {
+        /** The event as UTF-8 JSON, fields in this order. */
+        public byte[] json() {
+            return node().toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        ObjectNode node() {
             ObjectNode o = JsonRendering.MAPPER.createObjectNode();
             o.put("id", id);
             o.put("text", text);
             o.put("source", source);
-            return o.toString().getBytes(StandardCharsets.UTF_8);
+            return o;
         }
     }
 
@@ -69,7 +74,7 @@ final class SampleCorpus {
     }
 
     /** Reads the corpus from the class path. */
-    static SampleCorpus load() {
+    public static SampleCorpus load() {
         List<Template> templates = new ArrayList<>();
         for (String category : CATEGORIES) {
             for (String text : lines(category + ".txt")) {
@@ -84,7 +89,7 @@ final class SampleCorpus {
         return templates;
     }
 
-    int size() {
+    public int size() {
         return templates.size();
     }
 
@@ -92,7 +97,7 @@ final class SampleCorpus {
      * Event number {@code n} (from 1) for {@code seed}: id {@code sample-<n>}. Not thread-safe (the order of
      * the current run is cached).
      */
-    SampleEvent event(long n, long seed) {
+    public SampleEvent event(long n, long seed) {
         if (n < 1) {
             throw new IllegalArgumentException("event numbers start at 1, got " + n);
         }

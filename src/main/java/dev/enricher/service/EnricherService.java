@@ -1,4 +1,4 @@
-package dev.enricher.cli;
+package dev.enricher.service;
 
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.EnrichedEvent;
@@ -17,13 +17,25 @@ import dev.enricher.topology.PipelineSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The running service: registry, metrics, pipeline and the ops endpoints, started from one configuration and
- * stopped together. The composition root shared by {@code run} and {@code demo}.
+ * The running service: the output schemas registered, the metrics, the pipeline and the ops endpoints, started from
+ * one configuration and stopped together.
+ *
+ * <p>Lifecycle. {@link #start} is called once by whoever runs the service (the {@code run} and {@code demo}
+ * commands), on that caller's thread; it returns once Kafka Streams has been started (not necessarily RUNNING yet)
+ * and the ops endpoints listen. {@link #close} is called once by the same owner, on any thread but a Kafka Streams
+ * thread: it closes Kafka Streams, which waits for its own threads. In particular, never call {@code close} from a
+ * callback of {@link #stopped()}, which runs on a Kafka Streams thread; hand the news to another thread instead.
+ *
+ * <p>Thread safety: the accessors may be called from any thread. The service never stops the JVM and installs no
+ * shutdown hook: that is the caller's decision.
  */
-final class EnricherService implements AutoCloseable {
+public final class EnricherService implements AutoCloseable {
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
     private final PipelineSettings settings;
     private final EnrichmentPipeline pipeline;
     private final ServiceMetrics metrics;
@@ -37,15 +49,25 @@ final class EnricherService implements AutoCloseable {
         this.ops = ops;
     }
 
-    /** Starts everything; on failure closes what was started and rethrows. */
-    static EnricherService start(EnricherConfig config) {
+    /**
+     * Starts everything with the registry the configuration names (in memory for {@code registry.url: memory}).
+     *
+     * @throws RuntimeException whatever failed to start, its message naming what; what had started is closed
+     */
+    public static EnricherService start(EnricherConfig config) {
         return start(config, config.inMemoryRegistry() ? new InMemorySchemaRegistry()
                 : CachingSchemaRegistry.of(new HttpSchemaRegistry(config.registry())));
     }
 
-    static EnricherService start(EnricherConfig config, SchemaRegistry registry) {
+    /**
+     * Starts everything against {@code registry} (the demo passes its in-memory one, to read the outputs back).
+     * The output schemas are registered (or checked) first, so a registry that refuses them fails the start, quoting
+     * the registry, before anything else runs.
+     *
+     * @throws RuntimeException whatever failed to start, its message naming what; what had started is closed
+     */
+    public static EnricherService start(EnricherConfig config, SchemaRegistry registry) {
         PipelineSettings settings = config.pipeline();
-        // Fail fast, quoting the registry, when the output schemas cannot be registered or are incompatible.
         boolean autoRegister = settings.serde().autoRegister();
         SchemaRegistration.ensure(registry, settings.serde().subjectNameStrategy().subject(settings.enrichedTopic(),
                 false, EnrichedEvent.getClassSchema()), EnrichedEvent.getClassSchema(), autoRegister);
@@ -69,7 +91,7 @@ final class EnricherService implements AutoCloseable {
         }
     }
 
-    static Health health(EnrichmentPipeline p) {
+    private static Health health(EnrichmentPipeline p) {
         KafkaStreams.State state = p.streams().state();
         boolean live = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING
                 && state != KafkaStreams.State.PENDING_ERROR;
@@ -77,25 +99,45 @@ final class EnricherService implements AutoCloseable {
         return new Health(live, p.isRunning(), "streams=" + state + " circuit=" + circuit);
     }
 
-    PipelineSettings settings() {
+    /** The pipeline's settings (topics, guarantee...), as the configuration gave them. */
+    public PipelineSettings settings() {
         return settings;
     }
 
-    EnrichmentPipeline pipeline() {
+    /** The running pipeline (its live counters, its Kafka Streams instance). */
+    public EnrichmentPipeline pipeline() {
         return pipeline;
     }
 
-    int opsPort() {
+    /** The port the ops endpoints listen on (the configured one, or the free one picked for port 0). */
+    public int opsPort() {
         return ops.port();
     }
 
+    /**
+     * Completes when Kafka Streams has stopped for good (closed, or failed), on a Kafka Streams thread: do not call
+     * {@link #close} from its callbacks.
+     */
+    public CompletionStage<KafkaStreams.State> stopped() {
+        return pipeline.stopped();
+    }
+
+    /** True when Kafka Streams failed for good (state ERROR), as opposed to having been closed. */
+    public boolean failed() {
+        return pipeline.streams().state() == KafkaStreams.State.ERROR;
+    }
+
+    /**
+     * Stops the ops endpoints, then the pipeline (waiting up to 30 s for Kafka Streams to commit and close), then the
+     * metrics. Idempotent as far as the pipeline is concerned; blocks the caller.
+     */
     @Override
     public void close() {
         try {
             ops.close();
         } finally {
             try {
-                pipeline.close(Duration.ofSeconds(30));
+                pipeline.close(CLOSE_TIMEOUT);
             } finally {
                 metrics.close();
             }

@@ -1,4 +1,4 @@
-package dev.enricher.cli;
+package dev.enricher.tools;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

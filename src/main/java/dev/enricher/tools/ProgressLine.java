@@ -1,4 +1,4 @@
-package dev.enricher.cli;
+package dev.enricher.tools;
 
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * A one-line progress display on a terminal: count, share of the total, rate and time left, redrawn in place
  * with a carriage return at most five times a second. Disabled, it prints nothing. One thread only.
  */
-final class ProgressLine {
+public final class ProgressLine {
     private static final long REDRAW_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final PrintWriter err;
@@ -24,7 +24,7 @@ final class ProgressLine {
     /**
      * @param total the expected count, or a negative number when unknown (then no share and no time left)
      */
-    ProgressLine(PrintWriter err, String label, long total, boolean enabled, LongSupplier nanoTime) {
+    public ProgressLine(PrintWriter err, String label, long total, boolean enabled, LongSupplier nanoTime) {
         this.err = err;
         this.label = label;
         this.total = total;
@@ -35,7 +35,7 @@ final class ProgressLine {
     }
 
     /** Redraws if the last redraw is old enough. */
-    void update(long done) {
+    public void update(long done) {
         if (!enabled) {
             return;
         }
@@ -46,7 +46,7 @@ final class ProgressLine {
     }
 
     /** Draws the final state and ends the line. */
-    void finish(long done) {
+    public void finish(long done) {
         if (!enabled) {
             return;
         }

@@ -1,4 +1,4 @@
-package dev.enricher.cli;
+package dev.enricher.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.enricher.cli;
+package dev.enricher.testing;
 
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.DeadLetterCategory;
@@ -10,14 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Dead letters as the service writes them, for the tail and replay tests. */
-final class DeadLetters {
+public final class DeadLetters {
     /** Bytes that are not UTF-8, to check base64 rendering and byte-exact replays. */
-    static final byte[] BINARY = {0, (byte) 0xff, (byte) 0xfe, 1, 2, (byte) 0x80};
+    public static final byte[] BINARY = {0, (byte) 0xff, (byte) 0xfe, 1, 2, (byte) 0x80};
 
     private DeadLetters() {
     }
 
-    static DeadLetter of(DeadLetterCategory category, byte[] key, byte[] value, Instant at, String... headerPairs) {
+    public static DeadLetter of(DeadLetterCategory category, byte[] key, byte[] value, Instant at, String... headerPairs) {
         List<Header> headers = new ArrayList<>();
         for (int i = 0; i < headerPairs.length; i += 2) {
             headers.add(new Header(headerPairs[i], headerPairs[i + 1] == null ? null
@@ -37,7 +37,7 @@ final class DeadLetters {
                 .build();
     }
 
-    static byte[] utf8(String s) {
+    public static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,6 @@
-package dev.enricher.cli;
+package dev.enricher.tools;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -33,7 +34,7 @@ import org.apache.kafka.common.header.Headers;
  * {@code f} of bytes gets a sibling {@code f_encoding} of {@code "utf8"} or {@code "base64"} (absent when the
  * value is null); bytes elsewhere (in an array or a map) become {@code {"value": ..., "encoding": ...}}.
  */
-final class JsonRendering {
+public final class JsonRendering {
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final String UTF8 = "utf8";
     static final String BASE64 = "base64";
@@ -43,8 +44,17 @@ final class JsonRendering {
     }
 
     /** Any Avro record (generic or generated) as an object. */
-    static ObjectNode record(IndexedRecord record) {
+    public static ObjectNode record(IndexedRecord record) {
         return recordNode(record.getSchema(), record);
+    }
+
+    /** Any Avro record as one JSON document indented over several lines, for people. */
+    public static String indented(IndexedRecord record) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(record(record));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written: " + e.getMessage(), e);
+        }
     }
 
     /** Sets {@code field} to the bytes as text or base64 and {@code field_encoding} to which; null stays null. */
@@ -87,8 +97,8 @@ final class JsonRendering {
         }
     }
 
-    /** A copy of the buffer's remaining bytes; its position is left alone. */
-    static byte[] bytes(ByteBuffer buffer) {
+    /** A copy of the buffer's remaining bytes, or null for null; its position is left alone. */
+    public static byte[] bytes(ByteBuffer buffer) {
         if (buffer == null) {
             return null;
         }

@@ -1,11 +1,9 @@
-package dev.enricher.cli;
+package dev.enricher.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -46,15 +44,5 @@ class JsonRenderingTest {
         assertThat(JsonRendering.bytes(b)).containsExactly(2, 3);
         assertThat(b.position()).isEqualTo(1);
         assertThat(JsonRendering.utf8OrNull(new byte[] {(byte) 0xc3, (byte) 0x28})).isNull();
-    }
-
-    @Test
-    void durationsReadUnitsAndIso() {
-        assertThat(DurationConverter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(DurationConverter.parse("10s")).isEqualTo(Duration.ofSeconds(10));
-        assertThat(DurationConverter.parse("2d")).isEqualTo(Duration.ofDays(2));
-        assertThat(DurationConverter.parse("PT1H30M")).isEqualTo(Duration.ofMinutes(90));
-        assertThatThrownBy(() -> DurationConverter.parse("soon")).hasMessageContaining("e.g. 500ms, 10s");
-        assertThatThrownBy(() -> DurationConverter.parse("0s")).hasMessageContaining("positive");
     }
 }

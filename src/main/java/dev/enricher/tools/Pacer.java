@@ -1,4 +1,4 @@
-package dev.enricher.cli;
+package dev.enricher.tools;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  *
  * <p>One thread only. Time and sleeping are injected so tests move time instead of waiting.
  */
-final class Pacer {
+public final class Pacer {
     /** Sleeps for a number of nanoseconds. */
     interface Sleeper {
         void sleepNanos(long nanos) throws InterruptedException;
@@ -36,7 +36,7 @@ final class Pacer {
     }
 
     /** A pacer on the system clock. */
-    static Pacer perSecond(double perSecond) {
+    public static Pacer perSecond(double perSecond) {
         return new Pacer(perSecond, System::nanoTime, TimeUnit.NANOSECONDS::sleep);
     }
 

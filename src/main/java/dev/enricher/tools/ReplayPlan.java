@@ -1,4 +1,4 @@
-package dev.enricher.cli;
+package dev.enricher.tools;
 
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.DeadLetterCategory;
@@ -12,25 +12,26 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * What {@code replay-dlq} does with one dead letter: replay it (with which headers), skip it (a filter does not
- * match) or refuse it (it was replayed too often already). A pure function of the dead letter and the options.
+ * What the {@link DeadLetterReplayer} does with one dead letter: replay it (with which headers), skip it (a filter
+ * does not match) or refuse it (it was replayed too often already). A pure function of the dead letter and the
+ * options.
  *
  * @param categories  the categories to replay; empty for all
  * @param since       replay only dead letters written at or after this instant; null for no bound
  * @param maxReplays  the most times one record may be replayed, >= 1
  */
-record ReplayPlan(Set<DeadLetterCategory> categories, Instant since, int maxReplays) {
+public record ReplayPlan(Set<DeadLetterCategory> categories, Instant since, int maxReplays) {
     /** The header counting replays: ASCII decimal, 1 on the first replay. */
-    static final String REPLAY_COUNT_HEADER = "enricher.replay-count";
+    public static final String REPLAY_COUNT_HEADER = "enricher.replay-count";
 
-    ReplayPlan {
+    public ReplayPlan {
         categories = categories.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(categories));
         if (maxReplays < 1) {
             throw new IllegalArgumentException("--max-replays " + maxReplays + " must be at least 1");
         }
     }
 
-    enum Outcome { REPLAY, SKIP_FILTER, REFUSE_MAX_REPLAYS }
+    public enum Outcome { REPLAY, SKIP_FILTER, REFUSE_MAX_REPLAYS }
 
     /**
      * @param outcome     what to do
@@ -39,8 +40,8 @@ record ReplayPlan(Set<DeadLetterCategory> categories, Instant since, int maxRepl
      * @param replayCount the replay count the record would carry (previous + 1); 0 when skipped by a filter
      * @param why         for SKIP_FILTER and REFUSE_MAX_REPLAYS, in words; null for REPLAY
      */
-    record Decision(Outcome outcome, List<Header> headers, int replayCount, String why) {
-        Decision {
+    public record Decision(Outcome outcome, List<Header> headers, int replayCount, String why) {
+        public Decision {
             headers = List.copyOf(headers);
         }
     }
@@ -49,7 +50,7 @@ record ReplayPlan(Set<DeadLetterCategory> categories, Instant since, int maxRepl
      * @param writtenAt when the dead letter was written when its {@code dead_lettered_at} is null (the dead-letter
      *                  record's own timestamp)
      */
-    Decision decide(DeadLetter dl, Instant writtenAt) {
+    public Decision decide(DeadLetter dl, Instant writtenAt) {
         if (!categories.isEmpty() && !categories.contains(dl.getCategory())) {
             return new Decision(Outcome.SKIP_FILTER, List.of(), 0, "category " + dl.getCategory() + " not selected");
         }
