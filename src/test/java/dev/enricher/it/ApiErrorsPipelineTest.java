@@ -6,21 +6,21 @@ import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.DeadLetterCategory;
 import dev.enricher.avro.ModelCall;
 import dev.enricher.client.RetryPolicy;
-import dev.enricher.it.OutputReader.Kind;
-import dev.enricher.it.OutputReader.Output;
 import dev.enricher.simulator.FaultSettings;
-import dev.enricher.simulator.SimulatorStats;
 import dev.enricher.simulator.SimulatorConfig;
+import dev.enricher.simulator.SimulatorStats;
 import dev.enricher.tasks.TaskType;
+import dev.enricher.testing.OutputReader;
+import dev.enricher.testing.OutputReader.Kind;
+import dev.enricher.testing.OutputReader.Output;
+import dev.enricher.testing.PipelineFixture;
+import dev.enricher.testing.Sent;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Errors sorted by who can fix them, on a running pipeline. 30% of calls fail transiently (429 with Retry-After,
@@ -29,24 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
  * a text over the model's context (420 {@code context_length_exceeded}) and a message over the API's content
  * length (400 {@code string_too_long}).
  */
-@ExtendWith(ApiKeyNeverLogged.class)
 class ApiErrorsPipelineTest {
-    @TempDir
-    Path dir;
-    private PipelineFixture fx;
-
-    @AfterEach
-    void close() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
+    @RegisterExtension
+    final PipelineFixture fx = PipelineFixture.onEmbeddedKafka();
 
     @Test
     void transientFaultsEndEnrichedAndRecordErrorsAreDeadLettered() {
         FaultSettings faults = FaultSettings.none().withRateLimitRate(0.1).withRetryAfterSeconds(1)
                 .withServerErrorRate(0.1).withTimeoutRate(0.05).withResetRate(0.05);
-        fx = PipelineFixture.embedded(dir, SimulatorConfig.builder().fixedLatency(Duration.ofMillis(5)).seed(5)
+        fx.startSimulator(SimulatorConfig.builder().fixedLatency(Duration.ofMillis(5)).seed(5)
                 .faults(faults));
         PipelineFixture.Topics t = fx.topics("api-errors", 2);
         OutputReader reader = fx.reader(t);

@@ -7,8 +7,10 @@ import dev.enricher.client.RetryPolicy;
 import dev.enricher.simulator.FaultSettings;
 import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.tasks.TaskType;
+import dev.enricher.testing.OutputReader;
+import dev.enricher.testing.PipelineFixture;
+import dev.enricher.testing.Sent;
 import dev.enricher.topology.EnrichmentPipeline;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,34 +19,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Outage: the API answers 503 to everything for 15 s, longer than {@code max.poll.interval.ms} (10 s here). The
  * circuit opens and processing pauses, the instance keeps its group membership (same member ids, Kafka Streams
  * RUNNING throughout), nothing is dead-lettered, and once the API is back everything is enriched.
  */
-@ExtendWith(ApiKeyNeverLogged.class)
 class ApiOutagePipelineTest {
     private static final Duration OUTAGE = Duration.ofSeconds(15);
 
-    @TempDir
-    Path dir;
-    private PipelineFixture fx;
-
-    @AfterEach
-    void close() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
+    @RegisterExtension
+    final PipelineFixture fx = PipelineFixture.onEmbeddedKafka();
 
     @Test
     void anOutageLongerThanMaxPollIntervalPausesWithoutEvictionOrDeadLetters() throws Exception {
-        fx = PipelineFixture.embedded(dir, SimulatorConfig.builder().fixedLatency(Duration.ofMillis(5)).seed(6));
+        fx.startSimulator(SimulatorConfig.builder().fixedLatency(Duration.ofMillis(5)).seed(6));
         PipelineFixture.Topics t = fx.topics("outage", 2);
         OutputReader reader = fx.reader(t);
         // Retries long enough to outlast the time the circuit needs to open; 5 failures in 1 s count as an outage.

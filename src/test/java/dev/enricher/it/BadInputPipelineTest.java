@@ -5,52 +5,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.DeadLetterCategory;
 import dev.enricher.avro.TextEvent;
-import dev.enricher.it.OutputReader.Kind;
-import dev.enricher.it.OutputReader.Output;
 import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.AvroSerdes;
 import dev.enricher.serde.decode.DecoderConfig;
 import dev.enricher.serde.decode.InputFormat;
 import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.tasks.TaskType;
+import dev.enricher.testing.OutputReader;
+import dev.enricher.testing.OutputReader.Kind;
+import dev.enricher.testing.OutputReader.Output;
+import dev.enricher.testing.PipelineFixture;
+import dev.enricher.testing.Sent;
 import dev.enricher.topology.EnrichmentPipeline;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input through a running pipeline: each bad record becomes a dead letter with its category and a reason, with
  * its bytes, key, headers and coordinates, and the good events after them are still enriched.
  */
-@ExtendWith(ApiKeyNeverLogged.class)
 class BadInputPipelineTest {
     /** Limits of the topics and producer of the oversized test: room for 1 MiB+ records. */
     private static final int BIG = 4 * 1024 * 1024;
 
-    @TempDir
-    Path dir;
-    private PipelineFixture fx;
-
-    @AfterEach
-    void close() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
+    @RegisterExtension
+    final PipelineFixture fx = PipelineFixture.onEmbeddedKafka();
 
     @Test
     void badJsonInputBecomesDeadLettersAndThePipelineKeepsRunning() {
-        fx = PipelineFixture.embedded(dir, SimulatorConfig.builder().fixedLatency(Duration.ofMillis(5)).seed(10));
+        fx.startSimulator(SimulatorConfig.builder().fixedLatency(Duration.ofMillis(5)).seed(10));
         PipelineFixture.Topics t = fx.topics("bad-json", 1);
         OutputReader reader = fx.reader(t);
         EnrichmentPipeline p = fx.start(fx.settings(t, "state", PipelineFixture.tasks(TaskType.IAB))
@@ -103,7 +94,7 @@ class BadInputPipelineTest {
     @Test
     void aValueOverTheSizeLimitBecomesAnOversizedDeadLetterAndThePipelineKeepsRunning() {
         // Slow answers: the event before the oversized record is surely still in flight when that record arrives.
-        fx = PipelineFixture.embedded(dir, SimulatorConfig.builder().fixedLatency(Duration.ofSeconds(2)).seed(12));
+        fx.startSimulator(SimulatorConfig.builder().fixedLatency(Duration.ofSeconds(2)).seed(12));
         Map<String, String> big = Map.of("max.message.bytes", String.valueOf(BIG));
         PipelineFixture.Topics t = fx.topics("oversized", 1, big, big);
         OutputReader reader = fx.reader(t);
@@ -126,7 +117,7 @@ class BadInputPipelineTest {
 
     @Test
     void avroWithAnUnknownSchemaIdBecomesADeadLetterAndThePipelineKeepsRunning() {
-        fx = PipelineFixture.embedded(dir, SimulatorConfig.builder().fixedLatency(Duration.ofMillis(5)).seed(11));
+        fx.startSimulator(SimulatorConfig.builder().fixedLatency(Duration.ofMillis(5)).seed(11));
         PipelineFixture.Topics t = fx.topics("bad-avro", 1);
         OutputReader reader = fx.reader(t);
         EnrichmentPipeline p = fx.start(fx.settings(t, "state", PipelineFixture.tasks(TaskType.IAB))

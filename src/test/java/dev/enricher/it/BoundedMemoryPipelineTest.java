@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.enricher.engine.EngineStats;
 import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.tasks.TaskType;
+import dev.enricher.testing.OutputReader;
+import dev.enricher.testing.PipelineFixture;
 import dev.enricher.topology.EnrichmentPipeline;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,8 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bounded: a backlog of 100,000 events, 1 s per call, in-flight cap 256 and pending cap 1,000 per task. While the
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * stops after a fixed number of outputs (at 256 calls per second, draining everything would take minutes) and
  * closes the pipeline cleanly.
  */
-@ExtendWith(ApiKeyNeverLogged.class)
 class BoundedMemoryPipelineTest {
     private static final int BACKLOG = 100_000;
     private static final int MAX_IN_FLIGHT = 256;
@@ -37,24 +36,20 @@ class BoundedMemoryPipelineTest {
     private static final int OUTPUTS = 5_000;
     private static final long HEAP_MARGIN = 48L * 1024 * 1024;
 
-    @TempDir
-    Path dir;
-    private PipelineFixture fx;
+    @RegisterExtension
+    final PipelineFixture fx = PipelineFixture.onEmbeddedKafka();
     private ScheduledExecutorService sampler;
 
     @AfterEach
-    void close() {
+    void stopSampler() {
         if (sampler != null) {
             sampler.shutdownNow();
-        }
-        if (fx != null) {
-            fx.close();
         }
     }
 
     @Test
     void inFlightPendingAndHeapStayBoundedUnderABacklog() throws Exception {
-        fx = PipelineFixture.embedded(dir, SimulatorConfig.builder().fixedLatency(Duration.ofSeconds(1)).seed(2));
+        fx.startSimulator(SimulatorConfig.builder().fixedLatency(Duration.ofSeconds(1)).seed(2));
         PipelineFixture.Topics t = fx.topics("bounded", 2);
         OutputReader reader = fx.reader(t, fx.registry(), false);
         int sent = 0;

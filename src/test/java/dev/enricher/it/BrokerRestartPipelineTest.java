@@ -5,37 +5,28 @@ import static org.awaitility.Awaitility.await;
 
 import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.tasks.TaskType;
+import dev.enricher.testing.OutputReader;
+import dev.enricher.testing.PipelineFixture;
+import dev.enricher.testing.Sent;
 import dev.enricher.topology.EnrichmentPipeline;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Broker restart mid-stream: the broker stops while calls are in flight and starts again on the same data directory
  * and port once those calls have finished (their results wait in the engine). Nothing is lost, and under exactly-once
  * nothing is duplicated.
  */
-@ExtendWith(ApiKeyNeverLogged.class)
 class BrokerRestartPipelineTest {
-    @TempDir
-    Path dir;
-    private PipelineFixture fx;
-
-    @AfterEach
-    void close() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
+    @RegisterExtension
+    final PipelineFixture fx = PipelineFixture.onEmbeddedKafka();
 
     @Test
     void aBrokerRestartMidStreamLosesNothing() {
-        fx = PipelineFixture.embedded(dir, SimulatorConfig.builder().fixedLatency(Duration.ofMillis(100)).seed(12));
+        fx.startSimulator(SimulatorConfig.builder().fixedLatency(Duration.ofMillis(100)).seed(12));
         PipelineFixture.Topics t = fx.topics("broker-restart", 2);
         OutputReader reader = fx.reader(t);
         EnrichmentPipeline p = fx.start(fx.settings(t, "state", PipelineFixture.tasks(TaskType.IAB))

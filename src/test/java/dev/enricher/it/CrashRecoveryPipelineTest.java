@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.enricher.client.ApiKey;
 import dev.enricher.simulator.SimulatorConfig;
+import dev.enricher.testing.OutputReader;
+import dev.enricher.testing.PipelineFixture;
+import dev.enricher.testing.Sent;
 import dev.enricher.topology.ProcessingGuarantee;
 import java.io.File;
 import java.io.IOException;
@@ -17,8 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,24 +31,22 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code exactly_once_v2} every input ends as exactly one output for a read_committed reader; under
  * {@code at_least_once} as at least one. The broker and the simulator live in this JVM and survive the kills.
  */
-@ExtendWith(ApiKeyNeverLogged.class)
 class CrashRecoveryPipelineTest {
     private static final int KILLS = 3;
     private static final int EVENTS_PER_ROUND = 1_000;
     private static final Duration LATENCY = Duration.ofSeconds(2);
     private static final int MAX_IN_FLIGHT = 512;
 
-    @TempDir
-    Path dir;
-    private PipelineFixture fx;
+    @RegisterExtension
+    final PipelineFixture fx = PipelineFixture.onEmbeddedKafka();
     private Process child;
 
     @AfterEach
-    void close() throws Exception {
+    void stopChild() throws Exception {
         if (child != null && child.isAlive()) {
             child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
-        Path log = dir.resolve("child.log");
+        Path log = fx.dir().resolve("child.log");
         if (Files.exists(log)) {
             // For diagnosis: the child's last lines (its logs never show the key; the test checks that).
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
@@ -54,20 +54,17 @@ class CrashRecoveryPipelineTest {
             lines.stream().filter(l -> !l.startsWith("STATS") || !l.contains("inFlight=0 ")).skip(Math.max(0, lines.size() - 400))
                     .forEach(System.out::println);
         }
-        if (fx != null) {
-            fx.close();
-        }
     }
 
     @ParameterizedTest
     @EnumSource(ProcessingGuarantee.class)
     void killedMidStreamThreeTimesLosesNothing(ProcessingGuarantee guarantee) throws Exception {
-        fx = PipelineFixture.embedded(dir, SimulatorConfig.builder().fixedLatency(LATENCY).seed(9));
+        fx.startSimulator(SimulatorConfig.builder().fixedLatency(LATENCY).seed(9));
         PipelineFixture.Topics t = fx.topics("crash", 2);
         // The child registers the output schemas in this order too, so its ids are these.
         OutputReader reader = fx.reader(t, PipelineProcess.registryWithOutputSchemas(t.enriched(), t.deadLetters()),
                 false);
-        Path log = dir.resolve("child.log");
+        Path log = fx.dir().resolve("child.log");
         List<Sent> sent = new ArrayList<>();
 
         for (int kill = 1; kill <= KILLS; kill++) {
@@ -114,8 +111,7 @@ class CrashRecoveryPipelineTest {
         env.put("IT_BOOTSTRAP", fx.bootstrapServers());
         env.put("IT_SIMULATOR_URL", fx.simulator().baseUrl());
         env.put("IT_GUARANTEE", guarantee.streamsValue());
-        env.put("IT_STATE_DIR", dir.resolve("child-state").toString());
-        env.put("IT_APPLICATION_ID", "it-" + t.input());
+        env.put("IT_STATE_DIR", fx.dir().resolve("child-state").toString());
         env.put("IT_INPUT", t.input());
         env.put("IT_ENRICHED", t.enriched());
         env.put("IT_DEAD_LETTERS", t.deadLetters());

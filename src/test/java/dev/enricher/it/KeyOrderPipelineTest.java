@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enricher.avro.DeadLetterCategory;
 import dev.enricher.engine.Ordering;
-import dev.enricher.it.OutputReader.Kind;
-import dev.enricher.it.OutputReader.Output;
 import dev.enricher.simulator.LatencyDistribution;
 import dev.enricher.simulator.LatencyProfile;
 import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.tasks.TaskType;
+import dev.enricher.testing.OutputReader;
+import dev.enricher.testing.OutputReader.Kind;
+import dev.enricher.testing.OutputReader.Output;
+import dev.enricher.testing.PipelineFixture;
+import dev.enricher.testing.Sent;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,10 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Key order: interleaved keys, log-normal service times (so later events often finish first), and bad records mixed
@@ -36,23 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
  * left ({@code enriched_at} or {@code dead_lettered_at}, read when its output is forwarded) orders the outputs of
  * one instance exactly. For one key those times must increase in input order.
  */
-@ExtendWith(ApiKeyNeverLogged.class)
 class KeyOrderPipelineTest {
-    @TempDir
-    Path dir;
-    private PipelineFixture fx;
-
-    @AfterEach
-    void close() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
+    @RegisterExtension
+    final PipelineFixture fx = PipelineFixture.onEmbeddedKafka();
 
     @Test
     void everyKeysOutputsLeaveInInputOrderDeadLettersIncluded() {
         LatencyProfile latency = new LatencyProfile(Map.of(), LatencyDistribution.of(15, 250), null);
-        fx = PipelineFixture.embedded(dir, SimulatorConfig.builder().latency(latency).seed(3));
+        fx.startSimulator(SimulatorConfig.builder().latency(latency).seed(3));
         PipelineFixture.Topics t = fx.topics("key-order", 2);
         OutputReader reader = fx.reader(t);
         fx.start(fx.settings(t, "state", PipelineFixture.tasks(TaskType.IAB))

@@ -6,15 +6,15 @@ import static org.awaitility.Awaitility.await;
 import dev.enricher.simulator.FaultSettings;
 import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.tasks.TaskType;
+import dev.enricher.testing.OutputReader;
+import dev.enricher.testing.PipelineFixture;
+import dev.enricher.testing.Sent;
 import dev.enricher.topology.EnrichmentPipeline;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,20 +23,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code insufficient_quota}). The instance pauses (circuit open), dead-letters nothing, and resumes by itself once
  * the API accepts it again; every event is enriched in the end.
  */
-@ExtendWith(ApiKeyNeverLogged.class)
 class OperatorErrorsPipelineTest {
     private static final Duration PAUSED_FOR = Duration.ofSeconds(3);
 
-    @TempDir
-    Path dir;
-    private PipelineFixture fx;
-
-    @AfterEach
-    void close() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
+    @RegisterExtension
+    final PipelineFixture fx = PipelineFixture.onEmbeddedKafka();
 
     @Test
     void aRefusedKeyPausesTheInstanceUntilTheKeyIsAcceptedAgain() {
@@ -52,7 +43,7 @@ class OperatorErrorsPipelineTest {
     }
 
     private void run(Runnable breakIt, Runnable mendIt, int status) {
-        fx = PipelineFixture.embedded(dir, SimulatorConfig.builder().fixedLatency(Duration.ofMillis(5)).seed(8));
+        fx.startSimulator(SimulatorConfig.builder().fixedLatency(Duration.ofMillis(5)).seed(8));
         PipelineFixture.Topics t = fx.topics("operator-" + status, 2);
         OutputReader reader = fx.reader(t);
         EnrichmentPipeline p = fx.start(fx.settings(t, "state", PipelineFixture.tasks(TaskType.IAB)).build());

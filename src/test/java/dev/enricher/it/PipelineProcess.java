@@ -8,6 +8,7 @@ import dev.enricher.serde.InMemorySchemaRegistry;
 import dev.enricher.serde.SchemaRegistry;
 import dev.enricher.serde.SubjectNameStrategy;
 import dev.enricher.tasks.TaskType;
+import dev.enricher.testing.PipelineFixture;
 import dev.enricher.topology.EnrichmentPipeline;
 import dev.enricher.topology.PipelineSettings;
 import dev.enricher.topology.ProcessingGuarantee;
@@ -21,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A pipeline in a JVM of its own, for the crash test, which kills it with SIGKILL. Everything comes from the
  * environment (the key as {@code ZEROGPU_API_KEY}, never on the command line): {@code IT_BOOTSTRAP},
- * {@code IT_SIMULATOR_URL}, {@code IT_GUARANTEE}, {@code IT_STATE_DIR}, {@code IT_APPLICATION_ID},
- * {@code IT_INPUT}, {@code IT_ENRICHED}, {@code IT_DEAD_LETTERS}, {@code IT_MAX_IN_FLIGHT}.
+ * {@code IT_SIMULATOR_URL}, {@code IT_GUARANTEE}, {@code IT_STATE_DIR}, {@code IT_INPUT}, {@code IT_ENRICHED},
+ * {@code IT_DEAD_LETTERS}, {@code IT_MAX_IN_FLIGHT}; the settings are every fixture pipeline's
+ * ({@link PipelineFixture#settings(String, PipelineFixture.Topics, Path, java.util.List)}), so the application id
+ * is {@code it-<input topic>}.
  * Prints {@code RUNNING} once Kafka Streams runs, then a line of counters every second. SIGTERM closes it cleanly.
  */
 public final class PipelineProcess {
@@ -33,17 +36,11 @@ public final class PipelineProcess {
         String enriched = env("IT_ENRICHED");
         String deadLetters = env("IT_DEAD_LETTERS");
         SchemaRegistry registry = registryWithOutputSchemas(enriched, deadLetters);
-        PipelineSettings settings = PipelineSettings.builder()
-                .applicationId(env("IT_APPLICATION_ID"))
-                .bootstrapServers(env("IT_BOOTSTRAP"))
-                .inputTopic(env("IT_INPUT")).enrichedTopic(enriched).deadLetterTopic(deadLetters)
-                .tasks(PipelineFixture.tasks(TaskType.IAB))
+        PipelineFixture.Topics topics = new PipelineFixture.Topics(env("IT_INPUT"), enriched, deadLetters);
+        PipelineSettings settings = PipelineFixture.settings(env("IT_BOOTSTRAP"), topics, Path.of(env("IT_STATE_DIR")),
+                        PipelineFixture.tasks(TaskType.IAB))
                 .engine(PipelineFixture.engine().withMaxInFlight(Integer.parseInt(env("IT_MAX_IN_FLIGHT"))))
                 .guarantee(ProcessingGuarantee.parse(env("IT_GUARANTEE")))
-                .stateDir(Path.of(env("IT_STATE_DIR")))
-                .streamsProperty("commit.interval.ms", 100)
-                .streamsProperty("session.timeout.ms", 6000)
-                .streamsProperty("heartbeat.interval.ms", 1500)
                 // A restarted process takes its predecessor's place at once instead of waiting for its session to end.
                 .streamsProperty("group.instance.id", "it-pipeline-process")
                 .build();

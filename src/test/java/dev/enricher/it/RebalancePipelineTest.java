@@ -5,39 +5,30 @@ import static org.awaitility.Awaitility.await;
 
 import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.tasks.TaskType;
+import dev.enricher.testing.OutputReader;
+import dev.enricher.testing.PipelineFixture;
+import dev.enricher.testing.Sent;
 import dev.enricher.topology.EnrichmentPipeline;
 import dev.enricher.topology.PipelineSettings;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rebalance: a second instance of the same application (own state directory) joins mid-stream and takes
  * partitions with calls in flight, then leaves mid-stream and hands them back. Under exactly-once nothing is lost
  * and nothing is duplicated.
  */
-@ExtendWith(ApiKeyNeverLogged.class)
 class RebalancePipelineTest {
-    @TempDir
-    Path dir;
-    private PipelineFixture fx;
-
-    @AfterEach
-    void close() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
+    @RegisterExtension
+    final PipelineFixture fx = PipelineFixture.onEmbeddedKafka();
 
     @Test
     void anInstanceJoiningAndLeavingMidStreamLosesAndDuplicatesNothing() {
-        fx = PipelineFixture.embedded(dir, SimulatorConfig.builder().fixedLatency(Duration.ofMillis(150)).seed(4));
+        fx.startSimulator(SimulatorConfig.builder().fixedLatency(Duration.ofMillis(150)).seed(4));
         PipelineFixture.Topics t = fx.topics("rebalance", 4);
         OutputReader reader = fx.reader(t);
         PipelineSettings.Builder settings = fx.settings(t, "state-a", PipelineFixture.tasks(TaskType.IAB))
@@ -52,7 +43,7 @@ class RebalancePipelineTest {
                 PipelineFixture::text));
         reader.awaitCount(300, Duration.ofSeconds(60));
 
-        EnrichmentPipeline b = fx.start(settings.stateDir(dir.resolve("state-b")).build());
+        EnrichmentPipeline b = fx.start(settings.stateDir(fx.dir().resolve("state-b")).build());
         await("the second instance owns partitions").atMost(Duration.ofSeconds(60))
                 .until(() -> activeTasks(b) > 0 && activeTasks(a) > 0);
         int joinedAt = reader.count();

@@ -7,21 +7,27 @@ import dev.enricher.avro.FollowupQuestionsResult;
 import dev.enricher.avro.IabResult;
 import dev.enricher.avro.PiiEntity;
 import dev.enricher.avro.PiiResult;
-import dev.enricher.it.OutputReader.Kind;
-import dev.enricher.it.OutputReader.Output;
+import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.tasks.TaskType;
+import dev.enricher.testing.OutputReader;
+import dev.enricher.testing.OutputReader.Kind;
+import dev.enricher.testing.OutputReader.Output;
+import dev.enricher.testing.PipelineFixture;
+import dev.enricher.testing.Sent;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Scenario 1 of the integration suite, run on any broker: events through three tasks (IAB classification,
  * follow-up questions, PII redaction) all come out enriched, with typed results, their key, timestamp and headers.
+ * The simulator answers in 5 ms.
  */
 final class ThreeTasksScenario {
     private ThreeTasksScenario() {
     }
 
     static void run(PipelineFixture fx, int events, Duration atMost) {
+        fx.startSimulator(SimulatorConfig.builder().fixedLatency(Duration.ofMillis(5)).seed(1));
         PipelineFixture.Topics t = fx.topics("three-tasks", 3);
         OutputReader reader = fx.reader(t);
         fx.start(fx.settings(t, "state", PipelineFixture.tasks(TaskType.IAB, TaskType.FOLLOWUP_QUESTIONS,

@@ -1,10 +1,13 @@
-package dev.enricher.it;
+package dev.enricher.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import org.apache.kafka.common.header.Header;
 
 /**
- * One record the test produced to the input topic, with where it landed.
+ * One record a test produced to the input topic through {@link PipelineFixture}, with where it landed: what an
+ * {@link OutputReader} matches the outputs to.
  *
  * @param key       the key; null for none
  * @param id        the event's {@code id} field; null for raw (bad) records
@@ -15,18 +18,19 @@ import java.util.Objects;
  * @param timestamp its timestamp
  * @param headers   its headers, as sent
  */
-record Sent(String key, String id, String text, byte[] value, int partition, long offset, long timestamp,
-            List<Hdr> headers) {
-    Sent {
+public record Sent(String key, String id, String text, byte[] value, int partition, long offset, long timestamp,
+                   List<Hdr> headers) {
+    public Sent {
         headers = List.copyOf(headers);
     }
 
-    SourceRef ref() {
+    /** Where it landed: what the outputs of this record name as their source. */
+    public SourceRef ref() {
         return new SourceRef(partition, offset);
     }
 
     /** Input partition and offset: what identifies an input record in the outputs (one input topic per test). */
-    record SourceRef(int partition, long offset) {
+    public record SourceRef(int partition, long offset) {
         @Override
         public String toString() {
             return partition + "@" + offset;
@@ -34,14 +38,14 @@ record Sent(String key, String id, String text, byte[] value, int partition, lon
     }
 
     /** A header as a comparable value (byte arrays are not). */
-    record Hdr(String key, String value) {
-        Hdr {
+    public record Hdr(String key, String value) {
+        public Hdr {
             Objects.requireNonNull(key);
         }
 
-        static Hdr of(org.apache.kafka.common.header.Header h) {
-            return new Hdr(h.key(), h.value() == null ? null
-                    : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8));
+        /** The header as UTF-8 text; a null value stays null. */
+        public static Hdr of(Header h) {
+            return new Hdr(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
         }
     }
 

@@ -1,17 +1,18 @@
-package dev.enricher.it;
+package dev.enricher.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.EnrichedEvent;
-import dev.enricher.it.Sent.Hdr;
-import dev.enricher.it.Sent.SourceRef;
+import dev.enricher.testing.Sent.Hdr;
+import dev.enricher.testing.Sent.SourceRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +20,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,12 +34,16 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Reads the enriched and dead-letter topics from the beginning with {@code isolation.level=read_committed} on a
  * thread of its own, and indexes every output by the input it came from (source partition and offset), so a test
- * can count what was lost and what was duplicated, and check per-key order.
+ * can count what was lost and what was duplicated, and check per-key order. Made by {@link PipelineFixture#reader},
+ * which closes it after the test.
  *
- * <p>With {@code keepValues} false only the index is kept (no decoded values), for tests that watch the heap.
+ * <p>Threads: the queries and assertions may be called from any thread while the reader thread keeps reading; each
+ * sees what was read so far. With {@code keepValues} false only the index is kept (no decoded values, no headers),
+ * for tests that watch the heap.
  */
-final class OutputReader implements AutoCloseable {
-    enum Kind { ENRICHED, DEAD_LETTER }
+public final class OutputReader implements AutoCloseable {
+    /** Which output topic a record came from. */
+    public enum Kind { ENRICHED, DEAD_LETTER }
 
     /**
      * One output record.
@@ -48,13 +53,16 @@ final class OutputReader implements AutoCloseable {
      * @param partition  output partition
      * @param offset     output offset
      * @param timestamp  output timestamp
-     * @param headers    output headers
+     * @param headers    output headers; empty when values are not kept
+     * @param sourceTopic the input topic the output names
+     * @param source     the input partition and offset the output names
      * @param enriched   the decoded value when kind is ENRICHED and values are kept
      * @param deadLetter the decoded value when kind is DEAD_LETTER and values are kept
      */
-    record Output(Kind kind, String key, int partition, long offset, long timestamp, List<Hdr> headers,
-                  String sourceTopic, SourceRef source, EnrichedEvent enriched, DeadLetter deadLetter) {
-        String header(String name) {
+    public record Output(Kind kind, String key, int partition, long offset, long timestamp, List<Hdr> headers,
+                         String sourceTopic, SourceRef source, EnrichedEvent enriched, DeadLetter deadLetter) {
+        /** The value of the first header named {@code name}; null when there is none. */
+        public String header(String name) {
             for (Hdr h : headers) {
                 if (h.key().equals(name)) {
                     return h.value();
@@ -86,7 +94,6 @@ final class OutputReader implements AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger enrichedCount = new AtomicInteger();
     private final AtomicInteger deadLetterCount = new AtomicInteger();
-    private final AtomicLong polls = new AtomicLong();
 
     OutputReader(String bootstrapServers, String enrichedTopic, String deadLetterTopic,
                  Deserializer<EnrichedEvent> enrichedValues, Deserializer<DeadLetter> deadLetterValues,
@@ -124,14 +131,13 @@ final class OutputReader implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     accept(r);
                 }
-                polls.incrementAndGet();
             }
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
             problems.add("reader stopped: " + e);
         } finally {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 
@@ -180,26 +186,29 @@ final class OutputReader implements AutoCloseable {
     }
 
     /** Outputs read so far, both topics. */
-    int count() {
+    public int count() {
         return count.get();
     }
 
-    int enrichedCount() {
+    /** Enriched records read so far. */
+    public int enrichedCount() {
         return enrichedCount.get();
     }
 
-    int deadLetterCount() {
+    /** Dead letters read so far. */
+    public int deadLetterCount() {
         return deadLetterCount.get();
     }
 
     /** Records that could not be read, or that held the API key. */
-    List<String> problems() {
+    public List<String> problems() {
         synchronized (problems) {
             return List.copyOf(problems);
         }
     }
 
-    List<Output> outputsOf(Sent s) {
+    /** The outputs read so far that name {@code s} as their source; empty when none. */
+    public List<Output> outputsOf(Sent s) {
         List<Output> l = bySource.get(s.ref());
         if (l == null) {
             return List.of();
@@ -210,14 +219,14 @@ final class OutputReader implements AutoCloseable {
     }
 
     /** The one output of {@code s}; fails when it has none or several. */
-    Output only(Sent s) {
+    public Output only(Sent s) {
         List<Output> l = outputsOf(s);
         assertThat(l).as("outputs of %s", s).hasSize(1);
         return l.get(0);
     }
 
     /** Every output read, in no particular order across partitions. */
-    List<Output> all() {
+    public List<Output> all() {
         List<Output> all = new ArrayList<>();
         for (List<Output> l : byTopicPartition.values()) {
             synchronized (l) {
@@ -228,18 +237,18 @@ final class OutputReader implements AutoCloseable {
     }
 
     /** How many of {@code sent} have at least one output. */
-    long covered(Collection<Sent> sent) {
+    public long covered(Collection<Sent> sent) {
         return sent.stream().filter(s -> bySource.containsKey(s.ref())).count();
     }
 
     /** Waits until every one of {@code sent} has at least one output. */
-    void awaitAll(Collection<Sent> sent, Duration atMost) {
+    public void awaitAll(Collection<Sent> sent, Duration atMost) {
         await("outputs for all of " + sent.size() + " inputs").atMost(atMost).pollInterval(Duration.ofMillis(100))
                 .until(() -> covered(sent) == sent.size());
     }
 
     /** Waits until at least {@code n} outputs were read. */
-    void awaitCount(int n, Duration atMost) {
+    public void awaitCount(int n, Duration atMost) {
         await("at least " + n + " outputs").atMost(atMost).pollInterval(Duration.ofMillis(50))
                 .until(() -> count() >= n);
     }
@@ -248,7 +257,7 @@ final class OutputReader implements AutoCloseable {
      * Exactly one output (enriched or dead letter) per input, none for anything else, every output read
      * without problems, and each carries its input's key and topic.
      */
-    void assertExactlyOnce(Collection<Sent> sent, String inputTopic) {
+    public void assertExactlyOnce(Collection<Sent> sent, String inputTopic) {
         assertThat(problems()).as("unreadable outputs or leaked key").isEmpty();
         Map<SourceRef, Sent> expected = index(sent);
         List<SourceRef> lost = new ArrayList<>();
@@ -270,7 +279,7 @@ final class OutputReader implements AutoCloseable {
     }
 
     /** At least one output per input (duplicates allowed), none for anything else. */
-    void assertAtLeastOnce(Collection<Sent> sent, String inputTopic) {
+    public void assertAtLeastOnce(Collection<Sent> sent, String inputTopic) {
         assertThat(problems()).as("unreadable outputs or leaked key").isEmpty();
         Map<SourceRef, Sent> expected = index(sent);
         List<SourceRef> lost = sent.stream().filter(s -> outputsOf(s).isEmpty()).map(Sent::ref).toList();
@@ -292,7 +301,7 @@ final class OutputReader implements AutoCloseable {
      * Per output topic partition, each key's outputs appear in input order (strictly increasing source offsets).
      * Only meaningful without duplicates.
      */
-    void assertKeyOrderWithinEachTopic() {
+    public void assertKeyOrderWithinEachTopic() {
         for (Map.Entry<String, List<Output>> e : byTopicPartition.entrySet()) {
             List<Output> outs;
             synchronized (e.getValue()) {
@@ -313,10 +322,10 @@ final class OutputReader implements AutoCloseable {
     }
 
     /** Outputs grouped by key, each list sorted by source offset. */
-    Map<String, List<Output>> byKeyInInputOrder() {
+    public Map<String, List<Output>> byKeyInInputOrder() {
         return all().stream().filter(o -> o.key() != null).collect(Collectors.groupingBy(Output::key,
                 Collectors.collectingAndThen(Collectors.toList(), l -> {
-                    l.sort(java.util.Comparator.comparingLong(o -> o.source().offset()));
+                    l.sort(Comparator.comparingLong(o -> o.source().offset()));
                     return l;
                 })));
     }
