@@ -7,19 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.DeadLetterCategory;
 import dev.enricher.avro.EnrichedEvent;
-import dev.enricher.local.EmbeddedKafka;
 import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.AvroSerdes;
 import dev.enricher.serde.HttpSchemaRegistry;
 import dev.enricher.serde.RegistryConfig;
 import dev.enricher.testing.ApicurioRegistry;
 import dev.enricher.testing.DeadLetters;
+import dev.enricher.testing.KafkaPerClass;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,27 +25,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CommandsWithApicurioTest {
     @RegisterExtension
     static final ApicurioRegistry APICURIO = new ApicurioRegistry();
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start(null, 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaPerClass KAFKA = new KafkaPerClass();
 
     @Test
     void tailDecodesAndReplayDlqReplaysThroughTheRegistryUrl() throws Exception {
-        kafka.createTopic("enriched", 1);
-        kafka.createTopic("dead-letters", 1);
-        kafka.createTopic("raw-messages", 1);
+        KAFKA.createTopic("enriched", 1);
+        KAFKA.createTopic("dead-letters", 1);
+        KAFKA.createTopic("raw-messages", 1);
         HttpSchemaRegistry registry = new HttpSchemaRegistry(RegistryConfig.of(APICURIO.ccompatUrl()));
-        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers());
              var enriched = AvroSerdes.specific(EnrichedEvent.class, registry, AvroSerdeConfig.defaults());
              var deadLetters = AvroSerdes.specific(DeadLetter.class, registry, AvroSerdeConfig.defaults())) {
             producer.send(new ProducerRecord<>("enriched", DeadLetters.utf8("evt-3"),
@@ -58,7 +45,7 @@ class CommandsWithApicurioTest {
                             "trace-id", "t-1")))).get();
         }
 
-        Cli.Result tail = Cli.run("tail", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "enriched",
+        Cli.Result tail = Cli.run("tail", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "enriched",
                 "--registry-url", APICURIO.ccompatUrl(), "--from-beginning", "--max", "1");
         assertThat(tail.exit()).as(tail.err()).isZero();
         JsonNode doc = new ObjectMapper().readTree(tail.out());
@@ -67,11 +54,11 @@ class CommandsWithApicurioTest {
         assertThat(doc.at("/value/followup_questions/followups/questions/0").asText())
                 .isEqualTo("Can I exchange the boots for a different size?");
 
-        Cli.Result replay = Cli.run("replay-dlq", "--bootstrap-servers", kafka.bootstrapServers(), "--from", "dead-letters",
+        Cli.Result replay = Cli.run("replay-dlq", "--bootstrap-servers", KAFKA.bootstrapServers(), "--from", "dead-letters",
                 "--to", "raw-messages", "--registry-url", APICURIO.ccompatUrl());
         assertThat(replay.exit()).as(replay.err()).isZero();
         assertThat(replay.lastLine()).startsWith("replay-dlq: read=1 replayed=1 ");
-        List<ConsumerRecord<byte[], byte[]>> raw = Cli.readAll(kafka.bootstrapServers(), "raw-messages", 1);
+        List<ConsumerRecord<byte[], byte[]>> raw = Cli.readAll(KAFKA.bootstrapServers(), "raw-messages", 1);
         assertThat(raw).hasSize(1);
         assertThat(raw.get(0).value()).asString().isEqualTo("{\"id\":\"1\",\"text\":\"hello\"}");
         assertThat(raw.get(0).headers().lastHeader("enricher.replay-count").value()).asString().isEqualTo("1");
@@ -80,9 +67,9 @@ class CommandsWithApicurioTest {
 
     @Test
     void anUnreachableRegistryStopsTailWithExitOne() throws Exception {
-        kafka.createTopic("enriched-2", 1);
+        KAFKA.createTopic("enriched-2", 1);
         HttpSchemaRegistry registry = new HttpSchemaRegistry(RegistryConfig.of(APICURIO.ccompatUrl()));
-        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers());
              var enriched = AvroSerdes.specific(EnrichedEvent.class, registry, AvroSerdeConfig.defaults())) {
             producer.send(new ProducerRecord<>("enriched-2",
                     enriched.serializer().serialize("enriched-2", BenchSerdeCommand.event(4)))).get();
@@ -91,7 +78,7 @@ class CommandsWithApicurioTest {
         try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Cli.Result tail = Cli.run("tail", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "enriched-2",
+        Cli.Result tail = Cli.run("tail", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "enriched-2",
                 "--registry-url", "http://127.0.0.1:" + port, "--from-beginning", "--max", "1");
         assertThat(tail.exit()).isEqualTo(1);
         assertThat(tail.err()).contains("unreachable").contains("--registry-url");

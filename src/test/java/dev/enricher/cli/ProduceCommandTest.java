@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.enricher.local.EmbeddedKafka;
+import dev.enricher.testing.KafkaPerClass;
 import dev.enricher.tools.SampleCorpus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,38 +14,26 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stream-enricher produce} end to end against the in-process broker. */
 class ProduceCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start(null, 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaPerClass KAFKA = new KafkaPerClass();
 
     @Test
     void sampleSendsDistinctIdsKeyedByIdFromEveryCategory() throws Exception {
-        kafka.createTopic("samples", 3);
-        Cli.Result r = Cli.run("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "samples",
+        KAFKA.createTopic("samples", 3);
+        Cli.Result r = Cli.run("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "samples",
                 "--sample", "500", "--no-progress");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.lastLine()).matches("produce: sent=500 topic=samples elapsed_ms=\\d+ bad_lines=0");
         assertThat(r.err()).doesNotContain("\r");
 
-        List<ConsumerRecord<byte[], byte[]>> records = Cli.readAll(kafka.bootstrapServers(), "samples", 500);
+        List<ConsumerRecord<byte[], byte[]>> records = Cli.readAll(KAFKA.bootstrapServers(), "samples", 500);
         assertThat(records).hasSize(500);
         Set<String> ids = new HashSet<>();
         Set<String> sources = new HashSet<>();
@@ -74,7 +62,7 @@ class ProduceCommandTest {
             out.write(notUtf8);
             out.write("\n{\"text\":\"no id\"}".getBytes(StandardCharsets.UTF_8)); // no final newline
         }
-        Cli.Result r = Cli.run("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "from-file",
+        Cli.Result r = Cli.run("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "from-file",
                 "--file", file.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.lastLine()).matches("produce: sent=6 topic=from-file elapsed_ms=\\d+ bad_lines=3");
@@ -82,7 +70,7 @@ class ProduceCommandTest {
                 .contains("events.jsonl:7: not valid UTF-8").contains("sent as it is")
                 .doesNotContain("events.jsonl:1:").doesNotContain("events.jsonl:5:").doesNotContain("events.jsonl:8:");
 
-        List<ConsumerRecord<byte[], byte[]>> records = Cli.readAll(kafka.bootstrapServers(), "from-file", 6);
+        List<ConsumerRecord<byte[], byte[]>> records = Cli.readAll(KAFKA.bootstrapServers(), "from-file", 6);
         assertThat(records).hasSize(6);
         assertThat(records.get(0).key()).asString(StandardCharsets.UTF_8).isEqualTo("e1");
         assertThat(records.get(1).value()).asString(StandardCharsets.UTF_8).isEqualTo("this is not json");
@@ -96,13 +84,13 @@ class ProduceCommandTest {
     void badLinesCanBeSkippedOrStopTheRun(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("mixed.jsonl");
         Files.writeString(file, "{\"id\":\"a\"}\nbroken\n{\"id\":\"b\"}\n");
-        Cli.Result skip = Cli.run("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "skipped",
+        Cli.Result skip = Cli.run("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "skipped",
                 "--file", file.toString(), "--on-bad-line", "skip");
         assertThat(skip.exit()).isZero();
         assertThat(skip.lastLine()).startsWith("produce: sent=2 topic=skipped").endsWith("bad_lines=1");
         assertThat(skip.err()).contains("mixed.jsonl:2: not JSON").contains("skipped");
 
-        Cli.Result fail = Cli.run("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "failed",
+        Cli.Result fail = Cli.run("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "failed",
                 "--file", file.toString(), "--on-bad-line", "fail");
         assertThat(fail.exit()).isEqualTo(1);
         assertThat(fail.lastLine()).startsWith("produce: sent=1 topic=failed");
@@ -111,12 +99,12 @@ class ProduceCommandTest {
 
     @Test
     void rateAndKeysPaceAndSpreadTheEvents() {
-        Cli.Result r = Cli.run("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "paced",
+        Cli.Result r = Cli.run("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "paced",
                 "--sample", "60", "--rate", "200", "--keys", "4", "--progress");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.lastLine()).startsWith("produce: sent=60 topic=paced ");
         assertThat(r.err()).contains("produce: 60/60 (100%)");
-        List<ConsumerRecord<byte[], byte[]>> records = Cli.readAll(kafka.bootstrapServers(), "paced", 60);
+        List<ConsumerRecord<byte[], byte[]>> records = Cli.readAll(KAFKA.bootstrapServers(), "paced", 60);
         assertThat(records).hasSize(60);
         assertThat(records.stream().map(rec -> new String(rec.key(), StandardCharsets.UTF_8)).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder("key-0", "key-1", "key-2", "key-3");
@@ -131,11 +119,11 @@ class ProduceCommandTest {
         cmd.setErr(new java.io.PrintWriter(err, true));
         ProduceCommand produce = Cli.command(cmd, "produce");
         java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(-1);
-        Thread t = new Thread(() -> exit.set(cmd.execute("produce", "--bootstrap-servers", kafka.bootstrapServers(),
+        Thread t = new Thread(() -> exit.set(cmd.execute("produce", "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--topic", "stopped", "--sample", "100000", "--rate", "20")), "produce-command");
         t.start();
         try {
-            Cli.readAll(kafka.bootstrapServers(), "stopped", 3);
+            Cli.readAll(KAFKA.bootstrapServers(), "stopped", 3);
         } finally {
             produce.stop();
             t.join(30_000);

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.DeadLetterCategory;
-import dev.enricher.local.EmbeddedKafka;
 import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.AvroSerdes;
 import dev.enricher.serde.InMemorySchemaRegistry;
 import dev.enricher.testing.DeadLetters;
+import dev.enricher.testing.KafkaPerClass;
 import dev.enricher.tools.JsonRendering;
 import dev.enricher.tools.ReplayPlan;
 import java.nio.charset.StandardCharsets;
@@ -22,32 +22,20 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code stream-enricher replay-dlq} against the in-process broker, with the registry injected. */
 class ReplayDlqCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final InMemorySchemaRegistry REGISTRY = new InMemorySchemaRegistry();
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start(null, 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaPerClass KAFKA = new KafkaPerClass();
 
     @Test
     void replaysTheOriginalBytesAndHeadersWithAReplayCount() {
-        kafka.createTopic("dlq-exact", 2);
-        kafka.createTopic("raw-exact", 1);
+        KAFKA.createTopic("dlq-exact", 2);
+        KAFKA.createTopic("raw-exact", 1);
         write("dlq-exact",
                 DeadLetters.of(DeadLetterCategory.DESERIALIZATION, DeadLetters.utf8("k1"), DeadLetters.BINARY, null,
                         "trace-id", "abc", "empty", null),
@@ -60,7 +48,7 @@ class ReplayDlqCommandTest {
         assertThat(r.lastLine()).isEqualTo("replay-dlq: read=3 replayed=3 skipped_filter=0 refused_max_replays=0 "
                 + "dry_run=false unreadable=0");
 
-        List<ConsumerRecord<byte[], byte[]>> out = Cli.readAll(kafka.bootstrapServers(), "raw-exact", 3);
+        List<ConsumerRecord<byte[], byte[]>> out = Cli.readAll(KAFKA.bootstrapServers(), "raw-exact", 3);
         assertThat(out).hasSize(3);
         ConsumerRecord<byte[], byte[]> first = byValue(out, DeadLetters.BINARY);
         assertThat(first.key()).isEqualTo(DeadLetters.utf8("k1"));
@@ -75,7 +63,7 @@ class ReplayDlqCommandTest {
 
     @Test
     void filtersByCategorySinceAndMax() {
-        kafka.createTopic("dlq-filter", 1);
+        KAFKA.createTopic("dlq-filter", 1);
         Instant now = Instant.now();
         write("dlq-filter",
                 DeadLetters.of(DeadLetterCategory.DESERIALIZATION, DeadLetters.utf8("a"), DeadLetters.utf8("v1"), now.minus(Duration.ofHours(3))),
@@ -87,22 +75,22 @@ class ReplayDlqCommandTest {
 
         Cli.Result byCategory = replay("--from", "dlq-filter", "--to", "raw-category", "--category", "api_retries_exhausted");
         assertThat(byCategory.lastLine()).startsWith("replay-dlq: read=5 replayed=3 skipped_filter=2 refused_max_replays=0");
-        assertThat(values(Cli.readAll(kafka.bootstrapServers(), "raw-category", 3))).containsExactly("v2", "v3", "v5");
+        assertThat(values(Cli.readAll(KAFKA.bootstrapServers(), "raw-category", 3))).containsExactly("v2", "v3", "v5");
 
         Cli.Result since = replay("--from", "dlq-filter", "--to", "raw-since", "--since", now.minus(Duration.ofMinutes(15)).toString());
         assertThat(since.lastLine()).startsWith("replay-dlq: read=5 replayed=3 skipped_filter=2 ");
-        assertThat(values(Cli.readAll(kafka.bootstrapServers(), "raw-since", 3))).containsExactly("v3", "v4", "v5");
+        assertThat(values(Cli.readAll(KAFKA.bootstrapServers(), "raw-since", 3))).containsExactly("v3", "v4", "v5");
 
         Cli.Result combined = replay("--from", "dlq-filter", "--to", "raw-max", "--category", "Api_Retries_Exhausted,validation",
                 "--since", "1h", "--max", "2");
         assertThat(combined.exit()).as(combined.err()).isZero();
         assertThat(combined.lastLine()).startsWith("replay-dlq: read=3 replayed=2 skipped_filter=1 refused_max_replays=0");
-        assertThat(values(Cli.readAll(kafka.bootstrapServers(), "raw-max", 2))).containsExactly("v2", "v3");
+        assertThat(values(Cli.readAll(KAFKA.bootstrapServers(), "raw-max", 2))).containsExactly("v2", "v3");
     }
 
     @Test
     void aDryRunPrintsWhatWouldBeReplayedAndPublishesNothing() throws Exception {
-        kafka.createTopic("dlq-dry", 1);
+        KAFKA.createTopic("dlq-dry", 1);
         write("dlq-dry",
                 DeadLetters.of(DeadLetterCategory.OVERSIZED, DeadLetters.utf8("k"), DeadLetters.BINARY, Instant.parse("2026-11-25T08:00:00Z")),
                 DeadLetters.of(DeadLetterCategory.VALIDATION, DeadLetters.utf8("k2"), DeadLetters.utf8("v"), null));
@@ -117,12 +105,12 @@ class ReplayDlqCommandTest {
         assertThat(line.get("key").asText()).isEqualTo("k");
         assertThat(line.get("value_encoding").asText()).isEqualTo("base64");
         assertThat(line.get("dead_lettered_at").asText()).isEqualTo("2026-11-25T08:00:00Z");
-        assertThat(Cli.endOffsets(kafka.bootstrapServers(), "raw-dry")).isZero();
+        assertThat(Cli.endOffsets(KAFKA.bootstrapServers(), "raw-dry")).isZero();
     }
 
     @Test
     void refusesRecordsThatWouldExceedMaxReplays() {
-        kafka.createTopic("dlq-loop", 1);
+        KAFKA.createTopic("dlq-loop", 1);
         write("dlq-loop",
                 DeadLetters.of(DeadLetterCategory.API_RETRIES_EXHAUSTED, DeadLetters.utf8("a"), DeadLetters.utf8("third"), null,
                         ReplayPlan.REPLAY_COUNT_HEADER, "2"),
@@ -135,7 +123,7 @@ class ReplayDlqCommandTest {
         assertThat(r.lastLine()).startsWith("replay-dlq: read=3 replayed=1 skipped_filter=0 refused_max_replays=2 ");
         assertThat(r.err()).contains("dlq-loop partition 0 offset 1: refused").contains("--max-replays 3")
                 .contains("offset 2: refused").contains("'many' is not a number");
-        List<ConsumerRecord<byte[], byte[]>> out = Cli.readAll(kafka.bootstrapServers(), "raw-loop", 1);
+        List<ConsumerRecord<byte[], byte[]>> out = Cli.readAll(KAFKA.bootstrapServers(), "raw-loop", 1);
         assertThat(values(out)).containsExactly("third");
         assertThat(headers(out.get(0))).containsExactly("enricher.replay-count=3");
 
@@ -145,7 +133,7 @@ class ReplayDlqCommandTest {
 
     @Test
     void aGroupCommitsWhatWasReadSoTheNextRunTakesOnlyNewDeadLetters() {
-        kafka.createTopic("dlq-group", 1);
+        KAFKA.createTopic("dlq-group", 1);
         write("dlq-group",
                 DeadLetters.of(DeadLetterCategory.VALIDATION, DeadLetters.utf8("a"), DeadLetters.utf8("one"), null),
                 DeadLetters.of(DeadLetterCategory.VALIDATION, DeadLetters.utf8("b"), DeadLetters.utf8("two"), null));
@@ -157,13 +145,13 @@ class ReplayDlqCommandTest {
         // Without a group nothing was committed: everything again.
         assertThat(replay("--from", "dlq-group", "--to", "raw-group-all").lastLine())
                 .startsWith("replay-dlq: read=3 replayed=3 ");
-        assertThat(values(Cli.readAll(kafka.bootstrapServers(), "raw-group", 3))).containsExactly("one", "two", "three");
+        assertThat(values(Cli.readAll(KAFKA.bootstrapServers(), "raw-group", 3))).containsExactly("one", "two", "three");
     }
 
     @Test
     void unreadableDeadLettersAreReportedAndTheRestReplayed() throws Exception {
-        kafka.createTopic("dlq-unreadable", 1);
-        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(kafka.bootstrapServers())) {
+        KAFKA.createTopic("dlq-unreadable", 1);
+        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers())) {
             producer.send(new ProducerRecord<>("dlq-unreadable", "not avro".getBytes(StandardCharsets.UTF_8))).get();
         }
         write("dlq-unreadable", DeadLetters.of(DeadLetterCategory.VALIDATION, null, DeadLetters.utf8("ok"), null));
@@ -176,9 +164,9 @@ class ReplayDlqCommandTest {
 
     @Test
     void transactionalDeadLettersAreReadToTheEndAndAbortedOnesNeverReplayed() {
-        kafka.createTopic("dlq-tx", 1);
+        KAFKA.createTopic("dlq-tx", 1);
         java.util.Properties p = new java.util.Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("bootstrap.servers", KAFKA.bootstrapServers());
         p.put("transactional.id", "dead-letter-writer");
         p.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
         p.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
@@ -202,7 +190,7 @@ class ReplayDlqCommandTest {
         Cli.Result r = replay("--from", "dlq-tx", "--to", "raw-tx");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.lastLine()).startsWith("replay-dlq: read=2 replayed=2 ");
-        assertThat(values(Cli.readAll(kafka.bootstrapServers(), "raw-tx", 2))).containsExactly("committed-1", "committed-2");
+        assertThat(values(Cli.readAll(KAFKA.bootstrapServers(), "raw-tx", 2))).containsExactly("committed-1", "committed-2");
     }
 
     @Test
@@ -211,7 +199,7 @@ class ReplayDlqCommandTest {
         assertThat(same.exit()).isEqualTo(2);
         assertThat(same.err()).contains("--to x is the dead-letter topic itself");
 
-        Cli.Result noRegistry = Cli.run("replay-dlq", "--bootstrap-servers", kafka.bootstrapServers(), "--from", "a", "--to", "b");
+        Cli.Result noRegistry = Cli.run("replay-dlq", "--bootstrap-servers", KAFKA.bootstrapServers(), "--from", "a", "--to", "b");
         assertThat(noRegistry.exit()).isEqualTo(2);
         assertThat(noRegistry.err()).contains("--registry-url is required");
 
@@ -229,14 +217,14 @@ class ReplayDlqCommandTest {
     }
 
     private static Cli.Result replay(String... args) {
-        List<String> all = new ArrayList<>(List.of("replay-dlq", "--bootstrap-servers", kafka.bootstrapServers()));
+        List<String> all = new ArrayList<>(List.of("replay-dlq", "--bootstrap-servers", KAFKA.bootstrapServers()));
         all.addAll(List.of(args));
         return Cli.run(cmd -> ((ReplayDlqCommand) Cli.command(cmd, "replay-dlq")).registry = REGISTRY,
                 all.toArray(new String[0]));
     }
 
     private static void write(String topic, DeadLetter... deadLetters) {
-        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers());
              var serde = AvroSerdes.specific(DeadLetter.class, REGISTRY, AvroSerdeConfig.defaults())) {
             for (DeadLetter dl : deadLetters) {
                 producer.send(new ProducerRecord<>(topic, 0, JsonRendering.bytes(dl.getKey()),

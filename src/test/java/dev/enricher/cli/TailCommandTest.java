@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.DeadLetterCategory;
 import dev.enricher.avro.EnrichedEvent;
-import dev.enricher.local.EmbeddedKafka;
 import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.AvroSerdes;
 import dev.enricher.serde.InMemorySchemaRegistry;
 import dev.enricher.testing.DeadLetters;
+import dev.enricher.testing.KafkaPerClass;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,35 +19,23 @@ import java.util.List;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code stream-enricher tail} against the in-process broker, with the registry injected. */
 class TailCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static EmbeddedKafka kafka;
     private static final InMemorySchemaRegistry REGISTRY = new InMemorySchemaRegistry();
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start(null, 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaPerClass KAFKA = new KafkaPerClass();
 
     @Test
     void decodesEnrichedEventsDeadLettersAndPlainValuesToJson() throws Exception {
-        kafka.createTopic("mixed", 1);
+        KAFKA.createTopic("mixed", 1);
         EnrichedEvent enriched = BenchSerdeCommand.event(7);
         DeadLetter dl = DeadLetters.of(DeadLetterCategory.DESERIALIZATION, DeadLetters.utf8("user-9"), DeadLetters.BINARY,
                 Instant.parse("2026-11-25T10:15:30Z"), "trace-id", "abc-123", "empty", null);
-        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers());
              var enrichedSerde = AvroSerdes.specific(EnrichedEvent.class, REGISTRY, AvroSerdeConfig.defaults());
              var dlSerde = AvroSerdes.specific(DeadLetter.class, REGISTRY, AvroSerdeConfig.defaults())) {
             producer.send(new ProducerRecord<>("mixed", null, 1_764_000_000_000L, DeadLetters.utf8("evt-7"),
@@ -61,7 +49,7 @@ class TailCommandTest {
         }
 
         Cli.Result r = Cli.run(cmd -> ((TailCommand) Cli.command(cmd, "tail")).registry = REGISTRY,
-                "tail", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "mixed", "--from-beginning",
+                "tail", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "mixed", "--from-beginning",
                 "--max", "4");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("tail: printed=4");
@@ -115,11 +103,11 @@ class TailCommandTest {
 
     @Test
     void prettyPrintsAndATimeoutWithoutRecordsEndsTheRun() throws Exception {
-        kafka.createTopic("quiet", 2);
-        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(kafka.bootstrapServers())) {
+        KAFKA.createTopic("quiet", 2);
+        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers())) {
             producer.send(new ProducerRecord<>("quiet", 1, null, "{\"a\":1}".getBytes())).get();
         }
-        Cli.Result r = Cli.run("tail", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "quiet",
+        Cli.Result r = Cli.run("tail", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "quiet",
                 "--from-beginning", "--timeout", "1s", "--pretty");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("\n  \"partition\" : 1,");
@@ -129,13 +117,13 @@ class TailCommandTest {
 
     @Test
     void withoutARegistryAvroValuesAreShownInBase64WithAHint() throws Exception {
-        kafka.createTopic("avro-no-registry", 1);
-        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(kafka.bootstrapServers());
+        KAFKA.createTopic("avro-no-registry", 1);
+        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers());
              var serde = AvroSerdes.specific(EnrichedEvent.class, REGISTRY, AvroSerdeConfig.defaults())) {
             producer.send(new ProducerRecord<>("avro-no-registry",
                     serde.serializer().serialize("avro-no-registry", BenchSerdeCommand.event(1)))).get();
         }
-        Cli.Result r = Cli.run("tail", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "avro-no-registry",
+        Cli.Result r = Cli.run("tail", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "avro-no-registry",
                 "--from-beginning", "--max", "1");
         assertThat(r.exit()).isZero();
         JsonNode doc = JSON.readTree(r.out());
@@ -146,7 +134,7 @@ class TailCommandTest {
 
     @Test
     void aMissingTopicExitsOne() {
-        Cli.Result r = Cli.run("tail", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "no-such-topic",
+        Cli.Result r = Cli.run("tail", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "no-such-topic",
                 "--timeout", "1s");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("topic no-such-topic does not exist").contains("--topic");
@@ -154,8 +142,8 @@ class TailCommandTest {
 
     @Test
     void newRecordsAreShownWhenStartingAtTheEnd() throws Exception {
-        kafka.createTopic("live", 1);
-        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(kafka.bootstrapServers())) {
+        KAFKA.createTopic("live", 1);
+        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers())) {
             producer.send(new ProducerRecord<>("live", "old".getBytes())).get();
         }
         java.io.StringWriter out = new java.io.StringWriter();
@@ -164,10 +152,10 @@ class TailCommandTest {
         cmd.setErr(new java.io.PrintWriter(new java.io.StringWriter(), true));
         TailCommand tail = Cli.command(cmd, "tail");
         java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(-1);
-        Thread t = new Thread(() -> exit.set(cmd.execute("tail", "--bootstrap-servers", kafka.bootstrapServers(),
+        Thread t = new Thread(() -> exit.set(cmd.execute("tail", "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--topic", "live")), "tail-command");
         t.start();
-        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(kafka.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers())) {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
                 producer.send(new ProducerRecord<>("live", "new".getBytes())).get();
                 return out.toString().contains("\"new\"");

@@ -1,14 +1,12 @@
 package dev.enricher.engine;
 
-import java.time.Clock;
+import dev.enricher.testing.MillisClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock the test moves by hand. Thread-safe. */
-final class MutableClock extends Clock {
+final class MutableClock extends MillisClock {
     private final AtomicLong millis;
 
     MutableClock(Instant start) {
@@ -24,18 +22,4 @@ final class MutableClock extends Clock {
         return millis.get();
     }
 
-    @Override
-    public Instant instant() {
-        return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException();
-    }
 }

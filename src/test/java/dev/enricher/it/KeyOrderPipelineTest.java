@@ -8,17 +8,15 @@ import dev.enricher.simulator.LatencyDistribution;
 import dev.enricher.simulator.LatencyProfile;
 import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.tasks.TaskType;
-import dev.enricher.testing.OutputReader;
+import dev.enricher.testing.MillisClock;
 import dev.enricher.testing.OutputReader.Kind;
 import dev.enricher.testing.OutputReader.Output;
+import dev.enricher.testing.OutputReader;
 import dev.enricher.testing.PipelineFixture;
 import dev.enricher.testing.Sent;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,27 +93,12 @@ class KeyOrderPipelineTest {
     }
 
     /** Wall-clock milliseconds, but every reading later than the previous one (by 1 ms when the clock has not moved). */
-    static final class StrictlyIncreasingClock extends Clock {
+    static final class StrictlyIncreasingClock extends MillisClock {
         private final AtomicLong last = new AtomicLong();
 
         @Override
         public long millis() {
             return last.accumulateAndGet(System.currentTimeMillis(), (prev, now) -> Math.max(prev + 1, now));
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 }

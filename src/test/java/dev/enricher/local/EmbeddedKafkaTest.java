@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.enricher.testing.KafkaPerClass;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,37 +23,25 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedKafkaTest {
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start(null, 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaPerClass KAFKA = new KafkaPerClass();
 
     @Test
     void idempotentProducerRecordsAreAllReadCommitted() throws Exception {
-        kafka.createTopic("idempotent", 3);
-        try (var producer = producer(kafka, Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        KAFKA.createTopic("idempotent", 3);
+        try (var producer = producer(KAFKA.broker(), Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all"))) {
             for (int i = 0; i < 100; i++) {
                 producer.send(new ProducerRecord<>("idempotent", "k" + i, "v" + i));
             }
             producer.flush();
         }
-        List<String> values = readAll(kafka, "idempotent", 100);
+        List<String> values = readAll(KAFKA.broker(), "idempotent", 100);
         assertThat(values).hasSize(100).doesNotHaveDuplicates();
         assertThat(values).containsExactlyInAnyOrderElementsOf(
                 java.util.stream.IntStream.range(0, 100).mapToObj(i -> "v" + i).toList());
@@ -61,8 +49,8 @@ class EmbeddedKafkaTest {
 
     @Test
     void abortedTransactionsAreInvisibleToReadCommitted() {
-        kafka.createTopic("tx", 3);
-        try (var producer = producer(kafka, Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "embedded-kafka-test"))) {
+        KAFKA.createTopic("tx", 3);
+        try (var producer = producer(KAFKA.broker(), Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "embedded-kafka-test"))) {
             producer.initTransactions();
             producer.beginTransaction();
             for (int i = 0; i < 10; i++) {
@@ -80,7 +68,7 @@ class EmbeddedKafkaTest {
             producer.commitTransaction();
         }
         // Reading the last committed record proves the consumer got past the aborted batch.
-        List<String> values = readAll(kafka, "tx", 11);
+        List<String> values = readAll(KAFKA.broker(), "tx", 11);
         assertThat(values).hasSize(11).allMatch(v -> v.startsWith("committed-")).contains("committed-last");
     }
 

@@ -22,8 +22,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,23 +37,13 @@ class ApicurioSerdeInteropTest {
     static final ApicurioRegistry APICURIO = new ApicurioRegistry();
 
     private static final AtomicInteger TOPICS = new AtomicInteger();
-    private static HttpSchemaRegistry registry;
+    private final HttpSchemaRegistry registry = APICURIO.client();
 
     static final Schema EVENT = new Schema.Parser().parse("""
             {"type":"record","name":"Interop","namespace":"dev.enricher.test","fields":[
               {"name":"id","type":"string"},
               {"name":"count","type":"long"},
               {"name":"lang","type":["null","string"],"default":null}]}""");
-
-    @BeforeAll
-    static void connect() {
-        registry = new HttpSchemaRegistry(RegistryConfig.of(APICURIO.ccompatUrl()));
-    }
-
-    @AfterAll
-    static void close() {
-        registry.close();
-    }
 
     /**
      * Apicurio serde settings for the Confluent wire format: the id in the payload (no headers) as 4 bytes, and that

@@ -11,8 +11,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,7 +21,7 @@ class HttpSchemaRegistryApicurioTest {
     static final ApicurioRegistry APICURIO = new ApicurioRegistry();
 
     private static final AtomicInteger SUBJECTS = new AtomicInteger();
-    private static HttpSchemaRegistry registry;
+    private final HttpSchemaRegistry registry = APICURIO.client();
 
     static final Schema V1 = parse("""
             {"type":"record","name":"Event","namespace":"dev.enricher.test","fields":[
@@ -50,16 +48,6 @@ class HttpSchemaRegistryApicurioTest {
     static final Schema V2_FIELD_REMOVED = parse("""
             {"type":"record","name":"Event","namespace":"dev.enricher.test","fields":[
               {"name":"id","type":"string"}]}""");
-
-    @BeforeAll
-    static void connect() {
-        registry = new HttpSchemaRegistry(RegistryConfig.of(APICURIO.ccompatUrl()));
-    }
-
-    @AfterAll
-    static void close() {
-        registry.close();
-    }
 
     private static String subject() {
         return "it-" + SUBJECTS.incrementAndGet() + "-value";

@@ -2,6 +2,8 @@ package dev.enricher.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.enricher.serde.HttpSchemaRegistry;
+import dev.enricher.serde.RegistryConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -37,6 +39,7 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private Process process;
+    private HttpSchemaRegistry client;
     private Thread reaper;
     private int port;
     private Path log;
@@ -109,8 +112,20 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
         }
     }
 
+    /** This project's client of the registry's Confluent API, made once and closed with the registry. */
+    public synchronized HttpSchemaRegistry client() {
+        if (client == null) {
+            client = new HttpSchemaRegistry(RegistryConfig.of(ccompatUrl()));
+        }
+        return client;
+    }
+
     /** Stops the registry: a polite signal, then a kill after a bound. */
     public synchronized void stop() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
         if (process == null) {
             return;
         }
