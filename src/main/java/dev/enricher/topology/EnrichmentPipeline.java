@@ -165,8 +165,10 @@ public final class EnrichmentPipeline implements AutoCloseable {
         // up to 100 ms to every event; a few ms still batches under load.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxRecordBytes(s));
-        // Kafka 5.0's default already (the topology has no global store); unset, Streams warns at every start.
+        // Kafka 5.0's default already (the topology has no global store); unset, Streams warns at every start. The
+        // consumer-prefixed copy reaches the partition assignor, which checks it again on the consumer's configs.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.consumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         if (s.stateDir() != null) {
             p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
         }
