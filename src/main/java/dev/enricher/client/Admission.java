@@ -336,10 +336,6 @@ public final class Admission<W> {
         return limit.current();
     }
 
-    public Limits limits() {
-        return limits;
-    }
-
     private void start(W work, boolean probe) {
         Permit permit = new Permit(probe);
         try {

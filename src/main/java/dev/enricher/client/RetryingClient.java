@@ -84,6 +84,8 @@ final class RetryingClient implements ZeroGpuClient {
             permit.release(Admission.Signal.IGNORED); // close() already ended it
             return;
         }
+        // Closed after the admission handed the call over but before close() saw it: the closed transport fails it
+        // at once, and answered() ends it as REJECTED, so it still ends exactly once.
         attempts.increment();
         if (call.attempts > 1) {
             retries.increment();

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a task once after a delay, on a thread of the scheduler's, never on the caller's. Shaped like Caffeine's
- * {@code Scheduler}: {@link #singleThread} in production, {@link #disabled()} where nothing may run, and in tests one
- * that runs what is due when the test moves time.
+ * {@code Scheduler}: {@link #singleThread} in production, and in tests one that runs what is due when the test moves
+ * time.
  *
  * <p>Tasks cannot be cancelled: a task that finds its reason gone when it runs does nothing. After
  * {@link #close()}, scheduling is accepted and the task never runs (a shutting-down owner needs no special case).
@@ -33,7 +33,6 @@ public interface Scheduler extends AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        executor.setRemoveOnCancelPolicy(true);
         return new Scheduler() {
             @Override
             public void schedule(Runnable task, Duration delay) {
@@ -52,19 +51,6 @@ public interface Scheduler extends AutoCloseable {
             @Override
             public String toString() {
                 return "Scheduler[" + threadName + "]";
-            }
-        };
-    }
-
-    /** A scheduler that never runs anything. */
-    static Scheduler disabled() {
-        return new Scheduler() {
-            @Override
-            public void schedule(Runnable task, Duration delay) {
-            }
-
-            @Override
-            public void close() {
             }
         };
     }

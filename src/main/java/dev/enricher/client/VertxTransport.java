@@ -36,7 +36,6 @@ final class VertxTransport implements ChatTransport {
     private final Vertx vertx;
     private final boolean ownsVertx;
     private final WebClient http;
-    private final ObjectMapper json;
     private final ErrorClassifier errors;
     private final CompletionParser parser;
     private final ChatWire wire;
@@ -44,7 +43,6 @@ final class VertxTransport implements ChatTransport {
     private final int port;
     private final String path;
     private final boolean ssl;
-    private final String authValue;
     private final long timeoutMillis;
     private final io.vertx.core.MultiMap headers;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -53,7 +51,7 @@ final class VertxTransport implements ChatTransport {
         this.config = config;
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
-        this.json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         this.errors = new ErrorClassifier(json, config.apiKey());
         this.parser = new CompletionParser(json.getFactory());
         this.wire = new ChatWire(json);
@@ -63,7 +61,7 @@ final class VertxTransport implements ChatTransport {
         this.host = url.getHost();
         this.port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
         this.path = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        this.authValue = config.authHeaderValue();
+        String authValue = config.authHeaderValue();
         this.timeoutMillis = config.requestTimeout().toMillis();
         // Built once; each request copies them instead of parsing names and values again.
         this.headers = io.vertx.core.http.HttpHeaders.headers()

@@ -52,7 +52,8 @@ public final class EnrichmentEngine implements AutoCloseable {
     }
 
     /**
-     * @param limits the admission's limits; their {@code maxInFlight} must be the engine's
+     * @param limits the admission's adaptive and rate limits; the in-flight cap is always the engine's
+     *               {@code maxInFlight}, whatever {@code limits} says
      */
     public EnrichmentEngine(EngineConfig config, List<EnrichmentTask> tasks, InputDecoder decoder, EventSink sink,
                             ChatTransport transport, Admission.Limits limits) {
@@ -69,15 +70,10 @@ public final class EnrichmentEngine implements AutoCloseable {
         }
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.sink = Objects.requireNonNull(sink, "sink");
-        Objects.requireNonNull(limits, "limits");
-        if (limits.maxInFlight() != config.maxInFlight()) {
-            throw new IllegalArgumentException("the admission's max in-flight (" + limits.maxInFlight()
-                    + ") must be the engine's (" + config.maxInFlight() + ")");
-        }
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.circuit = new Circuit(config, stats, ticker, scheduler);
-        this.dispatcher = new Dispatcher(Objects.requireNonNull(transport, "transport"), limits, config.clock(), ticker,
-                scheduler, stats, circuit);
+        this.dispatcher = new Dispatcher(Objects.requireNonNull(transport, "transport"),
+                limits.withMaxInFlight(config.maxInFlight()), config.clock(), ticker, scheduler, stats, circuit);
     }
 
     /**

@@ -43,10 +43,6 @@ final class Lane {
         completions.clear();
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     /** The calls waiting for a slot, next first; a snapshot. */
     List<Call> waitingCalls() {
         return calls.waiting();

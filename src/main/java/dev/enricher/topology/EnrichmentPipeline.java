@@ -82,7 +82,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
         EnrichmentEngine engine = null;
         try {
             engine = new EnrichmentEngine(settings.engine(), settings.tasks(), decoder, sink, transport,
-                    clientConfig.limits().withMaxInFlight(maxInFlight));
+                    clientConfig.limits());
             engine.callObserver(observer);
             Topology topology = topology(settings, engine);
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties(settings));

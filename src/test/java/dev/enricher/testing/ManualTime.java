@@ -3,8 +3,6 @@ package dev.enricher.testing;
 import dev.enricher.client.Scheduler;
 import dev.enricher.client.Ticker;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.PriorityQueue;
 
 /**
@@ -63,13 +61,6 @@ public final class ManualTime implements Ticker, Scheduler {
     /** Tasks scheduled and not yet run. */
     public synchronized int scheduled() {
         return tasks.size();
-    }
-
-    /** Delays, from now, of the tasks scheduled and not yet run, soonest first. */
-    public synchronized List<Duration> pendingDelays() {
-        List<Task> sorted = new ArrayList<>(tasks);
-        sorted.sort((a, b) -> Long.compare(a.due, b.due));
-        return sorted.stream().map(t -> Duration.ofNanos(t.due - now)).toList();
     }
 
     @Override
