@@ -75,6 +75,10 @@ final class SimulatorCommand implements Callable<Integer> {
     double resetRate;
     @Option(names = "--malformed-rate", defaultValue = "0", description = "Share of requests answered 200 with broken JSON.")
     double malformedRate;
+    @Option(names = "--slow-rate", defaultValue = "0", description = "Share of requests answered 200 only after --slow-ms more.")
+    double slowRate;
+    @Option(names = "--slow-ms", defaultValue = "0", description = "Extra latency of a slow answer, ms (default: ${DEFAULT-VALUE}).")
+    long slowMs;
     @Option(names = "--rps", defaultValue = "0", description = "Requests per second accepted; above it 429 (0 = no limit).")
     double rps;
     @Option(names = "--outage", description = "Answer every request 503.")
@@ -91,7 +95,7 @@ final class SimulatorCommand implements Callable<Integer> {
         SimulatorConfig config;
         try {
             FaultSettings faults = new FaultSettings(rateLimitRate, retryAfter, serverErrorRate, null, timeoutRate,
-                    resetRate, malformedRate, rps, outage, quotaExhausted, quotaStatus);
+                    resetRate, malformedRate, rps, outage, quotaExhausted, quotaStatus, slowRate, slowMs);
             SimulatorConfig.Builder b = SimulatorConfig.builder().host(host).port(port).acceptedApiKey(apiKey)
                     .projectId(projectId).authHeader(authHeader).authScheme(authScheme).seed(seed)
                     .maxConcurrency(maxConcurrency).queueCapacity(queueCapacity)

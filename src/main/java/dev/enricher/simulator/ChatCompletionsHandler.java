@@ -1,6 +1,5 @@
 package dev.enricher.simulator;
 
-import dev.enricher.client.ModelSpec;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -97,7 +96,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             ex.hold();
             return;
         }
-        long latency = state.latencyMillis(model, draw.gaussian());
+        long latency = state.latencyMillis(model, draw.gaussian())
+                + (draw.fault() == FaultInjector.Fault.SLOW ? f.slowMillis() : 0);
         // Admitted at once (the usual case) runs on this event loop already: no task hop through the context's
         // queue. Admitted later by a releaser, possibly on another event loop: handed over to our own.
         long atGate = System.nanoTime();
@@ -118,17 +118,9 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
     /** Validates the request and generates its answer; throws {@link ApiException} for what a client did wrong. */
     private AnswerCache.Prepared prepare(byte[] body) {
-        ChatInput input = RequestParser.parse(body);
-        String model = input.model();
-        ModelSpec spec = config.catalog().find(model).orElse(null);
-        AnswerGenerator generator = state.answers.forModel(model);
-        if (spec == null || generator == null) {
-            throw new ApiException(ApiError.unknownModel(model, config.unknownModelStatus()));
-        }
-        ChatInput limited = applyLimit(input, spec);
-        String content = generator.answer(limited);
-        return new AnswerCache.Prepared(model, Envelope.completionTail(model, content, limited.promptTokens(),
-                Tokens.estimate(content)));
+        SimulatorState.Answer a = state.answer(body);
+        return new AnswerCache.Prepared(a.model(), Envelope.completionTail(a.model(), a.content(), a.promptTokens(),
+                Tokens.estimate(a.content())));
     }
 
     /** Holds a concurrency permit for the service time, then answers (or fails as drawn) and frees the permit. */
@@ -191,19 +183,6 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             }
         }
         return null;
-    }
-
-    private ChatInput applyLimit(ChatInput input, ModelSpec spec) {
-        int tokens = input.promptTokens();
-        int limit = spec.inputLimitTokens();
-        if (tokens <= limit) {
-            return input;
-        }
-        return switch (config.overLimitMode()) {
-            case TRUNCATE -> input.truncatedTo(limit);
-            case ERROR_400 -> throw new ApiException(ApiError.contextLength(400, spec.id(), limit, tokens));
-            case ERROR_420 -> throw new ApiException(ApiError.contextLength(420, spec.id(), limit, tokens));
-        };
     }
 
     private void record(HttpServerRequest req, String body) {

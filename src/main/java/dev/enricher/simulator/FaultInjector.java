@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * n-th request of a run with the same seed always gets the same draw.
  */
 final class FaultInjector {
-    enum Fault { NONE, RATE_LIMIT, SERVER_ERROR, NO_ANSWER, RESET, MALFORMED }
+    enum Fault { NONE, RATE_LIMIT, SERVER_ERROR, NO_ANSWER, RESET, MALFORMED, SLOW }
 
     /** One request's draws: the fault, and spare uniform values for the error status and latency. */
     record Draw(Fault fault, int serverErrorStatus, double gaussian) {
@@ -36,8 +36,10 @@ final class FaultInjector {
             fault = Fault.NO_ANSWER;
         } else if (u < (edge += f.resetRate())) {
             fault = Fault.RESET;
-        } else if (u < edge + f.malformedRate()) {
+        } else if (u < (edge += f.malformedRate())) {
             fault = Fault.MALFORMED;
+        } else if (u < edge + f.slowRate()) {
+            fault = Fault.SLOW;
         }
         int status = f.serverErrorStatuses().get((int) (u2 * f.serverErrorStatuses().size()));
         // Box-Muller from u2/u3 for the latency draw; u2 is reused on purpose, its use above is independent enough.

@@ -73,6 +73,21 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
+    /**
+     * The {@code choices[0].message.content} this simulator answers a {@code /v1/chat/completions} request body with,
+     * when no fault is drawn: a pure function of the body, so a checker can tell whether an answer a client kept
+     * belongs to the request it is attached to. Counts nothing and waits for nothing.
+     *
+     * @throws IllegalArgumentException when the API would refuse the request (the message is the API's)
+     */
+    public String answerContent(byte[] requestBody) {
+        try {
+            return state.answer(requestBody).content();
+        } catch (ApiException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     /** {@code http://<host>:<port>/v1}: what a client uses as its base URL. */
     public String baseUrl() {
         return baseUrl;

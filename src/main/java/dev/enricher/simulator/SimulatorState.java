@@ -1,5 +1,6 @@
 package dev.enricher.simulator;
 
+import dev.enricher.client.ModelSpec;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +38,42 @@ final class SimulatorState {
 
     void faults(FaultSettings f) {
         faults.set(Objects.requireNonNull(f, "fault settings"));
+    }
+
+    /** A request's model, prompt tokens and answer content. */
+    record Answer(String model, int promptTokens, String content) {
+    }
+
+    /**
+     * Validates a request body and generates its answer: a pure function of the body (the generators are
+     * deterministic and the configuration is fixed), with no fault, count or latency.
+     *
+     * @throws ApiException for what a client did wrong (bad JSON, unknown model, input over the model's limit when
+     *                      the over-limit mode says so)
+     */
+    Answer answer(byte[] body) {
+        ChatInput input = RequestParser.parse(body);
+        String model = input.model();
+        ModelSpec spec = config.catalog().find(model).orElse(null);
+        AnswerGenerator generator = answers.forModel(model);
+        if (spec == null || generator == null) {
+            throw new ApiException(ApiError.unknownModel(model, config.unknownModelStatus()));
+        }
+        ChatInput limited = applyLimit(input, spec);
+        return new Answer(model, limited.promptTokens(), generator.answer(limited));
+    }
+
+    private ChatInput applyLimit(ChatInput input, ModelSpec spec) {
+        int tokens = input.promptTokens();
+        int limit = spec.inputLimitTokens();
+        if (tokens <= limit) {
+            return input;
+        }
+        return switch (config.overLimitMode()) {
+            case TRUNCATE -> input.truncatedTo(limit);
+            case ERROR_400 -> throw new ApiException(ApiError.contextLength(400, spec.id(), limit, tokens));
+            case ERROR_420 -> throw new ApiException(ApiError.contextLength(420, spec.id(), limit, tokens));
+        };
     }
 
     long latencyMillis(String model, double gaussian) {

@@ -241,4 +241,37 @@ class FaultInjectionTest {
         sim.faults(FaultSettings.none());
         assertThat(http.post(BODY).statusCode()).as("the server lives on").isEqualTo(200);
     }
+
+    @Test
+    void aSlowAnswerComesLateButWhole() {
+        sim.faults(FaultSettings.none().withSlowRate(1.0).withSlowMillis(600));
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = http.post(BODY);
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(tookMs).as("answered after the extra latency").isGreaterThanOrEqualTo(600);
+        assertThat(SimHttp.json(r.body()).at("/choices/0/message/content").asText())
+                .isEqualTo(sim.answerContent(BODY.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(sim.stats().count(200)).as("a slow answer is a paid answer").isEqualTo(1);
+    }
+
+    @Test
+    void slowRateAndMillisAreValidated() {
+        assertThatThrownBy(() -> FaultSettings.none().withSlowRate(1.5)).hasMessageContaining("slowRate");
+        assertThatThrownBy(() -> FaultSettings.none().withSlowMillis(-1)).hasMessageContaining("slowMillis");
+    }
+
+    @Test
+    void answerContentIsWhatTheApiAnswersAndRefusesWhatTheApiRefuses() {
+        for (String text : List.of("The football match ended late.", "Mail jane@example.com about the offer.")) {
+            String body = SimHttp.body(ModelCatalog.GLINER_PII, text);
+            HttpResponse<String> r = http.post(body);
+            assertThat(sim.answerContent(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .isEqualTo(SimHttp.json(r.body()).at("/choices/0/message/content").asText());
+        }
+        assertThatThrownBy(() -> sim.answerContent(SimHttp.body("no-such-model", "x").getBytes(
+                java.nio.charset.StandardCharsets.UTF_8))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no-such-model");
+        assertThat(sim.stats().requests()).as("answerContent counts nothing").isEqualTo(2);
+    }
 }
