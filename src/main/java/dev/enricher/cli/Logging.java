@@ -28,4 +28,31 @@ final class Logging {
             }
         }
     }
+
+    /**
+     * Sends what {@code loggers} (and their children) log to {@code file} instead of the console, for a command
+     * whose console is a report (chaos: the in-process broker's and clients' lines during restarts would bury it).
+     */
+    static void toFile(java.nio.file.Path file, String... loggers) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+            return;
+        }
+        ch.qos.logback.classic.encoder.PatternLayoutEncoder encoder = new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
+        encoder.setContext(ctx);
+        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n");
+        encoder.start();
+        ch.qos.logback.core.FileAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.FileAppender<>();
+        appender.setContext(ctx);
+        appender.setName("file-" + file.getFileName());
+        appender.setFile(file.toString());
+        appender.setEncoder(encoder);
+        appender.start();
+        for (String name : loggers) {
+            ch.qos.logback.classic.Logger logger = ctx.getLogger(name);
+            logger.detachAndStopAllAppenders();
+            logger.addAppender(appender);
+            logger.setAdditive(false);
+        }
+    }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Enriches a Kafka stream of text events through the ZeroGPU chat-completions API.",
         subcommands = {RunCommand.class, ValidateConfigCommand.class, DemoCommand.class, LocalKafkaCommand.class,
-                ProduceCommand.class, TailCommand.class, ReplayDlqCommand.class, SimulatorCommand.class,
+                ProduceCommand.class, TailCommand.class, ReplayDlqCommand.class, SimulatorCommand.class, ChaosCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -41,7 +41,7 @@ public final class Pacer {
     }
 
     /** Takes one token, sleeping until one is available. */
-    void acquire() throws InterruptedException {
+    public void acquire() throws InterruptedException {
         refill();
         while (tokens < 1) {
             sleeper.sleepNanos(Math.max(1, (long) Math.ceil((1 - tokens) * nanosPerToken)));

@@ -104,6 +104,9 @@ public final class EnrichmentPipeline implements AutoCloseable {
             });
             EnrichmentPipeline p = new EnrichmentPipeline(transport, engine, topology, streams);
             streams.setStateListener((now, before) -> {
+                // Kafka Streams' own transition lines are below the log level (org.apache.kafka at WARN); a rebalance
+                // or a restore is worth a line of its own for whoever watches an instance.
+                LOG.info("Kafka Streams state {} -> {}", before, now);
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                     p.stopped.complete(now);
                 }

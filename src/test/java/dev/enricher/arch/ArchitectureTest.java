@@ -53,9 +53,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void chaosReachesTheServiceOnlyThroughItsTopicsAndLogs() {
+        noClasses().that().resideInAPackage("dev.enricher.chaos..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.enricher.engine..", "dev.enricher.service..",
+                        "dev.enricher.cli..")
+                .check(classes);
+    }
+
+    @Test
     void productionCodeNeverDependsOnTheSimulatorExceptCommandsThatStartIt() {
         noClasses().that().resideOutsideOfPackages("dev.enricher.simulator..", "dev.enricher.cli..",
-                        "dev.enricher.local..", "dev.enricher.bench..")
+                        "dev.enricher.local..", "dev.enricher.bench..", "dev.enricher.chaos..")
                 .should().dependOnClassesThat().resideInAPackage("dev.enricher.simulator..")
                 .allowEmptyShould(true)
                 .check(classes);
