@@ -310,7 +310,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     private void succeeded(PendingEvent e, int i, EnrichmentTask task, ChatCompletion completion) {
         TaskResult result;
         try {
-            result = task.parse(completion);
+            result = task.parse(completion, e.event.text());
         } catch (ZeroGpuException ex) {
             failTask(e, i, Failures.recordError(task, ex.toBuilder().requestId(completion.requestId()).build()));
             return;

@@ -4,6 +4,7 @@ import dev.enricher.avro.DeadLetterCategory;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.Choice;
 import dev.enricher.client.Usage;
+import dev.enricher.client.ZeroGpuException;
 import dev.enricher.engine.avro.PendingEntry;
 import dev.enricher.engine.avro.StoredFailure;
 import dev.enricher.engine.avro.StoredHeader;
@@ -218,11 +219,20 @@ final class PendingEvent {
         failure = f;
     }
 
-    /** Parses the stored answer of every succeeded task again (after a restore), with its own task. */
+    /**
+     * Parses the stored answer of every succeeded task again (after a restore), with its own task, against the
+     * decoded event's text. An answer the task refuses now (a version with stricter checks than the one that stored
+     * it, such as span offsets checked against the text) fails its task for good with the reason, as it would have
+     * when it came in: never an exception while the processor starts.
+     */
     void reparseSucceeded(List<EnrichmentTask> tasks) {
         for (int i = 0; i < taskCount(); i++) {
             if (succeeded(i)) {
-                results[i] = tasks.get(i).parse(storedCompletion(i));
+                try {
+                    results[i] = tasks.get(i).parse(storedCompletion(i), event.text());
+                } catch (ZeroGpuException ex) {
+                    failed(i, Failures.recordError(tasks.get(i), ex));
+                }
             }
         }
     }

@@ -77,8 +77,8 @@ record ChatInput(String model, List<ChatMessage> messages, ObjectNode metadata, 
     }
 
     /**
-     * A copy whose messages fit {@code limitTokens}: the last user message loses its tail. Other messages are
-     * kept whole; at least one character of the user message always stays.
+     * A copy whose messages fit {@code limitTokens}: the last user message loses its tail, cut between two code
+     * points. Other messages are kept whole; at least one character of the user message always stays.
      */
     ChatInput truncatedTo(int limitTokens) {
         int excess = promptTokens() - limitTokens;
@@ -97,6 +97,10 @@ record ChatInput(String model, List<ChatMessage> messages, ObjectNode metadata, 
         ChatMessage m = messages.get(target);
         int keepTokens = Math.max(1, Tokens.estimate(m.content()) - excess);
         int keepChars = Math.max(1, Math.min(m.content().length(), keepTokens * Tokens.CHARS_PER_TOKEN));
+        if (keepChars < m.content().length() && Character.isHighSurrogate(m.content().charAt(keepChars - 1))) {
+            // Never half a character: a Python model sees code points, so the cut is between two of them.
+            keepChars = keepChars == 1 ? 2 : keepChars - 1;
+        }
         List<ChatMessage> copy = new ArrayList<>(messages);
         copy.set(target, new ChatMessage(m.role(), m.content().substring(0, keepChars)));
         return new ChatInput(model, List.copyOf(copy), metadata, root);

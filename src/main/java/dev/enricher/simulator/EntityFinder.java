@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
  * Stateless and thread-safe.
  */
 final class EntityFinder {
-    /** A span with its confidence. */
+    /**
+     * A span with its confidence. {@code start} is a Java {@code char} index, used only to order spans by appearance
+     * (the order is the same in code points); GLiNER2's answers carry span texts, never offsets.
+     */
     record Found(String text, int start, double score) {
     }
 

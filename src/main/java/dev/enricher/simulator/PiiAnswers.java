@@ -16,6 +16,12 @@ import java.util.Set;
  * {@code threshold} (0.5) drops less certain entities; {@code categories} (identity, contact, financial,
  * digital) keeps only their labels; {@code mask} {@code label} (default: {@code [PHONE_NUMBER]}) or
  * {@code char} (asterisks of the same length).
+ *
+ * <p>{@code start}/{@code end} are emitted as the real API's models (Python libraries) give them: offsets into the
+ * input counted in Unicode code points, so {@code text[start:end]} in Python is the entity. The detector works in
+ * Java {@code char} (UTF-16) indexes, which differ after every character outside the Basic Multilingual Plane (an
+ * emoji counts 2 there, 1 here); they are converted only when written out, and the redaction slices with the
+ * detector's own indexes.
  */
 final class PiiAnswers implements AnswerGenerator {
     private static final Map<String, Set<String>> CATEGORIES = Map.of(
@@ -45,8 +51,9 @@ final class PiiAnswers implements AnswerGenerator {
         ArrayNode entities = root.putArray("entities");
         ObjectNode byLabel = Json.object();
         for (PiiDetector.Span s : spans) {
-            entities.addObject().put("text", s.text()).put("label", s.label()).put("start", s.start())
-                    .put("end", s.end()).put("score", s.score());
+            int start = text.codePointCount(0, s.start());
+            entities.addObject().put("text", s.text()).put("label", s.label()).put("start", start)
+                    .put("end", start + s.text().codePointCount(0, s.text().length())).put("score", s.score());
             ArrayNode list = byLabel.has(s.label()) ? (ArrayNode) byLabel.get(s.label()) : byLabel.putArray(s.label());
             list.add(s.text());
         }
@@ -57,14 +64,17 @@ final class PiiAnswers implements AnswerGenerator {
         return Json.compact(root);
     }
 
-    /** Replaces each span (ordered, non-overlapping) by its placeholder. */
+    /**
+     * Replaces each span (ordered, non-overlapping, with {@code char} indexes) by its placeholder; a {@code char} mask
+     * has one asterisk per code point of the span, as Python's {@code len} counts.
+     */
     static String redact(String text, List<PiiDetector.Span> spans, String mask) {
         StringBuilder b = new StringBuilder(text.length());
         int at = 0;
         for (PiiDetector.Span s : spans) {
             b.append(text, at, s.start());
             if ("char".equals(mask) || "*".equals(mask)) {
-                b.append("*".repeat(s.end() - s.start()));
+                b.append("*".repeat(text.codePointCount(s.start(), s.end())));
             } else {
                 b.append('[').append(placeholder(s.label())).append(']');
             }

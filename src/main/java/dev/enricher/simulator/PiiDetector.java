@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * Finds personal data in text with precompiled patterns: e-mail addresses, phone numbers, credit card
  * numbers (Luhn-checked), IP addresses, US social security numbers, street addresses, and person names
  * (a known first name, optionally followed by a capitalised last name, or a title and a capitalised name).
- * Offsets are Java {@code char} indexes: {@code text.substring(start, end)} is the entity. Overlaps are
- * resolved in favour of the more specific kind. Stateless and thread-safe.
+ * Offsets here are Java {@code char} (UTF-16) indexes: {@code text.substring(start, end)} is the entity. The API
+ * counts code points instead; {@link PiiAnswers} converts when it writes them out. Overlaps are resolved in favour
+ * of the more specific kind. Stateless and thread-safe.
  */
 final class PiiDetector {
     static final String PERSON = "person";

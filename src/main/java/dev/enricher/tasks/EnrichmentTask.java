@@ -33,4 +33,19 @@ public interface EnrichmentTask {
      *         does not have the model's documented shape
      */
     TaskResult parse(ChatCompletion completion);
+
+    /**
+     * Parses the completion's content of the request {@link #request built} from {@code text}, and checks what in it
+     * points into that text: for example that span offsets (counted in Unicode code points, as the API counts them)
+     * lie in the text and delimit the span's text there. The engine calls this one; the default is
+     * {@link #parse(ChatCompletion)}, for types whose answers hold no offsets.
+     *
+     * @param text the text the request was built from, never null
+     * @return the typed result, never null
+     * @throws dev.enricher.client.ZeroGpuException as {@link #parse(ChatCompletion)} does, also when the content does
+     *         not fit {@code text}
+     */
+    default TaskResult parse(ChatCompletion completion, String text) {
+        return parse(completion);
+    }
 }

@@ -7,8 +7,10 @@ import java.util.Objects;
  *
  * @param text  the span as the model returned it (not re-read from the input)
  * @param label the entity type, for example {@code person} or {@code email}; never blank
- * @param start character offset of the span's start in the input, as given by the model, >= 0
- * @param end   character offset just past the span, as given, >= start
+ * @param start offset of the span's first character in the input, counted in Unicode code points (as the API and
+ *              Python count; not UTF-16 units), as given by the model, >= 0; in Java the span is
+ *              {@code input.substring(input.offsetByCodePoints(0, start), input.offsetByCodePoints(0, end))}
+ * @param end   offset just past the span, in code points, as given, >= start
  * @param score the model's confidence, finite
  */
 public record PiiEntity(String text, String label, int start, int end, double score) {

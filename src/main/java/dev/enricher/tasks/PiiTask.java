@@ -18,8 +18,17 @@ import java.util.Map;
  * <p>The content is {@code {"entities":[{text,label,start,end,score}],"entities_by_label":{label:[text]}}},
  * plus {@code redacted_text} for {@code redact}. {@code entities} is required; {@code entities_by_label} is
  * derived from the entities when absent; {@code redacted_text} is required for {@code redact} (a redaction task
- * without the redacted text has failed). Offsets are kept as given, only checked for {@code 0 <= start <= end}.
- * Immutable and thread-safe.
+ * without the redacted text has failed).
+ *
+ * <p><b>Offsets</b> are kept as given: Unicode code points into the input, as the API documents them (its models are
+ * Python libraries; a Python string indexes code points, a Java string UTF-16 units, and the two differ after every
+ * emoji or other character outside the Basic Multilingual Plane). They are published in that unit too, so consumers
+ * in any language read them alike. {@link #parse(ChatCompletion, String)} (what the engine calls) checks each entity
+ * against the input: {@code 0 <= start <= end <= } the input's length in code points, and the input's code points
+ * {@code start..end} are exactly the entity's {@code text}; an answer that fails either is unparseable (the event is
+ * dead-lettered with the reason, or published without this task's result under {@code publish-partial}), so a
+ * misplaced span is never published. {@link #parse(ChatCompletion)} checks only {@code 0 <= start <= end}. The
+ * redacted text is the model's, kept as given. Immutable and thread-safe.
  *
  * @param name       the task's name, default {@code pii}
  * @param model      the model id, default {@code gliner-multi-pii-v1}
@@ -74,18 +83,36 @@ public record PiiTask(String name, String model, PiiUsecase usecase, String mask
         return b.build();
     }
 
+    /** The content's shape only: offsets are checked for {@code 0 <= start <= end}, not against the input. */
     @Override
     public PiiResult parse(ChatCompletion completion) {
+        return ContentParser.json(completion, EXPECTED, this::result);
+    }
+
+    /**
+     * The content's shape, and every entity against {@code text}: its code point offsets lie in the text and delimit
+     * exactly its {@code text} there.
+     */
+    @Override
+    public PiiResult parse(ChatCompletion completion, String text) {
         return ContentParser.json(completion, EXPECTED, root -> {
-            JsonShape.object(root, "$");
-            List<PiiEntity> entities = entities(JsonShape.requiredArray(root, "entities", "$"));
-            JsonNode byLabel = JsonShape.optional(root, "entities_by_label");
-            String redacted = usecase == PiiUsecase.REDACT
-                    ? JsonShape.string(JsonShape.required(root, "redacted_text", "$"), "$.redacted_text")
-                    : JsonShape.optionalString(root, "redacted_text", "$");
-            return new PiiResult(entities,
-                    byLabel == null ? PiiResult.groupByLabel(entities) : byLabel(byLabel), redacted);
+            PiiResult r = result(root);
+            for (int i = 0; i < r.entities().size(); i++) {
+                PiiEntity e = r.entities().get(i);
+                CodePointSpans.check(text, e.text(), e.start(), e.end(), "$.entities[" + i + "]");
+            }
+            return r;
         });
+    }
+
+    private PiiResult result(JsonNode root) {
+        JsonShape.object(root, "$");
+        List<PiiEntity> entities = entities(JsonShape.requiredArray(root, "entities", "$"));
+        JsonNode byLabel = JsonShape.optional(root, "entities_by_label");
+        String redacted = usecase == PiiUsecase.REDACT
+                ? JsonShape.string(JsonShape.required(root, "redacted_text", "$"), "$.redacted_text")
+                : JsonShape.optionalString(root, "redacted_text", "$");
+        return new PiiResult(entities, byLabel == null ? PiiResult.groupByLabel(entities) : byLabel(byLabel), redacted);
     }
 
     private static List<PiiEntity> entities(JsonNode array) {

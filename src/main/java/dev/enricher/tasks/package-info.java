@@ -27,6 +27,10 @@
  *     wrong type is always refused.</li>
  * <li>{@link dev.enricher.tasks.TaskFactory} builds tasks from a {@link dev.enricher.tasks.TaskSpec} (the YAML
  *     configuration) through the spec's type, with messages that name the task, the option and what is valid.</li>
+ * <li>Offsets into the text (PII spans) are Unicode code points, as the API's Python models count them, and are
+ *     published as given; they are checked against the request's text ({@code EnrichmentTask#parse(ChatCompletion,
+ *     String)}, what the engine calls) and converted to UTF-16 indexes only where Java slices with them
+ *     ({@code CodePointSpans}).</li>
  * <li>A type may redact: its task's redacted text then replaces the event's text
  *     ({@link dev.enricher.tasks.TaskType#redacts}); today only PII with usecase {@code redact} does.</li>
  * </ul>

@@ -2,12 +2,16 @@ package dev.enricher.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.enricher.client.ChatCompletion;
+import dev.enricher.client.ChatRequest;
 import dev.enricher.client.Disposition;
+import dev.enricher.client.ZeroGpuException;
 import dev.enricher.serde.decode.DecoderConfig;
 import dev.enricher.serde.decode.InputDecoder;
 import dev.enricher.serde.decode.InputFormat;
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.TaskFactory;
+import dev.enricher.tasks.TaskResult;
 import dev.enricher.tasks.TaskSpec;
 import dev.enricher.tasks.TaskType;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -199,6 +204,60 @@ class EnrichmentProcessorRestoreTest {
         answerAll(SUMMARY, 0);
         punctuate();
         assertThat(forwarded()).containsExactly("enriched/enriched:0", "dead-letters/dlq:1:API_RECORD_ERROR");
+    }
+
+    @Test
+    void aStoredAnswerTheTaskRefusesOnRestoreFailsItsTaskInsteadOfTheStart() {
+        AtomicBoolean stricter = new AtomicBoolean();
+        EnrichmentTask summary = new StricterAfterUpgrade(SUMMARY, stricter);
+        start(IAB, summary);
+        pipe("A", event(0));
+        answer(SUMMARY, 0);
+        punctuate();
+        assertThat(forwarded()).as("waits for its IAB answer").isEmpty();
+
+        stricter.set(true); // the next version checks more (for example span offsets against the text)
+        incarnation();
+        answerAll(IAB, 0);
+        punctuate();
+
+        assertThat(forwarded()).containsExactly("dead-letters/dlq:0:RESPONSE_UNPARSEABLE");
+        Failure f = sink.byOffset.get(0L).failure();
+        assertThat(f.task()).isEqualTo(SUMMARY.name());
+        assertThat(f.reason()).contains("refused by the stricter parser");
+        assertThat(f.rawContent()).isEqualTo(GOOD_ANSWER.get(SUMMARY.model()));
+        assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    /** A task whose parse against the text refuses every answer once {@code stricter} is set. */
+    private record StricterAfterUpgrade(EnrichmentTask task, AtomicBoolean stricter) implements EnrichmentTask {
+        @Override
+        public String name() {
+            return task.name();
+        }
+
+        @Override
+        public String model() {
+            return task.model();
+        }
+
+        @Override
+        public ChatRequest request(String text) {
+            return task.request(text);
+        }
+
+        @Override
+        public TaskResult parse(ChatCompletion completion) {
+            return task.parse(completion);
+        }
+
+        @Override
+        public TaskResult parse(ChatCompletion completion, String text) {
+            if (stricter.get()) {
+                throw ZeroGpuException.unparseableContent(completion, "refused by the stricter parser");
+            }
+            return task.parse(completion, text);
+        }
     }
 
     @Test

@@ -273,6 +273,30 @@ class EnrichmentProcessorTest {
     }
 
     @Test
+    void piiSpansAreCheckedAgainstTheEventsTextInCodePointsAndAMisplacedOneIsDeadLettered() {
+        EnrichmentTask pii = TaskFactory.create(TaskSpec.of(TaskType.PII));
+        start(config(clock), pii);
+        // Two emoji before the e-mail: 11 code points (as the API counts), 13 UTF-16 units (as Java indexes).
+        String text = "\uD83D\uDE42\uD83D\uDE42 Contact john@example.com";
+        input.pipeInput("A", "{\"text\":\"" + text + " [ev0]\"}");
+        input.pipeInput("A", "{\"text\":\"" + text + " [ev1]\"}");
+        client.unanswered(pii.model(), tag(0)).succeed(email(11, 27));
+        client.unanswered(pii.model(), tag(1)).succeed(email(13, 29));
+        settle();
+
+        assertThat(sink.emitted).containsExactly("enriched:0", "dlq:1:RESPONSE_UNPARSEABLE");
+        Failure f = sink.byOffset.get(1L).failure();
+        assertThat(f.reason()).contains("$.entities[0].text", "the server counts UTF-16 units, not code points")
+                .doesNotContain("john");
+        assertThat(f.rawContent()).isEqualTo(email(13, 29));
+    }
+
+    private static String email(int start, int end) {
+        return "{\"entities\":[{\"text\":\"john@example.com\",\"label\":\"email\",\"start\":" + start + ",\"end\":"
+                + end + ",\"score\":0.95}]}";
+    }
+
+    @Test
     void transientFailuresAreRetriedAfterTheirDelayThenDeadLetteredWhenAttemptsRunOut() {
         start(config(clock), IAB);
         input.pipeInput("A", event(0));

@@ -16,13 +16,17 @@ import dev.enricher.testing.PipelineFixture;
 import dev.enricher.testing.Sent;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Scenario 1 of the integration suite, run on any broker: events through three tasks (IAB classification,
- * follow-up questions, PII redaction) all come out enriched, with typed results, their key, timestamp and headers.
+ * follow-up questions, PII redaction) all come out enriched, with typed results, their key, timestamp and headers;
+ * half the texts start with emoji, and their PII spans (code points) and redaction still fit exactly.
  * The simulator answers in 5 ms.
  */
 final class ThreeTasksScenario {
+    private static final String EMOJI = "\uD83D\uDE42";
+
     private ThreeTasksScenario() {
     }
 
@@ -33,12 +37,13 @@ final class ThreeTasksScenario {
         fx.start(fx.settings(t, "state", PipelineFixture.tasks(TaskType.IAB, TaskType.FOLLOWUP_QUESTIONS,
                 TaskType.PII)).build());
 
-        List<Sent> sent = fx.sendEvents(t.input(), events, n -> "user-" + (n % 500), PipelineFixture::text);
+        List<Sent> sent = fx.sendEvents(t.input(), events, n -> "user-" + (n % 500), ThreeTasksScenario::text);
         reader.awaitAll(sent, atMost);
 
         reader.assertExactlyOnce(sent, t.input());
         assertThat(reader.deadLetterCount()).as("dead letters").isZero();
         int withEmail = 0;
+        int withEmojiAndEmail = 0;
         for (Sent s : sent) {
             Output o = reader.only(s);
             assertThat(o.kind()).isEqualTo(Kind.ENRICHED);
@@ -59,15 +64,38 @@ final class ThreeTasksScenario {
             assertThat(pii).as("pii of %s", s).isNotNull();
             if (s.text().contains("@example.com")) {
                 withEmail++;
-                assertThat(pii.getEntities()).as("PII of %s", s).extracting(PiiEntity::getLabel).contains("email");
-                for (PiiEntity entity : pii.getEntities()) {
-                    assertThat(s.text().substring(entity.getStart(), entity.getEnd())).isEqualTo(entity.getText());
+                if (s.text().startsWith(EMOJI)) {
+                    withEmojiAndEmail++;
                 }
+                assertThat(pii.getEntities()).as("PII of %s", s).extracting(PiiEntity::getLabel).contains("email");
+                // Offsets count code points of the input (the original text); the published text is the redaction.
+                StringBuilder redacted = new StringBuilder();
+                int at = 0;
+                for (PiiEntity entity : pii.getEntities()) {
+                    assertThat(slice(s.text(), entity.getStart(), entity.getEnd())).isEqualTo(entity.getText());
+                    redacted.append(slice(s.text(), at, entity.getStart())).append('[')
+                            .append(entity.getLabel().toUpperCase(Locale.ROOT).replace(' ', '_')).append(']');
+                    at = entity.getEnd();
+                }
+                redacted.append(slice(s.text(), at, s.text().codePointCount(0, s.text().length())));
                 assertThat(pii.getRedactedText()).contains("[EMAIL]").doesNotContain("@example.com");
+                assertThat(e.getText()).as("exactly the PII redacted in %s", s).isEqualTo(redacted.toString())
+                        .isEqualTo(pii.getRedactedText());
             }
             assertThat(e.getModelCalls()).as("model calls of %s", s).hasSize(3)
                     .allSatisfy(c -> assertThat(c.getAttempts()).isPositive());
         }
         assertThat(withEmail).isGreaterThan(events / 4);
+        assertThat(withEmojiAndEmail).isGreaterThan(events / 8);
+    }
+
+    /** The fixture's texts, every other one after two emoji (outside the BMP: one code point, two UTF-16 units each). */
+    static String text(int n) {
+        return n % 2 == 1 ? EMOJI + EMOJI + " " + PipelineFixture.text(n) : PipelineFixture.text(n);
+    }
+
+    /** Python's {@code text[start:end]} in Java: offsets in code points. */
+    private static String slice(String text, int start, int end) {
+        return text.substring(text.offsetByCodePoints(0, start), text.offsetByCodePoints(0, end));
     }
 }

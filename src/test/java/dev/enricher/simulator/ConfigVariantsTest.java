@@ -78,6 +78,23 @@ class ConfigVariantsTest {
     }
 
     @Test
+    void truncateModeNeverCutsACharacterInTwo() {
+        // 1 + 2 x 2000 UTF-16 units = 1001 tokens for the PII model's 800: the cut (at an even unit count) would
+        // fall between the two halves of an emoji, leaving half a character a Python model could never see.
+        String input = "a" + "\uD83D\uDE42".repeat(2000) + " mail john@example.com";
+        try (Simulator s = start(SimulatorConfig.builder().overLimitMode(OverLimitMode.TRUNCATE))) {
+            HttpResponse<String> r = new SimHttp(s).post(SimHttp.chat(ModelCatalog.GLINER_PII, null, input,
+                    Map.of("usecase", "redact")));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            String seen = SimHttp.json(SimHttp.content(r)).get("redacted_text").asText();
+            assertThat(seen.length()).as("cut").isLessThan(input.length());
+            assertThat(input).startsWith(seen);
+            assertThat(seen.chars().filter(c -> Character.isSurrogate((char) c)).count() % 2).isZero();
+            assertThat(Character.isHighSurrogate(seen.charAt(seen.length() - 1))).isFalse();
+        }
+    }
+
+    @Test
     void catalogLimitsAndNewModelsComeFromConfiguration() {
         ModelCatalog catalog = ModelCatalog.defaults().with(new ModelSpec("zlm-v3-iab-classify-edge-enriched", 10, 0.02, 0.05));
         try (Simulator s = start(SimulatorConfig.builder().catalog(catalog))) {

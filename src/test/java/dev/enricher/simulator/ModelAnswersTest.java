@@ -142,6 +142,62 @@ class ModelAnswersTest {
                 .contains("[PERSON]", "[EMAIL]", "[PHONE_NUMBER]").doesNotContain("john.smith@example.com");
     }
 
+    /** Python's {@code text[start:end]}: the API's offsets count code points. */
+    private static String codePointSlice(String text, int start, int end) {
+        return text.substring(text.offsetByCodePoints(0, start), text.offsetByCodePoints(0, end));
+    }
+
+    @Test
+    void piiOffsetsCountCodePointsAsThePythonModelsDo() {
+        String input = "\uD83D\uDE42\uD83D\uDE42 Contact john@example.com"; // two emoji, then an e-mail at the very end
+        String body = SimHttp.chat(ModelCatalog.GLINER_PII, null, input, Map.of("usecase", "redact"));
+        JsonNode j = SimHttp.json(content(body));
+
+        JsonNode email = j.get("entities").get(0);
+        assertThat(email.get("label").asText()).isEqualTo("email");
+        assertThat(email.get("start").asInt()).as("code points before the e-mail, not UTF-16 units (13)").isEqualTo(11);
+        assertThat(email.get("end").asInt()).isEqualTo(input.codePointCount(0, input.length())).isEqualTo(27);
+        assertThat(codePointSlice(input, 11, 27)).isEqualTo(email.get("text").asText()).isEqualTo("john@example.com");
+        assertThat(j.get("redacted_text").asText()).as("exactly the e-mail replaced")
+                .isEqualTo("\uD83D\uDE42\uD83D\uDE42 Contact [EMAIL]");
+        assertThat(content(body)).as("deterministic").isEqualTo(Json.compact(j));
+    }
+
+    @Test
+    void piiSpansAfterAndAroundSupplementaryCharactersSliceTheInputByCodePoints() {
+        // U+20000 (CJK extension B), U+1D400 (mathematical bold A) and an emoji: one code point, two UTF-16 units each.
+        String input = "\uD840\uDC00 Sarah Jones \uD835\uDC00 wrote: mail sarah.j@example.com \uD83D\uDE00"
+                + " or call +1 415-555-0100. \uD83D\uDE00 Tom";
+        JsonNode j = SimHttp.json(content(SimHttp.chat(ModelCatalog.GLINER_PII, null, input, Map.of("usecase", "redact"))));
+
+        List<String> texts = new ArrayList<>();
+        StringBuilder expected = new StringBuilder();
+        int at = 0;
+        for (JsonNode e : j.get("entities")) {
+            int start = e.get("start").asInt();
+            int end = e.get("end").asInt();
+            assertThat(codePointSlice(input, start, end)).isEqualTo(e.get("text").asText());
+            texts.add(e.get("text").asText());
+            expected.append(codePointSlice(input, at, start)).append('[')
+                    .append(e.get("label").asText().toUpperCase().replace(' ', '_')).append(']');
+            at = end;
+        }
+        expected.append(codePointSlice(input, at, input.codePointCount(0, input.length())));
+        assertThat(texts).containsExactly("Sarah Jones", "sarah.j@example.com", "+1 415-555-0100", "Tom");
+        assertThat(j.get("redacted_text").asText()).isEqualTo(expected.toString())
+                .isEqualTo("\uD840\uDC00 [PERSON] \uD835\uDC00 wrote: mail [EMAIL] \uD83D\uDE00 or call [PHONE_NUMBER]."
+                        + " \uD83D\uDE00 [PERSON]");
+    }
+
+    @Test
+    void aCharMaskHasOneAsteriskPerCodePointOfTheSpan() {
+        String input = "x a\uD835\uDC00b y"; // the span "a𝐀b": 3 code points, 4 UTF-16 units
+        PiiDetector.Span span = new PiiDetector.Span("a\uD835\uDC00b", PiiDetector.PERSON, 2, 6, 0.9);
+
+        assertThat(PiiAnswers.redact(input, List.of(span), "char")).isEqualTo("x *** y");
+        assertThat(PiiAnswers.redact(input, List.of(span), "label")).isEqualTo("x [PERSON] y");
+    }
+
     @Test
     void piiThresholdAndCategoriesFilter() {
         String input = "Write to anna.berg@example.com, or ask Anna. Phone 030 1234 5678.";

@@ -36,8 +36,17 @@ final class Completions {
     }
 
     static String unparseable(EnrichmentTask task, ChatCompletion completion) {
+        return unparseable(task, completion, null);
+    }
+
+    /** As {@link #unparseable(EnrichmentTask, String)}, parsed as the engine parses: against the request's text. */
+    static String unparseable(EnrichmentTask task, String content, String text) {
+        return unparseable(task, of(content), text);
+    }
+
+    private static String unparseable(EnrichmentTask task, ChatCompletion completion, String text) {
         try {
-            TaskResult r = task.parse(completion);
+            TaskResult r = text == null ? task.parse(completion) : task.parse(completion, text);
             return fail("expected unparseable content, got " + r);
         } catch (ZeroGpuException e) {
             assertThat(e.disposition()).isEqualTo(Disposition.RECORD);

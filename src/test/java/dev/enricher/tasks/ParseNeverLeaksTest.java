@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Property: whatever a model answers, a task either returns a result or throws the one
- * unparseable-content error, never a Jackson, NPE or ClassCast exception. Seeded, so a failure names
+ * unparseable-content error, never a Jackson, NPE, ClassCast or IndexOutOfBounds exception, whether parsed alone or
+ * against the request's text (span offsets checked there). Seeded, so a failure names
  * the seed that reproduces it.
  */
 class ParseNeverLeaksTest {
@@ -53,14 +54,20 @@ class ParseNeverLeaksTest {
         check(s.toString());
     }
 
+    /** The request's text, as the engine parses against it: short, with an emoji and a lone surrogate at the end. */
+    private static final String TEXT = "x\uD83D\uDE42 \uD83D";
+
     private static void check(String content) {
         ChatCompletion completion = Completions.of(content);
         for (EnrichmentTask task : TASKS) {
-            try {
-                assertThat(task.parse(completion)).as(task.name()).isNotNull();
-            } catch (ZeroGpuException e) {
-                assertThat(e.kind()).isEqualTo(FailureKind.UNPARSEABLE_CONTENT);
-                assertThat(e.rawContent()).isEqualTo(content);
+            for (String text : new String[] {null, TEXT}) {
+                try {
+                    assertThat(text == null ? task.parse(completion) : task.parse(completion, text)).as(task.name())
+                            .isNotNull();
+                } catch (ZeroGpuException e) {
+                    assertThat(e.kind()).isEqualTo(FailureKind.UNPARSEABLE_CONTENT);
+                    assertThat(e.rawContent()).isEqualTo(content);
+                }
             }
         }
     }

@@ -179,6 +179,14 @@ class TaskTypeContractTest {
 
     @ParameterizedTest
     @MethodSource("types")
+    void parsingAgainstTheRequestTextOnlyChecksItNeverChangesTheResult(TaskType type) {
+        ChatCompletion answer = Completions.of(example(type).answer());
+
+        assertThat(task(type).parse(answer, TEXT)).isEqualTo(task(type).parse(answer));
+    }
+
+    @ParameterizedTest
+    @MethodSource("types")
     void aTaskThatRedactsGivesItsRedactedText(TaskType type) {
         EnrichmentTask task = task(type);
         TaskResult result = parse(type);
@@ -248,8 +256,9 @@ class TaskTypeContractTest {
         return TaskFactory.create(new TaskSpec(null, type, null, example(type).options()));
     }
 
+    /** The example answer parsed as the engine parses it: against the text its request was built from. */
     private static TaskResult parse(TaskType type) {
-        return task(type).parse(Completions.of(example(type).answer()));
+        return task(type).parse(Completions.of(example(type).answer()), TEXT);
     }
 
     /** The fields of the enriched record that hold results: optional maps from task name to a result record. */

@@ -127,7 +127,7 @@ final class StreamsPeer {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted during an API call", e);
                 }
-                result = task.parse(completion);
+                result = task.parse(completion, in.text());
             }
             context.forward(record.withValue(PeerRecords.enriched(schemaId, m.topic(), m.partition(), m.offset(),
                     record.timestamp(), in, task, result, completion)));
