@@ -1,7 +1,5 @@
 package dev.enricher.chaos;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.enricher.config.ConfigException;
 import dev.enricher.config.EnricherConfig;
 import dev.enricher.local.EmbeddedKafka;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,7 +84,7 @@ public final class ChaosRun {
     }
 
     private ChaosReport run() throws InterruptedException {
-        Map<String, Object> userConfig = settings.userConfig() == null ? Map.of() : readYaml(settings.userConfig());
+        Map<String, Object> userConfig = settings.userConfig() == null ? Map.of() : ChaosConfig.read(settings.userConfig());
         out.printf(Locale.ROOT, "chaos: seed=%d instances=%d guarantee=%s events/s=%.0f faults=%s duration=%ds, "
                         + "work directory %s%n", settings.seed(), settings.instances(),
                 settings.guarantee().streamsValue(), settings.eventsPerSecond(),
@@ -96,6 +93,9 @@ public final class ChaosRun {
         brokerDir = workDir.resolve("kafka");
         broker = EmbeddedKafka.start(brokerDir, 0);
         List<Instance> instances = new ArrayList<>();
+        // Ctrl-C (or a killed test JVM) must not leave the instances running on their own.
+        Thread orphans = new Thread(() -> instances.forEach(Instance::destroy), "chaos-orphans");
+        Runtime.getRuntime().addShutdownHook(orphans);
         Simulator simulator = null;
         ChaosReport report;
         try {
@@ -108,7 +108,7 @@ public final class ChaosRun {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put(API_KEY_ENV, apiKey);
             // The configuration of instance 0 stands for all of them (they differ in state directory only).
-            EnricherConfig config = EnricherConfig.parse(yaml(userConfig, 0), env, "chaos configuration");
+            EnricherConfig config = EnricherConfig.parse(ChaosConfig.instanceYaml(userConfig, settings, brokerPort, null, 0), env, "chaos configuration");
             Duration maxPoll = Duration.ofMillis(Long.parseLong(config.streamsProperties()
                     .getOrDefault("max.poll.interval.ms", "20000")));
             String scheme = config.client().authScheme();
@@ -120,7 +120,7 @@ public final class ChaosRun {
             for (int i = 0; i < settings.instances(); i++) {
                 Path dir = Files.createDirectories(workDir.resolve("instance-" + i));
                 Path file = dir.resolve("enricher.yaml");
-                Files.writeString(file, yaml(withApi(userConfig, simulator.baseUrl()), i));
+                Files.writeString(file, ChaosConfig.instanceYaml(userConfig, settings, brokerPort, simulator.baseUrl(), i));
                 instances.add(new Instance(i, javaBinary(), System.getProperty("java.class.path"),
                         List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"), file, dir.resolve("instance.log"),
                         Map.of(API_KEY_ENV, apiKey)));
@@ -137,6 +137,11 @@ public final class ChaosRun {
                 simulator.close();
             }
             broker.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(orphans);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs now
+            }
         }
         long keyInLogs = 0;
         long rebalances = 0;
@@ -376,96 +381,6 @@ public final class ChaosRun {
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - runStart), phase, produced.get(),
                 watcher.accounted(), backlog(watcher), up, instances.size(), currentFault);
         out.flush();
-    }
-
-    /**
-     * The YAML of instance {@code i}: the user's configuration (or the three built-in tasks) with the run's broker,
-     * topics, input format, registry and state directory, and short timeouts so that faults are noticed within the
-     * run. Keys the user set in {@code streams} are kept.
-     */
-    @SuppressWarnings("unchecked")
-    String yaml(Map<String, Object> user, int instance) {
-        Map<String, Object> root = deepCopy(user);
-        Map<String, Object> kafka = section(root, "kafka");
-        kafka.put("bootstrap-servers", "127.0.0.1:" + brokerPort);
-        kafka.put("application-id", "chaos-" + Long.toHexString(settings.seed()));
-        kafka.put("state-dir", workDir.resolve("instance-" + instance).resolve("state").toString());
-        kafka.put("input-topic", INPUT_TOPIC);
-        kafka.put("enriched-topic", ENRICHED_TOPIC);
-        kafka.put("dead-letter-topic", DEAD_LETTER_TOPIC);
-        kafka.put("guarantee", settings.guarantee().streamsValue());
-        Map<String, Object> input = section(root, "input");
-        input.put("format", "json");
-        input.put("text-pointer", "/text");
-        input.put("id-pointer", "/id");
-        input.put("max-bytes", ChaosStream.MAX_BYTES);
-        Map<String, Object> api = section(root, "api");
-        api.putIfAbsent("base-url", "http://127.0.0.1:1/v1");
-        api.remove("api-key-file");
-        api.put("api-key", "${" + API_KEY_ENV + "}");
-        api.put("request-timeout", "2s");
-        Map<String, Object> engine = section(root, "engine");
-        Map<String, Object> retry = engine.get("retry") instanceof Map<?, ?> m ? (Map<String, Object>) m
-                : new LinkedHashMap<>();
-        engine.put("retry", retry);
-        // Transient errors must outlast every fault of the run: a dead letter caused by one is a failure.
-        retry.put("max-attempts", 100);
-        retry.put("max-elapsed", "30m");
-        root.put("registry", new LinkedHashMap<>(Map.of("url", "memory")));
-        root.put("ops", new LinkedHashMap<>(Map.of("host", "127.0.0.1", "port", 0)));
-        Map<String, Object> streams = section(root, "streams");
-        streams.putIfAbsent("max.poll.interval.ms", 20_000);
-        streams.putIfAbsent("session.timeout.ms", 10_000);
-        streams.putIfAbsent("heartbeat.interval.ms", 2_000);
-        if (!root.containsKey("tasks")) {
-            root.put("tasks", List.of(
-                    Map.of("name", "iab", "type", "iab"),
-                    Map.of("name", "questions", "type", "followup_questions"),
-                    Map.of("name", "pii", "type", "pii", "options", Map.of("usecase", "redact"))));
-        }
-        try {
-            return YAML.writeValueAsString(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Map<String, Object> withApi(Map<String, Object> user, String baseUrl) {
-        Map<String, Object> root = deepCopy(user);
-        section(root, "api").put("base-url", baseUrl);
-        return root;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> section(Map<String, Object> root, String name) {
-        Object v = root.get(name);
-        if (v instanceof Map<?, ?> m) {
-            return (Map<String, Object>) m;
-        }
-        Map<String, Object> s = new LinkedHashMap<>();
-        root.put(name, s);
-        return s;
-    }
-
-    private static final ObjectMapper YAML = new YAMLMapper();
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> deepCopy(Map<String, Object> m) {
-        return YAML.convertValue(m, LinkedHashMap.class);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> readYaml(Path file) {
-        try {
-            Object v = YAML.readValue(file.toFile(), Object.class);
-            if (!(v instanceof Map<?, ?>)) {
-                throw new IllegalArgumentException("--config " + file
-                        + ": expected a YAML mapping at the top (kafka:, api:, tasks: ...)");
-            }
-            return (Map<String, Object>) v;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--config " + file + " cannot be read: " + e.getMessage(), e);
-        }
     }
 
     private static long countLines(Path log, String needle) {

@@ -105,6 +105,14 @@ final class Instance implements AutoCloseable {
         return -1;
     }
 
+    /** SIGKILL without waiting: for a harness that is going away itself. */
+    void destroy() {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
     /** Stops it gracefully; kills it when that fails. */
     @Override
     public void close() {

@@ -104,9 +104,8 @@ final class ChaosCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         // The broker, the simulator and the Kafka clients of this JVM log to a file: the console is the report.
-        Logging.toFile(settings.workDir().resolve("harness.log"), "kafka", "org.apache.kafka", "state.change.logger",
-                "io.vertx", "io.netty");
-        try {
+        try (AutoCloseable harnessLog = Logging.toFile(settings.workDir().resolve("harness.log"), "kafka",
+                "org.apache.kafka", "state.change.logger", "io.vertx", "io.netty")) {
             ChaosReport report = ChaosRun.run(settings, out);
             return report.passed() ? 0 : 1;
         } catch (ConfigException e) {
@@ -117,6 +116,11 @@ final class ChaosCommand implements Callable<Integer> {
             err.println("chaos: " + e.getMessage());
             err.flush();
             return 2;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            // Only the log file's close can end here.
+            throw new IllegalStateException("chaos: " + e.getMessage(), e);
         }
     }
 }

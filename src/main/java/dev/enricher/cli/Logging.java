@@ -32,10 +32,11 @@ final class Logging {
     /**
      * Sends what {@code loggers} (and their children) log to {@code file} instead of the console, for a command
      * whose console is a report (chaos: the in-process broker's and clients' lines during restarts would bury it).
+     * Closing the result gives those loggers back to the console.
      */
-    static void toFile(java.nio.file.Path file, String... loggers) {
+    static AutoCloseable toFile(java.nio.file.Path file, String... loggers) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
-            return;
+            return () -> { };
         }
         ch.qos.logback.classic.encoder.PatternLayoutEncoder encoder = new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
         encoder.setContext(ctx);
@@ -50,9 +51,16 @@ final class Logging {
         appender.start();
         for (String name : loggers) {
             ch.qos.logback.classic.Logger logger = ctx.getLogger(name);
-            logger.detachAndStopAllAppenders();
             logger.addAppender(appender);
             logger.setAdditive(false);
         }
+        return () -> {
+            for (String name : loggers) {
+                ch.qos.logback.classic.Logger logger = ctx.getLogger(name);
+                logger.detachAppender(appender);
+                logger.setAdditive(true);
+            }
+            appender.stop();
+        };
     }
 }
