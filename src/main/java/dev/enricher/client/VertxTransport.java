@@ -36,6 +36,8 @@ final class VertxTransport implements ChatTransport {
     private final Vertx vertx;
     private final boolean ownsVertx;
     private final WebClient http;
+    /** What {@link #http} wraps; closed with it (a wrapping client need not close what it wraps). */
+    private final io.vertx.core.http.HttpClient httpClient;
     private final ErrorClassifier errors;
     private final CompletionParser parser;
     private final ChatWire wire;
@@ -86,7 +88,14 @@ final class VertxTransport implements ChatTransport {
                 .setHttp1MaxSize(config.maxInFlight())
                 .setEventLoopSize(config.eventLoops())
                 .setMaxWaitQueueSize(-1);
-        this.http = WebClient.create(vertx, options, pool);
+        // A connection the API resets or drops fails the request on it, which becomes a typed TRANSIENT error that is
+        // retried and counted. Without a handler of its own, the connection would also log the same failure as an
+        // ERROR (hundreds of lines under a reset storm that ask nothing of the operator); DEBUG keeps it findable.
+        this.httpClient = vertx.httpClientBuilder().with(options).with(pool)
+                .withConnectHandler(connection -> connection.exceptionHandler(e ->
+                        log.debug("connection to {}:{} failed: {}", host, port, e.toString())))
+                .build();
+        this.http = WebClient.wrap(httpClient, options);
     }
 
     static VertxTransport create(ClientConfig config) {
@@ -206,6 +215,7 @@ final class VertxTransport implements ChatTransport {
             return;
         }
         http.close();
+        httpClient.close();
         if (ownsVertx) {
             try {
                 vertx.close().await(10, TimeUnit.SECONDS);
