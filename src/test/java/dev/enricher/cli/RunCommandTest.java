@@ -100,6 +100,27 @@ class RunCommandTest {
     }
 
     @Test
+    void validateConfigPrintsAKafkaPrivateKeyAsStars() throws Exception {
+        String pemBody = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7private";
+        Path file = dir.resolve("tls.yaml");
+        Files.writeString(file, config("127.0.0.1:9092", "http://127.0.0.1:1/v1", dir) + """
+                streams:
+                  security.protocol: SSL
+                  ssl.keystore.type: PEM
+                  ssl.keystore.key: |
+                    -----BEGIN PRIVATE KEY-----
+                    %s
+                    -----END PRIVATE KEY-----
+                  consumer.ssl.key.password: kp-secret-1
+                """.formatted(pemBody));
+        Run ok = command();
+        assertThat(ok.cmd().execute("validate-config", "--config", file.toString())).as(ok.err().toString()).isZero();
+        assertThat(ok.out().toString()).contains("streams.ssl.keystore.key = ****\n",
+                        "streams.consumer.ssl.key.password = ****\n", "streams.ssl.keystore.type = PEM\n")
+                .doesNotContain(pemBody).doesNotContain("PRIVATE KEY").doesNotContain("kp-secret-1");
+    }
+
+    @Test
     void runServesHealthAndMetricsThatMoveAndGoesUnreadyDuringAnOutage() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(null, 0);
              Simulator sim = Simulator.start(SimulatorConfig.builder().fixedLatency(Duration.ofMillis(20)).build())) {
