@@ -210,7 +210,7 @@ public final class EnricherConfig {
                 .bootstrapServers(get(BOOTSTRAP_SERVERS)).inputTopic(get(INPUT_TOPIC))
                 .enrichedTopic(get(ENRICHED_TOPIC)).deadLetterTopic(get(DEAD_LETTER_TOPIC))
                 .guarantee(ProcessingGuarantee.parse(get(GUARANTEE))).streamThreads(get(STREAM_THREADS))
-                .stateDir(get(STATE_DIR)).decoder(decoder()).engine(engine()).serde(serde())
+                .stateDir(stateDir()).decoder(decoder()).engine(engine()).serde(serde())
                 .tasks(tasks());
         streams.forEach(b::streamsProperty);
         return b.build();
@@ -227,6 +227,26 @@ public final class EnricherConfig {
         p.put("bootstrap.servers", get(BOOTSTRAP_SERVERS));
         p.putAll(KafkaProperties.connection(streams, client));
         return p;
+    }
+
+    /**
+     * {@code kafka.state-dir}; when absent, {@code ~/.stream-enricher/state} if the home directory can be written,
+     * else null (Kafka Streams' default). Kafka Streams' own default lies in the OS temp directory, which the OS may
+     * clear under a running service (it warns at every start about it): the pending store would then be rebuilt from
+     * its changelog, slowly. Inside the image, home is the state volume.
+     */
+    public Path stateDir() {
+        Path set = get(STATE_DIR);
+        if (set != null) {
+            return set;
+        }
+        String home = System.getProperty("user.home");
+        if (home == null || home.isBlank() || home.equals("?")) {
+            return null;
+        }
+        Path dir = Path.of(home);
+        return Files.isDirectory(dir) && Files.isWritable(dir) ? dir.resolve(".stream-enricher").resolve("state")
+                : null;
     }
 
     /** Kafka properties passed through under {@code streams:} (and {@code ENRICHER_STREAMS_*}), in the order given. */
