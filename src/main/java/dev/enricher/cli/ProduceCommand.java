@@ -118,6 +118,7 @@ final class ProduceCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        kafka.validate(spec, null);
         if (rate != null && (!(rate > 0) || rate.isInfinite())) {
             throw new ParameterException(spec.commandLine(), "--rate " + rate + " must be a positive number of events "
                     + "per second (leave it out for no limit)");

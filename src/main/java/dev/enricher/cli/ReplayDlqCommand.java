@@ -1,12 +1,14 @@
 package dev.enricher.cli;
 
 import dev.enricher.avro.DeadLetter;
+import dev.enricher.config.EnricherConfig;
 import dev.enricher.serde.AvroDeserializer;
 import dev.enricher.serde.SchemaRegistry;
 import dev.enricher.serde.SerdeException;
 import dev.enricher.tools.DeadLetterReplayer;
 import dev.enricher.tools.ReplayCounts;
 import dev.enricher.tools.TopicNotFoundException;
+import dev.enricher.topology.KafkaProperties;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -42,14 +44,23 @@ import picocli.CommandLine.Spec;
             "The last line on stdout is 'replay-dlq: read=N replayed=R skipped_filter=S refused_max_replays=X "
                     + "dry_run=true|false unreadable=U' (with --dry-run, replayed counts what would be replayed).",
             "",
+            "With --config enricher.yaml it reaches the cluster and the registry as the service does: the file's "
+                    + "kafka.bootstrap-servers, Kafka security settings (streams: security.protocol, ssl.*, sasl.*) "
+                    + "and registry settings (URL, basic auth or bearer token, TLS stores), read with the same "
+                    + "environment overrides; options given here override the file's.",
+            "",
             "Example: stream-enricher replay-dlq --bootstrap-servers 127.0.0.1:9092 --registry-url "
                     + "http://127.0.0.1:8081 --from enricher-dlq --to raw-messages --category api_retries_exhausted "
-                    + "--since 2h --dry-run"},
+                    + "--since 2h --dry-run",
+            "         stream-enricher replay-dlq --config enricher.yaml --from enricher-dead-letters --to raw-events"},
         footer = {"", "Exit codes: 0 done, 1 Kafka or the registry failed or some dead letters could not be read "
                 + "(the message says which), 2 a bad option."})
 final class ReplayDlqCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ServiceConfigOption serviceConfig;
 
     @Mixin
     KafkaOptions kafka;
@@ -80,14 +91,17 @@ final class ReplayDlqCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DeadLetterReplayer.Settings settings = validate();
-        SchemaRegistry reg = registry != null ? registry : registryOptions.open(spec);
+        EnricherConfig service = serviceConfig.load(spec);
+        DeadLetterReplayer.Settings settings = validate(service);
+        SchemaRegistry reg = registry != null ? registry : registryOptions.open(spec, service);
         ReplayCounts counts = new ReplayCounts(0, 0, 0, 0, 0);
         String failure = null;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                kafka.clientConfig(DeadLetterReplayer.consumerSettings(commit.group)));
+                kafka.clientConfig(DeadLetterReplayer.consumerSettings(commit.group), service,
+                        KafkaProperties.Client.CONSUMER));
              KafkaProducer<byte[], byte[]> producer = commit.dryRun ? null : new KafkaProducer<>(
-                     kafka.clientConfig(DeadLetterReplayer.producerSettings(commit.transactionalId(from, to))))) {
+                     kafka.clientConfig(DeadLetterReplayer.producerSettings(commit.transactionalId(from, to)), service,
+                             KafkaProperties.Client.PRODUCER))) {
             DeadLetterReplayer replayer = new DeadLetterReplayer(consumer, producer,
                     AvroDeserializer.specific(DeadLetter.class, reg), settings, report(out, err), System::nanoTime);
             try {
@@ -111,16 +125,19 @@ final class ReplayDlqCommand implements Callable<Integer> {
         return failure != null || counts.unreadable() > 0 ? 1 : 0;
     }
 
-    private DeadLetterReplayer.Settings validate() {
+    private DeadLetterReplayer.Settings validate(EnricherConfig service) {
+        kafka.validate(spec, service);
         if (from.equals(to)) {
             throw new ParameterException(spec.commandLine(), "--to " + to + " is the dead-letter topic itself: "
                     + "give the topic the records should be replayed to (usually the service's input topic)");
         }
         var plan = selection.plan(spec, clock.instant());
         commit.validate(spec);
-        if (registry == null && registryOptions.url == null) {
+        if (registry == null && !registryOptions.given(service)) {
             throw new ParameterException(spec.commandLine(), "--registry-url is required: dead letters are Avro "
-                    + "records whose schema the registry holds (e.g. --registry-url http://127.0.0.1:8081)");
+                    + "records whose schema the registry holds (e.g. --registry-url http://127.0.0.1:8081, or "
+                    + "--config with the service's configuration"
+                    + (service != null ? ", whose registry.url 'memory' no other process can read" : "") + ")");
         }
         return new DeadLetterReplayer.Settings(from, to, plan, selection.max, commit.group);
     }
@@ -146,7 +163,7 @@ final class ReplayDlqCommand implements Callable<Integer> {
             return kafka.missing(missing, "--from");
         }
         if (e instanceof SerdeException) {
-            return e.getMessage() + " (check --registry-url)";
+            return e.getMessage() + " (" + RegistryOptions.check() + ")";
         }
         if (e instanceof ProducerFencedException) {
             return "another replay-dlq with transactional id " + commit.transactionalId(from, to) + " started and "

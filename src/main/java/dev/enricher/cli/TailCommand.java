@@ -1,11 +1,13 @@
 package dev.enricher.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.enricher.config.EnricherConfig;
 import dev.enricher.serde.AvroDeserializer;
 import dev.enricher.serde.SchemaRegistry;
 import dev.enricher.serde.SerdeException;
 import dev.enricher.tools.TopicNotFoundException;
 import dev.enricher.tools.TopicTail;
+import dev.enricher.topology.KafkaProperties;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -41,12 +43,21 @@ import picocli.CommandLine.Spec;
                     + "records only; stops after --max records, after --timeout without a record, or on Ctrl-C. "
                     + "A last line 'tail: printed=N' goes to stderr.",
             "",
+            "With --config enricher.yaml it reaches the cluster and the registry as the service does: the file's "
+                    + "kafka.bootstrap-servers, Kafka security settings (streams: security.protocol, ssl.*, sasl.*) "
+                    + "and registry settings (URL, basic auth or bearer token, TLS stores), read with the same "
+                    + "environment overrides; options given here override the file's.",
+            "",
             "Example: stream-enricher tail --bootstrap-servers 127.0.0.1:9092 --topic enriched "
-                    + "--registry-url http://127.0.0.1:8081 --from-beginning --max 10 --pretty"},
+                    + "--registry-url http://127.0.0.1:8081 --from-beginning --max 10 --pretty",
+            "         stream-enricher tail --config enricher.yaml --topic enricher-dead-letters --from-beginning"},
         footer = {"", "Exit codes: 0 done, 1 the topic does not exist or Kafka or the registry failed, 2 a bad option."})
 final class TailCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ServiceConfigOption serviceConfig;
 
     @Mixin
     KafkaOptions kafka;
@@ -95,14 +106,17 @@ final class TailCommand implements Callable<Integer> {
         if (max != null && max < 1) {
             throw new ParameterException(spec.commandLine(), "--max " + max + " must be at least 1");
         }
-        SchemaRegistry reg = registry != null ? registry : registryOptions.open(spec);
+        EnricherConfig service = serviceConfig.load(spec);
+        kafka.validate(spec, service);
+        SchemaRegistry reg = registry != null ? registry : registryOptions.open(spec, service);
         TopicTail.Settings settings = new TopicTail.Settings(topic, fromBeginning, max, timeout, pretty);
         TopicTail tail = null;
         try (StopOnSignal signal = StopOnSignal.install("tail-shutdown", this::stop, Duration.ofSeconds(10));
              KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                     kafka.clientConfig(TopicTail.consumerSettings()))) {
+                     kafka.clientConfig(TopicTail.consumerSettings(), service, KafkaProperties.Client.CONSUMER))) {
             tail = new TopicTail(consumer, reg == null ? null : AvroDeserializer.generic(reg), settings, out, () -> {
-                err.println("tail: values are Avro in the wire format: give --registry-url to decode them");
+                err.println("tail: values are Avro in the wire format: give --registry-url (or --config) to decode "
+                        + "them");
                 err.flush();
             }, System::nanoTime);
             synchronized (lock) {
@@ -116,7 +130,7 @@ final class TailCommand implements Callable<Integer> {
         } catch (TopicNotFoundException e) {
             err.println("tail: " + kafka.missing(e, "--topic"));
         } catch (SerdeException e) {
-            err.println("tail: " + e.getMessage() + " (check --registry-url)");
+            err.println("tail: " + e.getMessage() + " (" + RegistryOptions.check() + ")");
         } catch (KafkaException e) {
             err.println("tail: " + kafka.failed(e));
         } catch (JsonProcessingException e) {

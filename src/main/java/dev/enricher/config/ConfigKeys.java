@@ -36,8 +36,9 @@ final class ConfigKeys {
     static final ConfigKey<Integer> STREAM_THREADS = key("kafka.stream-threads", ConfigType.intRange(1, 64), 1,
             "Kafka Streams threads per instance. One is usually enough: threads never wait on the API.");
     static final ConfigKey<Path> STATE_DIR = key("kafka.state-dir", ConfigType.PATH, null,
-            "Kafka Streams state directory (the pending store lives here); Kafka Streams' default when absent. "
-                    + "Use a persistent volume in production.");
+            "Kafka Streams state directory (the pending store lives here). When absent, ~/.stream-enricher/state "
+                    + "(Kafka Streams' own default, in the OS temp directory, only when the home directory cannot be "
+                    + "written). Use a persistent volume in production.");
 
     // input: how raw values are decoded
     static final ConfigKey<String> INPUT_FORMAT = key("input.format", ConfigType.oneOf("json", "avro", "text"),

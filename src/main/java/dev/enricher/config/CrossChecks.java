@@ -27,7 +27,9 @@ final class CrossChecks {
         }
         builds("engine", config::engine, problems);
         builds("input", config::decoder, problems);
-        builds("api", config::client, problems);
+        if (config.hasApiKey()) {
+            builds("api", config::client, problems);
+        }
         builds("kafka", config::pipeline, problems);
         for (String property : OWNED_BY_KEYS) {
             if (config.streamsProperties().containsKey(property)) {

@@ -16,6 +16,7 @@ import dev.enricher.serde.decode.InputFormat;
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.TaskFactory;
 import dev.enricher.tasks.TaskSpec;
+import dev.enricher.topology.KafkaProperties;
 import dev.enricher.topology.PipelineSettings;
 import dev.enricher.topology.ProcessingGuarantee;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,11 +60,26 @@ public final class EnricherConfig {
     }
 
     /**
+     * Loads and validates the service's file for an operator tool ({@code tail}, {@code replay-dlq}) that reaches the
+     * service's Kafka cluster and Schema Registry: read, substituted, overridden and checked exactly as for the
+     * service, except that no API key is needed (the tools never call the API; {@link #client()} then fails).
+     *
+     * @throws ConfigException listing every problem, when the file is missing, unreadable or invalid
+     */
+    public static EnricherConfig loadForTools(Path file, Map<String, String> env) {
+        return load(file, env, false);
+    }
+
+    /**
      * Loads and validates a file.
      *
      * @throws ConfigException listing every problem, when the file is missing, unreadable or invalid
      */
     public static EnricherConfig load(Path file, Map<String, String> env) {
+        return load(file, env, true);
+    }
+
+    private static EnricherConfig load(Path file, Map<String, String> env, boolean needsApiKey) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -73,7 +90,7 @@ public final class EnricherConfig {
             throw new ConfigException(file.toString(), List.of(new ConfigException.Problem("file",
                     "cannot be read: " + e.getMessage())));
         }
-        return parse(text, env, file.toString());
+        return parse(text, env, file.toString(), needsApiKey);
     }
 
     /**
@@ -85,13 +102,19 @@ public final class EnricherConfig {
      * @throws ConfigException listing every problem found
      */
     public static EnricherConfig parse(String yamlText, Map<String, String> env, String source) {
+        return parse(yamlText, env, source, true);
+    }
+
+    private static EnricherConfig parse(String yamlText, Map<String, String> env, String source,
+                                        boolean needsApiKey) {
         Objects.requireNonNull(env, "env");
         List<ConfigException.Problem> problems = new ArrayList<>();
         String text = EnvSubstitution.apply(yamlText, env, problems);
         RawConfig raw = EnvOverrides.apply(YamlConfigReader.read(text, source, problems), env, problems);
         ConfigValues values = ConfigValues.parse(raw.keys(), problems);
         List<TaskSpec> tasks = TaskListReader.read(raw.tasks(), problems);
-        ApiKey apiKey = ApiKeyLookup.find(values, env, problems);
+        // A tool without the key has no API problem: what the lookup finds wrong is dropped with the key.
+        ApiKey apiKey = ApiKeyLookup.find(values, env, needsApiKey ? problems : new ArrayList<>());
         EnricherConfig config = new EnricherConfig(values, raw.streams(), tasks, apiKey, source);
         if (problems.isEmpty()) {
             CrossChecks.check(config, problems);
@@ -104,6 +127,11 @@ public final class EnricherConfig {
 
     <T> T get(ConfigKey<T> key) {
         return values.get(key);
+    }
+
+    /** False only for a configuration loaded {@link #loadForTools for a tool} without an API key. */
+    boolean hasApiKey() {
+        return apiKey != null;
     }
 
     // ---- typed views ---------------------------------------------------------------------------------------------
@@ -182,10 +210,43 @@ public final class EnricherConfig {
                 .bootstrapServers(get(BOOTSTRAP_SERVERS)).inputTopic(get(INPUT_TOPIC))
                 .enrichedTopic(get(ENRICHED_TOPIC)).deadLetterTopic(get(DEAD_LETTER_TOPIC))
                 .guarantee(ProcessingGuarantee.parse(get(GUARANTEE))).streamThreads(get(STREAM_THREADS))
-                .stateDir(get(STATE_DIR)).decoder(decoder()).engine(engine()).serde(serde())
+                .stateDir(stateDir()).decoder(decoder()).engine(engine()).serde(serde())
                 .tasks(tasks());
         streams.forEach(b::streamsProperty);
         return b.build();
+    }
+
+    /**
+     * What a plain Kafka consumer or producer of an operator tool needs to reach the service's cluster as the service
+     * does: {@code bootstrap.servers} from {@code kafka.bootstrap-servers}, and the connection and security settings
+     * among the {@code streams:} properties ({@code security.protocol}, {@code ssl.*}, {@code sasl.*} ...; see
+     * {@link KafkaProperties#connection}). A mutable copy.
+     */
+    public Map<String, Object> kafkaClient(KafkaProperties.Client client) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("bootstrap.servers", get(BOOTSTRAP_SERVERS));
+        p.putAll(KafkaProperties.connection(streams, client));
+        return p;
+    }
+
+    /**
+     * {@code kafka.state-dir}; when absent, {@code ~/.stream-enricher/state} if the home directory can be written,
+     * else null (Kafka Streams' default). Kafka Streams' own default lies in the OS temp directory, which the OS may
+     * clear under a running service (it warns at every start about it): the pending store would then be rebuilt from
+     * its changelog, slowly. Inside the image, home is the state volume.
+     */
+    public Path stateDir() {
+        Path set = get(STATE_DIR);
+        if (set != null) {
+            return set;
+        }
+        String home = System.getProperty("user.home");
+        if (home == null || home.isBlank() || home.equals("?")) {
+            return null;
+        }
+        Path dir = Path.of(home);
+        return Files.isDirectory(dir) && Files.isWritable(dir) ? dir.resolve(".stream-enricher").resolve("state")
+                : null;
     }
 
     /** Kafka properties passed through under {@code streams:} (and {@code ENRICHER_STREAMS_*}), in the order given. */
@@ -205,7 +266,11 @@ public final class EnricherConfig {
         return get(LOG_FORMAT).equals("json");
     }
 
-    /** The effective configuration, secrets masked, one {@code key = value} per line. */
+    /**
+     * The effective configuration, one {@code key = value} per line, secrets as {@code ****}: the keys typed as
+     * secret text, and every {@code streams.*} property Kafka types as a password or whose name says it is a secret
+     * ({@link KafkaProperties#isSecret}).
+     */
     public String describe() {
         StringBuilder s = new StringBuilder("# effective configuration from ").append(source).append('\n');
         for (ConfigKey<?> k : ConfigKeys.all()) {
@@ -215,17 +280,12 @@ public final class EnricherConfig {
             }
         }
         streams.forEach((k, v) -> s.append(RawConfig.STREAMS).append('.').append(k).append(" = ")
-                .append(isSecretProperty(k) ? "****" : v).append('\n'));
+                .append(KafkaProperties.shown(k, v)).append('\n'));
         for (TaskSpec t : tasks) {
             s.append("task ").append(t.effectiveName()).append(" = ").append(t.type().name().toLowerCase(Locale.ROOT))
                     .append(t.model() == null ? "" : " model " + t.model()).append('\n');
         }
         return s.toString();
-    }
-
-    /** Kafka names its secrets (ssl.key.password, sasl.jaas.config, ...) so; their values are never printed. */
-    private static boolean isSecretProperty(String name) {
-        return name.contains("password") || name.contains("jaas") || name.contains("secret");
     }
 
     @Override

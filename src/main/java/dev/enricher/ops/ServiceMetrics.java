@@ -21,10 +21,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -132,28 +132,52 @@ public final class ServiceMetrics implements AutoCloseable {
             FunctionCounter.builder("enricher.dead.letters", s, st -> st.deadLettered(c))
                     .description("Dead letters by category").tags("category", c.name()).register(registry);
         }
-        MultiGauge pending = MultiGauge.builder("enricher.pending.events")
-                .description("Events held between input and output, per stream task").register(registry);
-        MultiGauge oldest = MultiGauge.builder("enricher.oldest.pending.age").baseUnit("seconds")
-                .description("Age of the oldest pending event, per stream task").register(registry);
-        refresher.scheduleAtFixedRate(() -> refresh(s, pending, oldest), 0, 1, TimeUnit.SECONDS);
+        bindPending(s, pipeline.engine().config().clock());
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(pipeline.streams());
         streamsMetrics.bindTo(registry);
         closeables.add(streamsMetrics);
     }
 
-    private static void refresh(EngineStats s, MultiGauge pending, MultiGauge oldest) {
-        long now = System.currentTimeMillis();
-        List<MultiGauge.Row<?>> p = new ArrayList<>();
-        List<MultiGauge.Row<?>> o = new ArrayList<>();
-        for (Map.Entry<String, EngineStats.TaskPending> e : s.pendingByTask().entrySet()) {
-            EngineStats.TaskPending tp = e.getValue();
-            p.add(MultiGauge.Row.of(Tags.of("task", e.getKey()), tp.inMemory() + tp.parked()));
-            o.add(MultiGauge.Row.of(Tags.of("task", e.getKey()),
-                    tp.oldestAdmittedAt() == 0 ? 0 : Math.max(0, now - tp.oldestAdmittedAt()) / 1000.0));
+    /**
+     * The gauges of each stream task's pending events and of the age of its oldest one. Their values are read when
+     * scraped, the age against {@code clock}: the clock the engine stamps admissions with. The set of stream tasks is
+     * refreshed every second, as tasks come and go with rebalances.
+     */
+    public void bindPending(EngineStats s, Clock clock) {
+        MultiGauge pending = MultiGauge.builder("enricher.pending.events")
+                .description("Events held between input and output, per stream task").register(registry);
+        MultiGauge oldest = MultiGauge.builder("enricher.oldest.pending.age").baseUnit("seconds")
+                .description("Age of the oldest pending event, per stream task").register(registry);
+        refresher.scheduleAtFixedRate(() -> refresh(s, clock, pending, oldest), 0, 1, TimeUnit.SECONDS);
+    }
+
+    private static void refresh(EngineStats s, Clock clock, MultiGauge pending, MultiGauge oldest) {
+        try {
+            List<MultiGauge.Row<?>> p = new ArrayList<>();
+            List<MultiGauge.Row<?>> o = new ArrayList<>();
+            for (String task : s.pendingByTask().keySet()) {
+                p.add(MultiGauge.Row.of(Tags.of("task", task), task, t -> {
+                    EngineStats.TaskPending tp = s.pendingByTask().get(t);
+                    return tp == null ? 0 : tp.inMemory() + tp.parked();
+                }));
+                o.add(MultiGauge.Row.of(Tags.of("task", task), task,
+                        t -> oldestAgeSeconds(s.pendingByTask().get(t), clock.millis())));
+            }
+            // Rows read live values: kept as they are (no remove and re-add a scrape could fall between), tasks
+            // gone removed.
+            pending.register(p, false);
+            oldest.register(o, false);
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: one bad refresh must not freeze the gauges.
         }
-        pending.register(p, true);
-        oldest.register(o, true);
+    }
+
+    /** Seconds since the oldest pending event of {@code tp} was admitted; 0 when it has none. */
+    static double oldestAgeSeconds(EngineStats.TaskPending tp, long nowMillis) {
+        if (tp == null || tp.oldestAdmittedAt() == 0) {
+            return 0;
+        }
+        return Math.max(0, nowMillis - tp.oldestAdmittedAt()) / 1000.0;
     }
 
     @Override

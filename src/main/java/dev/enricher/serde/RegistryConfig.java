@@ -69,6 +69,12 @@ public record RegistryConfig(
         return new RegistryConfig(parse(url), null, null, null, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, true);
     }
 
+    /** The same settings (credentials, TLS, timeouts) for another registry URL. */
+    public RegistryConfig withUrl(String url) {
+        return new RegistryConfig(parse(url), username, password, bearerToken, tls, connectTimeout, requestTimeout,
+                autoRegister);
+    }
+
     public RegistryConfig withBasicAuth(String username, String password) {
         return new RegistryConfig(url, Objects.requireNonNull(username, "username"), Objects.requireNonNull(password, "password"),
                 null, tls, connectTimeout, requestTimeout, autoRegister);

@@ -67,6 +67,16 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         streamsOverrides = streamsOverrides == null ? Map.of() : Map.copyOf(streamsOverrides);
     }
 
+    /** As a record's, but a secret Kafka property (a password, a private key, a JAAS line) shows as {@code ****}. */
+    @Override
+    public String toString() {
+        return "PipelineSettings[applicationId=" + applicationId + ", bootstrapServers=" + bootstrapServers
+                + ", inputTopic=" + inputTopic + ", enrichedTopic=" + enrichedTopic + ", deadLetterTopic="
+                + deadLetterTopic + ", tasks=" + tasks + ", decoder=" + decoder + ", engine=" + engine + ", guarantee="
+                + guarantee + ", streamThreads=" + streamThreads + ", stateDir=" + stateDir + ", serde=" + serde
+                + ", streamsOverrides=" + KafkaProperties.masked(streamsOverrides) + "]";
+    }
+
     private static void requireText(String what, String v) {
         if (v == null || v.isBlank()) {
             throw new IllegalArgumentException(what + " must be set");

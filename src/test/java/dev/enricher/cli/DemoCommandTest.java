@@ -20,7 +20,8 @@ class DemoCommandTest {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         int code;
         Console console;
-        try (Console capture = Console.capture()) {
+        List<String> warnings;
+        try (Console capture = Console.capture(); WarningLog log = WarningLog.capture()) {
             console = capture;
             CommandLine cmd = Main.commandLine();
             cmd.setOut(capture.writer(out));
@@ -29,6 +30,7 @@ class DemoCommandTest {
             // Whatever the demo started has stopped, so nothing of it is left to write after the summary.
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(threadsStartedSince(before)).isEmpty());
+            warnings = log.unexpected();
         }
         List<String> lines = out.toString().lines().toList();
         assertThat(code).as(err.toString()).isZero();
@@ -46,6 +48,9 @@ class DemoCommandTest {
         // sets what it asks for) and the embedded controller's first start.
         assertThat(console.lines()).noneMatch(l -> l.contains("Processing exception handler is not enabled")
                 || l.contains("Performing controller activation"));
+        // Nor anything else, whatever logs it (the broker, Kafka's clients, the simulator): a demo that goes well
+        // asks nothing of the person who runs it.
+        assertThat(warnings).isEmpty();
     }
 
     /**

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -100,6 +101,27 @@ class RunCommandTest {
     }
 
     @Test
+    void validateConfigPrintsAKafkaPrivateKeyAsStars() throws Exception {
+        String pemBody = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7private";
+        Path file = dir.resolve("tls.yaml");
+        Files.writeString(file, config("127.0.0.1:9092", "http://127.0.0.1:1/v1", dir) + """
+                streams:
+                  security.protocol: SSL
+                  ssl.keystore.type: PEM
+                  ssl.keystore.key: |
+                    -----BEGIN PRIVATE KEY-----
+                    %s
+                    -----END PRIVATE KEY-----
+                  consumer.ssl.key.password: kp-secret-1
+                """.formatted(pemBody));
+        Run ok = command();
+        assertThat(ok.cmd().execute("validate-config", "--config", file.toString())).as(ok.err().toString()).isZero();
+        assertThat(ok.out().toString()).contains("streams.ssl.keystore.key = ****\n",
+                        "streams.consumer.ssl.key.password = ****\n", "streams.ssl.keystore.type = PEM\n")
+                .doesNotContain(pemBody).doesNotContain("PRIVATE KEY").doesNotContain("kp-secret-1");
+    }
+
+    @Test
     void runServesHealthAndMetricsThatMoveAndGoesUnreadyDuringAnOutage() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(null, 0);
              Simulator sim = Simulator.start(SimulatorConfig.builder().fixedLatency(Duration.ofMillis(20)).build())) {
@@ -155,6 +177,65 @@ class RunCommandTest {
             assertThat(t.isAlive()).isFalse();
             assertThat(exit.get()).as(run.err().toString()).isZero();
             assertThat(run.out().toString() + run.err().toString()).doesNotContain(KEY);
+        }
+    }
+
+    /**
+     * A normal start (and a stop) of {@code run}, with a configuration that leaves the state directory to the
+     * default, logs no WARN that asks nothing of the operator: not Kafka Streams' warning about a state directory in
+     * the OS temp directory (the service picks one in the home directory), nor the exactly-once producer's retried
+     * CONCURRENT_TRANSACTIONS (filtered in logback.xml).
+     */
+    @Test
+    void aNormalRunLogsNoWarningThatAsksNothingOfTheOperator() throws Exception {
+        String app = "quiet-run-" + System.nanoTime();
+        Path defaultState = Path.of(System.getProperty("user.home"), ".stream-enricher", "state", app);
+        List<String> warnings;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(null, 0);
+             Simulator sim = Simulator.start(SimulatorConfig.builder().fixedLatency(Duration.ofMillis(5)).build())) {
+            kafka.createTopic("raw", 2);
+            kafka.createTopic("enriched", 2);
+            kafka.createTopic("dlq", 1);
+            Path file = dir.resolve("enricher.yaml");
+            // No state-dir: what a user who did not think of it gets.
+            Files.writeString(file, config(kafka.bootstrapServers(), sim.baseUrl(), dir)
+                    .replace("  state-dir: " + dir + "\n", "")
+                    .replace("application-id: run-test", "application-id: " + app));
+            try (WarningLog log = WarningLog.capture()) {
+                Run run = command();
+                AtomicInteger exit = new AtomicInteger(-1);
+                Thread t = new Thread(() -> exit.set(run.cmd().execute("run", "--config", file.toString())),
+                        "run-command");
+                t.start();
+                try {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> run.out().toString().contains("on port"));
+                    Matcher m = Pattern.compile("on port (\\d+)").matcher(run.out().toString());
+                    assertThat(m.find()).isTrue();
+                    String ops = "http://127.0.0.1:" + m.group(1);
+                    produce(kafka, 0, 50);
+                    await().atMost(Duration.ofSeconds(60)).until(() -> metric(get(ops + "/metrics").body(),
+                            "enricher_enriched_total") >= 50);
+                } finally {
+                    t.interrupt();
+                    t.join(60_000);
+                }
+                assertThat(exit.get()).as(run.err().toString()).isZero();
+                assertThat(defaultState).as("the state directory the service picked").isDirectory();
+                warnings = log.unexpected();
+            }
+        } finally {
+            deleteTree(defaultState);
+        }
+        assertThat(warnings).isEmpty();
+    }
+
+    private static void deleteTree(Path p) throws java.io.IOException {
+        if (Files.exists(p)) {
+            try (var walk = Files.walk(p)) {
+                for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(x);
+                }
+            }
         }
     }
 

@@ -46,16 +46,17 @@ class EnrichmentProcessorRestoreTest {
             IAB.model(), "{\"audience\":[],\"content\":{\"iab_1_0\":[],\"iab_2_2\":[]}}",
             SUMMARY.model(), "A short summary.");
 
-    static {
-    }
-
-    private final FakeChatTransport client = new FakeChatTransport();
+    private FakeChatTransport client = new FakeChatTransport();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final EnrichmentProcessorTest.RecordingSink sink = new EnrichmentProcessorTest.RecordingSink();
     private final KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore("pending"), Serdes.Bytes(), Serdes.ByteArray())
             .withCachingDisabled().withLoggingDisabled().build();
     private EnrichmentEngine engine;
+    private EngineConfig config;
+    private List<EnrichmentTask> tasks;
+    /** Engines and clients of killed incarnations: never closed while the test runs, as after a kill -9. */
+    private final List<AutoCloseable> killed = new java.util.ArrayList<>();
     private MockProcessorContext<byte[], byte[]> context;
     private Processor<byte[], byte[], byte[], byte[]> processor;
     private long offset;
@@ -67,7 +68,7 @@ class EnrichmentProcessorRestoreTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (processor != null) {
             processor.close();
         }
@@ -75,13 +76,36 @@ class EnrichmentProcessorRestoreTest {
             engine.close();
         }
         client.close();
+        for (AutoCloseable c : killed) {
+            c.close();
+        }
     }
 
     private void start(EnrichmentTask... tasks) {
-        EngineConfig config = new EngineConfig(16, 100, Ordering.KEY, TaskFailurePolicy.DEAD_LETTER,
-                dev.enricher.client.RetryPolicy.defaults(), Duration.ofMillis(20), Duration.ofMillis(10), 20,
-                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(15), clock);
-        engine = new EnrichmentEngine(config, List.of(tasks),
+        start(dev.enricher.client.RetryPolicy.defaults(), tasks);
+    }
+
+    private void start(dev.enricher.client.RetryPolicy retry, EnrichmentTask... tasks) {
+        this.config = new EngineConfig(16, 100, Ordering.KEY, TaskFailurePolicy.DEAD_LETTER, retry,
+                Duration.ofMillis(20), Duration.ofMillis(10), 20, Duration.ofSeconds(5), Duration.ofSeconds(1),
+                Duration.ofSeconds(15), clock);
+        this.tasks = List.of(tasks);
+        engine = new EnrichmentEngine(config, this.tasks,
+                InputDecoder.create(DecoderConfig.defaults(InputFormat.JSON), null), sink, client);
+        incarnation();
+    }
+
+    /**
+     * A kill -9 and a new instance: the processor is never closed, its engine and client die with it (no clean
+     * close), and a new engine with its own client and a new processor start over the same store, which holds what
+     * the processor had written in {@code process()} and its punctuators (its last commit).
+     */
+    private void killAndRestart() {
+        killed.add(engine);
+        killed.add(client);
+        processor = null;
+        client = new FakeChatTransport();
+        engine = new EnrichmentEngine(config, tasks,
                 InputDecoder.create(DecoderConfig.defaults(InputFormat.JSON), null), sink, client);
         incarnation();
     }
@@ -285,5 +309,72 @@ class EnrichmentProcessorRestoreTest {
         client.calls().get(before).succeed(GOOD_ANSWER.get(IAB.model()));
         punctuate();
         assertThat(forwarded()).containsExactly("enriched/enriched:0", "dead-letters/dlq:1:DESERIALIZATION");
+    }
+
+    /** Time moves on by {@code d} (and 20 ms more), then the punctuators run. */
+    private void after(Duration d) {
+        clock.advance(d);
+        punctuate();
+    }
+
+    /** Task 0's stored retry state of the entry with admission sequence {@code seq}. */
+    private dev.enricher.engine.avro.StoredTask storedTask(long seq) {
+        byte[] key = java.nio.ByteBuffer.allocate(Long.BYTES).putLong(seq).array();
+        return PendingStore.decode(store.get(Bytes.wrap(key))).getTasks().get(0);
+    }
+
+    @Test
+    void aKilledInstanceKeepsAttemptsAndRetryTimesAcrossRestarts() {
+        // Three attempts in all; the API asks to wait 20 s (event 0) and 60 s (event 1) after each failure.
+        start(new dev.enricher.client.RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(120), Duration.ofMinutes(10)), IAB);
+        pipe("A", event(0));
+        pipe("B", event(1));
+        long firstSent = clock.millis();
+        client.unanswered(IAB.model(), tag(0)).fail(FakeChatTransport.rateLimited(Duration.ofSeconds(20)));
+        client.unanswered(IAB.model(), tag(1)).fail(FakeChatTransport.rateLimited(Duration.ofSeconds(60)));
+        punctuate();
+        assertThat(engine.stats().retries()).isEqualTo(2);
+        long due0 = storedTask(0).getNextAttemptAt();
+        long due1 = storedTask(1).getNextAttemptAt();
+        assertThat(due0).isEqualTo(firstSent + 20_000 + 20); // sent at firstSent, failed at the punctuation 20 ms on
+        assertThat(due1).isEqualTo(firstSent + 60_000 + 20);
+        assertThat(storedTask(0).getAttempts()).isEqualTo(1);
+
+        after(Duration.ofSeconds(5));
+        killAndRestart();
+        assertThat(client.requestCount()).as("no call before its persisted due time: no retry storm at start")
+                .isZero();
+        after(Duration.ofSeconds(14));
+        assertThat(clock.millis()).isLessThan(due0);
+        assertThat(client.requestCount()).isZero();
+
+        clock.advance(Duration.ofMillis(due0 - clock.millis() - 20));
+        punctuate();
+        assertThat(client.calls()).extracting(EnrichmentProcessorRestoreTest::describe)
+                .as("event 0's retry goes out when due, event 1's still waits")
+                .containsExactly(IAB.model() + " " + tag(0));
+        client.unanswered(IAB.model(), tag(0)).fail(FakeChatTransport.rateLimited(Duration.ofSeconds(20)));
+        punctuate();
+        assertThat(storedTask(0).getAttempts()).as("the count goes on from the first incarnation's").isEqualTo(2);
+        long due0Again = storedTask(0).getNextAttemptAt();
+
+        // Killed again, and down until both retries are overdue: each is sent once, at the start.
+        clock.advance(Duration.ofMillis(Math.max(due0Again, due1) + 1_000 - clock.millis()));
+        killAndRestart();
+        assertThat(client.calls()).extracting(EnrichmentProcessorRestoreTest::describe)
+                .containsExactlyInAnyOrder(IAB.model() + " " + tag(0), IAB.model() + " " + tag(1));
+        client.unanswered(IAB.model(), tag(0)).fail(FakeChatTransport.rateLimited(Duration.ofSeconds(20)));
+        client.unanswered(IAB.model(), tag(1)).succeed(GOOD_ANSWER.get(IAB.model()));
+        punctuate();
+        punctuate();
+
+        assertThat(forwarded()).containsExactlyInAnyOrder("dead-letters/dlq:0:API_RETRIES_EXHAUSTED",
+                "enriched/enriched:1");
+        Failure exhausted = sink.byOffset.get(0L).failure();
+        assertThat(exhausted.attempts()).as("three attempts, over three incarnations").isEqualTo(3);
+        assertThat(exhausted.firstAttemptAt()).isEqualTo(firstSent);
+        assertThat(sink.byOffset.get(1L).outcomes().get(0).call().attempts()).isEqualTo(2);
+        assertThat(store.approximateNumEntries()).isZero();
     }
 }
