@@ -218,6 +218,40 @@ class DispatcherTest {
     }
 
     @Test
+    void statsTellCallsOnTheWireFromCallsWaitingForTheLimit() {
+        int cap = 64;
+        start(config(cap), new Admission.Limits(cap, 4, true, 0), time);
+        Lane lane = dispatcher.openLane("t");
+        for (int s = 0; s < 200; s++) {
+            dispatcher.submit(call(lane, s, "c-" + s));
+        }
+        assertThat(stats.inFlight()).isEqualTo(64).isEqualTo(client.unanswered().size());
+        assertThat(stats.waitingForLimit()).isEqualTo(136);
+
+        // Overload: the 21st 429 halves the limit. Calls out stay out until answered; the rest wait for the limit.
+        int answered = 0;
+        while (dispatcher.concurrencyLimit() == cap) {
+            client.unanswered().get(0).fail(FakeChatTransport.rateLimited(Duration.ofSeconds(1)));
+            client.settle();
+            answered++;
+        }
+        assertThat(answered).isEqualTo(21);
+        assertThat(dispatcher.concurrencyLimit()).isEqualTo(32);
+        assertThat(stats.inFlight()).as("on the wire: still the calls sent before the cut").isEqualTo(63)
+                .isEqualTo(client.unanswered().size());
+        assertThat(stats.waitingForLimit()).isEqualTo(200 - answered - 63);
+        for (int i = 0; i < 40; i++) {
+            client.unanswered().get(0).succeed("ok");
+            client.settle();
+            answered++;
+        }
+        assertThat(stats.inFlight()).as("on the wire: down to the limit").isEqualTo(client.unanswered().size())
+                .isLessThanOrEqualTo(dispatcher.concurrencyLimit()).isBetween(32, 34);
+        assertThat(stats.waitingForLimit()).isEqualTo(200 - answered - stats.inFlight());
+        assertThat(stats.peakInFlight()).isEqualTo(64);
+    }
+
+    @Test
     void aClosedLaneLosesItsQueuedCallsAndItsLateAnswersAreStale() {
         start(config(2));
         Lane closing = dispatcher.openLane("closing");
