@@ -37,7 +37,7 @@ public final class Admission<W> {
      *
      * @param maxInFlight       hard ceiling of calls on the wire at once
      * @param minInFlight       the floor the adaptive limit never goes below (1..maxInFlight)
-     * @param adaptive          lower the limit on evidence of overload (halving when a quarter of the last 64
+     * @param adaptive          lower the limit on evidence of overload (halving when a third of the last 64
      *                          answers are 429s; {@code AimdLimit}) and raise it back on success; false keeps it at
      *                          {@code maxInFlight}
      * @param requestsPerSecond ceiling of attempts per second; 0 for none
@@ -422,7 +422,7 @@ public final class Admission<W> {
 
     private static void logLimitChange(int previous, int newLimit) {
         if (newLimit < previous) {
-            LOG.warn("overloaded: a quarter of the API's last answers were 429 rate_limit_exceeded; concurrency limit "
+            LOG.warn("overloaded: a third of the API's last answers were 429 rate_limit_exceeded; concurrency limit "
                     + "lowered from {} to {}", previous, newLimit);
         } else {
             LOG.info("concurrency limit raised from {} to {}", previous, newLimit);
