@@ -5,6 +5,7 @@ import dev.enricher.client.ModelCatalog;
 import dev.enricher.client.RetryPolicy;
 import dev.enricher.client.ZeroGpuClient;
 import dev.enricher.simulator.Simulator;
+import dev.enricher.simulator.SimulatorStats;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintWriter;
@@ -24,6 +25,11 @@ import org.HdrHistogram.Histogram;
  * second). Closed loop: C chains of calls, each starting its next call when the previous one ends, so the client is
  * always exactly at its ceiling and the queue in front of it stays empty.
  *
+ * <p>With {@link ApiFaults} the simulator refuses calls (429s, 5xx, a rate limit, a storm of 429s) and the client runs
+ * as the service does: retries with the default policy ({@code Retry-After} honoured) and the adaptive limit under the
+ * ceiling C. Then 2C chains, so that calls waiting for a retry leave no slot idle; the summary adds the share of
+ * answers that were 429 and what the limit did.
+ *
  * <p>One run per instance, on the calling thread; prints to the writer given, the summary line last.
  */
 public final class ClientBenchmark {
@@ -40,8 +46,17 @@ public final class ClientBenchmark {
      * @param warmup     unmeasured requests first; -1 for a fifth of {@code requests}, at least 20,000, then rounds
      *                   until the JIT is quiet ({@link JitWarmUp}), at most {@link #WARMUP_LIMIT_SECONDS}
      * @param eventLoops of the client, and of the simulator
+     * @param faults     what the simulator refuses; {@link ApiFaults#none()} for nothing
      */
-    public record Options(long latencyMs, int concurrency, int requests, int warmup, int eventLoops) {
+    public record Options(long latencyMs, int concurrency, int requests, int warmup, int eventLoops, ApiFaults faults) {
+        public Options {
+            java.util.Objects.requireNonNull(faults, "faults");
+        }
+
+        /** Chains of calls: C, or 2C when calls may wait for a retry. */
+        int chains() {
+            return faults.any() ? 2 * concurrency : concurrency;
+        }
     }
 
     private final Options o;
@@ -66,23 +81,47 @@ public final class ClientBenchmark {
         long failures;
         double seconds;
         CpuSnapshot cpu;
-        try (Simulator simulator = Simulator.start(SimulatedApi.simulator(o.latencyMs(), o.concurrency(), o.eventLoops()));
+        SimulatorStats answers;
+        String limitFigures;
+        boolean stormCutShort;
+        ApiFaults faults = o.faults();
+        RetryPolicy retry = faults.any() ? RetryPolicy.defaults() : RetryPolicy.defaults().withMaxAttempts(1);
+        try (Simulator simulator = Simulator.start(SimulatedApi.simulator(o.latencyMs(), o.concurrency(), o.eventLoops(),
+                     faults.settings()));
              ZeroGpuClient client = ZeroGpuClient.create(SimulatedApi.client(simulator, o.concurrency(), o.eventLoops(),
-                     RetryPolicy.defaults().withMaxAttempts(1)))) {
+                     retry, faults.any()))) {
             ChatRequest request = ChatRequest.builder(ModelCatalog.IAB).user(SAMPLE_TEXT).build();
             out.printf("bench client: transport=%s, %d event loop(s) each for client and simulator, %d cores%n",
                     transport(), o.eventLoops(), Runtime.getRuntime().availableProcessors());
+            if (faults.any()) {
+                out.printf("bench client: faults %s; retries as the service's defaults (Retry-After honoured), "
+                        + "adaptive limit on, %d chains of calls%n", faults.summary(), o.chains());
+            }
             out.printf("bench client: warming up with %d requests%s%n", warm,
                     o.warmup() >= 0 ? "" : ", then more until the JIT is nearly idle");
             out.flush();
             warmUp(client, request, warm);
+            simulator.resetStats();
             CpuSnapshot before = CpuSnapshot.ofThisProcess(clientThreads);
             long start = System.nanoTime();
-            failures = run(client, request, o.requests(), latency);
-            seconds = (System.nanoTime() - start) / 1e9;
+            try (LimitTrace trace = LimitTrace.start(client::concurrencyLimit, o.concurrency(), faults, simulator)) {
+                failures = run(client, request, o.requests(), latency);
+                seconds = (System.nanoTime() - start) / 1e9;
+                limitFigures = trace.summary();
+                stormCutShort = trace.stormCutShort();
+            }
             cpu = CpuSnapshot.ofThisProcess(clientThreads).minus(before);
+            answers = simulator.stats();
         }
         out.println(cpuLine(cpu, o.requests()));
+        long refused = answers.count(429);
+        long serverErrors = answers.count(500) + answers.count(502) + answers.count(503) + answers.count(504);
+        out.printf(Locale.ROOT, "bench client: the simulator answered %d attempts for the %d measured requests: %d "
+                + "429 (%.2f%%), %d 5xx%n", answers.requests(), o.requests(), refused,
+                share(refused, answers.requests()) * 100, serverErrors);
+        if (stormCutShort) {
+            out.printf("bench client: the measured requests ended before the storm did: ask for more --requests%n");
+        }
         double throughput = o.requests() / seconds;
         double ceiling = o.latencyMs() == 0 ? Double.NaN : o.concurrency() / (o.latencyMs() / 1000.0);
         if (failures > 0) {
@@ -90,11 +129,16 @@ public final class ClientBenchmark {
         }
         out.println(String.format(Locale.ROOT,
                 "bench client: requests=%d concurrency=%d latency_ms=%d throughput_rps=%.0f efficiency=%.3f "
-                        + "p50_ms=%.1f p99_ms=%.1f",
+                        + "p50_ms=%.1f p99_ms=%.1f %s answered_429=%.4f %s",
                 o.requests(), o.concurrency(), o.latencyMs(), throughput, throughput / ceiling,
-                latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0));
+                latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0, faults.summary(),
+                share(refused, answers.requests()), limitFigures));
         out.flush();
         return failures == 0 ? 0 : 1;
+    }
+
+    private static double share(long part, long whole) {
+        return whole == 0 ? 0 : (double) part / whole;
     }
 
     private static String transport() {
@@ -150,7 +194,7 @@ public final class ClientBenchmark {
         AtomicLong toStart = new AtomicLong(total);
         AtomicLong failures = new AtomicLong();
         CountDownLatch done = new CountDownLatch(total);
-        int chains = Math.min(o.concurrency(), total);
+        int chains = Math.min(o.chains(), total);
         for (int i = 0; i < chains; i++) {
             next(client, request, toStart, failures, done, latencyMicros);
         }

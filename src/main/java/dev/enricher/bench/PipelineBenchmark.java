@@ -32,6 +32,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Optionally first the naive design (a blocking call in {@code mapValues}) on a fresh topic with the same events, for
  * comparison.
  *
+ * <p>With {@link ApiFaults} the simulator refuses calls (429s, 5xx, a rate limit, a storm of 429s) and the engine's
+ * admission runs the adaptive limit under the cap, as the service does by default; the summary adds the share of
+ * answers that were 429 and what the limit did.
+ *
  * <p>Prints progress and figures to {@code out}; the figures of the measured run only once the pipeline, the broker
  * and the simulator are closed, so that nothing they log can follow the summary line. One run per instance, on the
  * calling thread.
@@ -53,10 +57,11 @@ public final class PipelineBenchmark {
      *                      {@link #WARMUP_LIMIT_SECONDS}
      * @param window        most events produced and not yet finished by the engine ({@link #defaultWindow})
      * @param naiveSeconds  cap of the naive run's work, in seconds of API latency; 0 for no naive run
+     * @param faults        what the simulator refuses; {@link ApiFaults#none()} for nothing
      */
     public record Options(long latencyMs, int concurrency, int events, ProcessingGuarantee guarantee, Ordering ordering,
                           int keys, List<EnrichmentTask> tasks, int partitions, int streamThreads, int window,
-                          int warmup, int naiveSeconds, int eventLoops, long seed) {
+                          int warmup, int naiveSeconds, int eventLoops, long seed, ApiFaults faults) {
         double ceilingCallsPerSecond() {
             return concurrency * 1000.0 / latencyMs;
         }
@@ -68,16 +73,19 @@ public final class PipelineBenchmark {
 
     /**
      * The window when none is given: what the calls hold, C / tasks events, plus what the API completes in 100 ms at
-     * the ceiling, to cover the input's way through Kafka to the engine.
+     * the ceiling, to cover the input's way through Kafka to the engine. With faults, twice what the calls hold:
+     * events waiting for a retry (a 429's Retry-After is a second) keep their place in the window.
      */
-    public static int defaultWindow(int concurrency, int taskCount, long latencyMs) {
+    public static int defaultWindow(int concurrency, int taskCount, long latencyMs, ApiFaults faults) {
         int eventsInCalls = (concurrency + taskCount - 1) / taskCount;
-        return eventsInCalls + (int) Math.ceil(eventsInCalls * 100.0 / latencyMs);
+        return eventsInCalls * (faults.any() ? 2 : 1) + (int) Math.ceil(eventsInCalls * 100.0 / latencyMs);
     }
 
     /** What the measured run saw, reported once everything is closed. */
     private record Measured(OutputTracker.Summary summary, EngineStats engine, long heapPeakMb,
-                            long heapAfterGcPeakMb, long simulatorCalls, double meanInFlight, double meanPending) {
+                            long heapAfterGcPeakMb, long simulatorCalls, long simulator429s, double meanInFlight,
+                            double meanPending, double meanWaitingForLimit, String limitFigures,
+                            boolean stormCutShort) {
     }
 
     private final Options o;
@@ -103,7 +111,7 @@ public final class PipelineBenchmark {
         try (ScratchDir tmp = ScratchDir.create("bench-pipeline-");
              EmbeddedKafka kafka = EmbeddedKafka.start(null, 0);
              Simulator simulator = Simulator.start(SimulatedApi.simulator(o.latencyMs(), o.concurrency(),
-                     o.eventLoops()))) {
+                     o.eventLoops(), o.faults().settings()))) {
             if (o.naiveSeconds() > 0) {
                 runNaive(kafka, simulator, tmp.resolve("naive"));
             }
@@ -137,32 +145,42 @@ public final class PipelineBenchmark {
         try (OutputTracker tracker = OutputTracker.start(kafka.bootstrapServers(), enriched, deadLetters, registry);
              EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, clientConfig(simulator), registry);
              RunSampler sampler = RunSampler.start(50, () -> pipeline.stats().inFlight(),
-                     () -> pipeline.stats().pending());
+                     () -> pipeline.stats().pending(), () -> pipeline.stats().waitingForLimit());
              LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), input, o.keys(), o.window(),
                      () -> pipeline.stats().enriched() + pipeline.stats().deadLettered(), o.seed())) {
             pipeline.awaitRunning(Duration.ofSeconds(60));
             long next = warmUp(load, tracker);
             sampler.reset();
             long callsBefore = simulator.stats().requests();
+            long refusedBefore = simulator.stats().count(429);
             printf("bench pipeline: measuring %d events", o.events());
-            int produced = load.produce(OutputTracker.MEASURED_PREFIX, next, o.events(), tracker::lastProgressNanos,
-                    STALL);
-            if (produced < o.events()) {
-                printf("bench pipeline: no output for %d s; stopped producing after %d of %d events",
-                        STALL.toSeconds(), produced, o.events());
-            } else if (!tracker.awaitMeasured(o.events(), STALL)) {
-                printf("bench pipeline: no output for %d s; stopped waiting", STALL.toSeconds());
+            String limitFigures;
+            boolean stormCutShort;
+            try (LimitTrace trace = LimitTrace.start(pipeline::concurrencyLimit, o.concurrency(), o.faults(),
+                    simulator)) {
+                int produced = load.produce(OutputTracker.MEASURED_PREFIX, next, o.events(),
+                        tracker::lastProgressNanos, STALL);
+                if (produced < o.events()) {
+                    printf("bench pipeline: no output for %d s; stopped producing after %d of %d events",
+                            STALL.toSeconds(), produced, o.events());
+                } else if (!tracker.awaitMeasured(o.events(), STALL)) {
+                    printf("bench pipeline: no output for %d s; stopped waiting", STALL.toSeconds());
+                }
+                limitFigures = trace.summary();
+                stormCutShort = trace.stormCutShort();
             }
             long simulatorCalls = simulator.stats().requests() - callsBefore;
+            long simulator429s = simulator.stats().count(429) - refusedBefore;
             EngineStats engine = pipeline.stats();
             tracker.close();
             return new Measured(tracker.summary(), engine, sampler.peakUsedMb(), sampler.peakAfterGcMb(),
-                    simulatorCalls, sampler.mean(0), sampler.mean(1));
+                    simulatorCalls, simulator429s, sampler.mean(0), sampler.mean(1), sampler.mean(2), limitFigures,
+                    stormCutShort);
         }
     }
 
     private ClientConfig clientConfig(Simulator simulator) {
-        return SimulatedApi.client(simulator, o.concurrency(), o.eventLoops(), RetryPolicy.defaults());
+        return SimulatedApi.client(simulator, o.concurrency(), o.eventLoops(), RetryPolicy.defaults(), o.faults().any());
     }
 
     /**
@@ -203,9 +221,18 @@ public final class PipelineBenchmark {
     private int report(Measured m) {
         OutputTracker.Summary s = m.summary();
         EngineStats engine = m.engine();
-        printf("bench pipeline: engine mean in flight %.0f calls (cap %d), mean pending %.0f events (window %d) over the "
-                        + "measured phase, sampled every 50 ms: window minus pending = events on their way to the engine",
-                m.meanInFlight(), o.concurrency(), m.meanPending(), o.window());
+        printf("bench pipeline: engine mean in flight %.0f calls (cap %d), mean waiting for the limit %.0f calls, mean "
+                        + "pending %.0f events (window %d) over the measured phase, sampled every 50 ms: window minus "
+                        + "pending = events on their way to the engine",
+                m.meanInFlight(), o.concurrency(), m.meanWaitingForLimit(), m.meanPending(), o.window());
+        if (o.faults().any()) {
+            printf("bench pipeline: faults %s; the simulator answered %d of the %d calls 429 (%.2f%%)",
+                    o.faults().summary(), m.simulator429s(), m.simulatorCalls(),
+                    share(m.simulator429s(), m.simulatorCalls()) * 100);
+        }
+        if (m.stormCutShort()) {
+            printf("bench pipeline: the measured events ended before the storm did: ask for more --events");
+        }
         long lost = o.events() - s.withOutput();
         double throughput = s.windowSeconds() > 0 ? s.inWindow() / s.windowSeconds() : 0;
         double callsPerSecond = throughput * o.tasks().size();
@@ -224,11 +251,16 @@ public final class PipelineBenchmark {
         printf("bench pipeline: heap peak used %d MB, peak after a GC %d MB (the whole JVM, sampled every 50 ms in "
                 + "the measured phase)", m.heapPeakMb(), m.heapAfterGcPeakMb());
         printf("bench pipeline: events=%d enriched=%d dead_lettered=%d lost=%d duplicates=%d throughput_eps=%.0f "
-                        + "efficiency=%.3f p50_added_ms=%.1f p99_added_ms=%.1f peak_heap_mb=%d",
+                        + "efficiency=%.3f p50_added_ms=%.1f p99_added_ms=%.1f peak_heap_mb=%d %s answered_429=%.4f %s",
                 o.events(), s.enriched(), s.deadLettered(), lost, s.duplicates(), throughput, efficiency,
-                added(s.endToEndMicros(), 50), added(s.endToEndMicros(), 99), m.heapPeakMb());
+                added(s.endToEndMicros(), 50), added(s.endToEndMicros(), 99), m.heapPeakMb(), o.faults().summary(),
+                share(m.simulator429s(), m.simulatorCalls()), m.limitFigures());
         boolean duplicatesBreakTheGuarantee = o.guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2 && s.duplicates() > 0;
         return lost > 0 || duplicatesBreakTheGuarantee ? 1 : 0;
+    }
+
+    private static double share(long part, long whole) {
+        return whole == 0 ? 0 : (double) part / whole;
     }
 
     private double added(Histogram endToEnd, double percentile) {

@@ -3,6 +3,7 @@ package dev.enricher.cli;
 import dev.enricher.bench.ClientBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -13,8 +14,13 @@ import picocli.CommandLine.Spec;
  * fixed latency, against Little's law. Parses and validates; the run is {@link ClientBenchmark}'s.
  */
 @Command(name = "client", mixinStandardHelpOptions = true,
-        description = "Benchmarks the ZeroGPU client against the in-process simulator; the last line is "
-                + "'bench client: requests=N concurrency=C latency_ms=L throughput_rps=X efficiency=Y p50_ms=A p99_ms=B'.")
+        description = {"Benchmarks the ZeroGPU client against the in-process simulator; the last line is "
+                + "'bench client: requests=N concurrency=C latency_ms=L throughput_rps=X efficiency=Y p50_ms=A p99_ms=B "
+                + "rate_limit_rate=P server_error_rate=Q rps=R storm_ms=S answered_429=F limit_min=M limit_mean=K' "
+                + "(with --storm also limit_halved_after_ms and limit_recovered_after_ms).",
+            "With faults (--rate-limit-rate, --server-error-rate, --rps, --storm) the client retries with the "
+                + "service's defaults (Retry-After honoured) and runs the adaptive limit under --concurrency; 2C "
+                + "chains of calls keep the slots busy while some calls wait for a retry."})
 final class BenchClientCommand implements Callable<Integer> {
 
     @Spec
@@ -39,13 +45,16 @@ final class BenchClientCommand implements Callable<Integer> {
             description = "Event loops of the client, and of the simulator (default ${DEFAULT-VALUE}).")
     int eventLoops;
 
+    @Mixin
+    ApiFaultOptions faults;
+
     @Override
     public Integer call() throws Exception {
         if (latencyMs < 0 || concurrency < 1 || requests < 1 || eventLoops < 1) {
             throw new ParameterException(spec.commandLine(),
                     "--latency-ms must be >= 0, --concurrency, --requests and --event-loops >= 1");
         }
-        return new ClientBenchmark(new ClientBenchmark.Options(latencyMs, concurrency, requests, warmup, eventLoops),
-                spec.commandLine().getOut()).run();
+        return new ClientBenchmark(new ClientBenchmark.Options(latencyMs, concurrency, requests, warmup, eventLoops,
+                faults.faults(spec)), spec.commandLine().getOut()).run();
     }
 }

@@ -1,5 +1,6 @@
 package dev.enricher.cli;
 
+import dev.enricher.bench.ApiFaults;
 import dev.enricher.bench.BenchTasks;
 import dev.enricher.bench.PipelineBenchmark;
 import dev.enricher.engine.Ordering;
@@ -8,6 +9,7 @@ import dev.enricher.topology.ProcessingGuarantee;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -34,9 +36,14 @@ import picocli.CommandLine.Spec;
             "Unless --no-naive, first runs the naive design (a blocking API call in mapValues) on a fresh topic "
                 + "with the same events, capped at --naive-seconds of work, and prints "
                 + "'bench pipeline naive: events=N throughput_eps=X efficiency=Y'.",
+            "With faults (--rate-limit-rate, --server-error-rate, --rps, --storm) the engine retries with its "
+                + "defaults (Retry-After honoured) and its admission runs the adaptive limit under --concurrency, as "
+                + "the service does; the default window is then twice what the calls hold, plus the 100 ms.",
             "The last line is 'bench pipeline: events=N enriched=E dead_lettered=D lost=L duplicates=U "
-                + "throughput_eps=X efficiency=Y p50_added_ms=A p99_added_ms=B peak_heap_mb=H'. Exit code 1 when "
-                + "an input got no output, or more than one under exactly_once_v2."})
+                + "throughput_eps=X efficiency=Y p50_added_ms=A p99_added_ms=B peak_heap_mb=H rate_limit_rate=P "
+                + "server_error_rate=Q rps=R storm_ms=S answered_429=F limit_min=M limit_mean=K' (with --storm also "
+                + "limit_halved_after_ms and limit_recovered_after_ms). Exit code 1 when an input got no output, or "
+                + "more than one under exactly_once_v2."})
 final class BenchPipelineCommand implements Callable<Integer> {
 
     @Spec
@@ -102,6 +109,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of texts and keys (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin
+    ApiFaultOptions faults;
+
     @Override
     public Integer call() throws Exception {
         if (latencyMs < 1 || concurrency < 1 || events < 1 || keys < 1 || partitions < 1 || streamThreads < 1
@@ -118,9 +128,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        int w = window > 0 ? window : PipelineBenchmark.defaultWindow(concurrency, taskList.size(), latencyMs);
+        ApiFaults f = faults.faults(spec);
+        int w = window > 0 ? window : PipelineBenchmark.defaultWindow(concurrency, taskList.size(), latencyMs, f);
         PipelineBenchmark.Options options = new PipelineBenchmark.Options(latencyMs, concurrency, events, g, ordering,
-                keys, taskList, partitions, streamThreads, w, warmup, noNaive ? 0 : naiveSeconds, eventLoops, seed);
+                keys, taskList, partitions, streamThreads, w, warmup, noNaive ? 0 : naiveSeconds, eventLoops, seed, f);
         return new PipelineBenchmark(options, spec.commandLine().getOut()).run();
     }
 }

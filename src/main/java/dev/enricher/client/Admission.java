@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides when a call may go on the wire: the one owner of the in-flight cap, the adaptive limit that 429 storms
- * lower, the requests-per-second limit and the fairness between the callers that share them. It sends nothing
+ * Decides when a call may go on the wire: the one owner of the in-flight cap, the adaptive limit that overload (many
+ * 429s, not a few) lowers, the requests-per-second limit and the fairness between the callers that share them. It sends nothing
  * itself and never retries: it hands each admitted piece of work with a {@link Permit} to the {@link Starter}, which
  * makes the attempt and {@linkplain Permit#release releases} the permit with how it went.
  *
@@ -37,8 +37,9 @@ public final class Admission<W> {
      *
      * @param maxInFlight       hard ceiling of calls on the wire at once
      * @param minInFlight       the floor the adaptive limit never goes below (1..maxInFlight)
-     * @param adaptive          lower the limit on 429 storms (halving, once per 250 ms) and raise it back on
-     *                          success (about 6 % per round trip); false keeps it at {@code maxInFlight}
+     * @param adaptive          lower the limit on evidence of overload (halving when a third of the last 64
+     *                          answers are 429s; {@code AimdLimit}) and raise it back on success; false keeps it at
+     *                          {@code maxInFlight}
      * @param requestsPerSecond ceiling of attempts per second; 0 for none
      */
     public record Limits(int maxInFlight, int minInFlight, boolean adaptive, double requestsPerSecond) {
@@ -71,7 +72,7 @@ public final class Admission<W> {
     public enum Signal {
         /** Answered: the limit may grow. */
         SUCCESS,
-        /** Answered 429 rate_limit_exceeded: the limit shrinks. */
+        /** Answered 429 rate_limit_exceeded: evidence of overload; many of them shrink the limit. */
         RATE_LIMITED,
         /** Anything else: the limit stays. */
         IGNORED;
@@ -111,10 +112,13 @@ public final class Admission<W> {
     /** One admitted attempt's slot; released once, by whoever sees the attempt end first. */
     public final class Permit {
         private final boolean probe;
+        /** The adaptive limit's epoch when the attempt started: its answer is evidence about that limit only. */
+        private final long epoch;
         private boolean released; // guarded by Admission.this
 
-        private Permit(boolean probe) {
+        private Permit(boolean probe, long epoch) {
             this.probe = probe;
+            this.epoch = epoch;
         }
 
         /** True when this attempt was started by {@link #probe()} while the gate was shut. */
@@ -139,9 +143,9 @@ public final class Admission<W> {
                 if (signal != Signal.IGNORED) {
                     int before = limit.current();
                     if (signal == Signal.SUCCESS) {
-                        limit.onSuccess(ticker.read());
+                        limit.onSuccess(epoch);
                     } else {
-                        limit.onRateLimited(ticker.read());
+                        limit.onRateLimited(epoch);
                     }
                     if (limit.current() != before) {
                         loggedBefore = limitChangeToLog(limit.current());
@@ -191,6 +195,7 @@ public final class Admission<W> {
                 } else {
                     waiting.addLast(work);
                 }
+                waitingInAll++;
                 if (!inRing) {
                     inRing = true;
                     ring.addLast(this);
@@ -204,6 +209,7 @@ public final class Admission<W> {
             synchronized (Admission.this) {
                 closed = true;
                 List<W> dropped = new ArrayList<>(waiting);
+                waitingInAll -= waiting.size();
                 waiting.clear();
                 return dropped;
             }
@@ -239,11 +245,12 @@ public final class Admission<W> {
     private final ConcurrencyLimit limit;
     private final TokenBucket bucket;
     private int inFlight;
+    private int waitingInAll;
     private boolean rateTimerArmed;
     private int lastLoggedLimit;
 
     /**
-     * @param ticker    time for the adaptive limit's cooldown and the rate limit
+     * @param ticker    time for the rate limit
      * @param scheduler runs the pump when the rate limit's next token is due
      * @param open      the gate, read before each start: false stops sending (only {@link #probe()} sends then); call
      *                  {@link #pump()} when it opens again
@@ -270,6 +277,7 @@ public final class Admission<W> {
     public void pump() {
         List<W> admitted = null;
         W first = null;
+        long epoch;
         synchronized (this) {
             while (inFlight < limit.current() && open.getAsBoolean()) {
                 Lane lane = nextLaneWithWork();
@@ -294,13 +302,14 @@ public final class Admission<W> {
                     admitted.add(work);
                 }
             }
+            epoch = limit.epoch();
         }
         if (first != null) {
-            start(first, false);
+            start(first, false, epoch);
         }
         if (admitted != null) {
             for (W work : admitted) {
-                start(work, false);
+                start(work, false, epoch);
             }
         }
     }
@@ -311,6 +320,7 @@ public final class Admission<W> {
      */
     public ProbeResult probe() {
         W work;
+        long epoch;
         synchronized (this) {
             if (inFlight >= limit.current()) {
                 return ProbeResult.NO_SLOT;
@@ -321,23 +331,32 @@ public final class Admission<W> {
             }
             work = take(lane);
             inFlight++;
+            epoch = limit.epoch();
         }
-        start(work, true);
+        start(work, true, epoch);
         return ProbeResult.SENT;
     }
 
-    /** Attempts started and not yet released. */
+    /** Attempts started and not yet released: on the wire. */
     public synchronized int inFlight() {
         return inFlight;
     }
 
-    /** The current in-flight ceiling: lowered by 429 storms when adaptive, never above the maximum. */
+    /**
+     * Work submitted and not yet started, all lanes together: waiting for a slot under the limit, a rate-limit token,
+     * or the gate to open. (Work waiting for a retry's backoff is its caller's until it is submitted again.)
+     */
+    public synchronized int waiting() {
+        return waitingInAll;
+    }
+
+    /** The current in-flight ceiling: lowered on overload when adaptive, never above the maximum. */
     public synchronized int limit() {
         return limit.current();
     }
 
-    private void start(W work, boolean probe) {
-        Permit permit = new Permit(probe);
+    private void start(W work, boolean probe, long epoch) {
+        Permit permit = new Permit(probe, epoch);
         try {
             starter.start(work, permit);
         } catch (RuntimeException e) {
@@ -362,6 +381,7 @@ public final class Admission<W> {
     /** Under the lock: takes the lane's next work and moves the lane to the back of the ring (or out of it). */
     private W take(Lane lane) {
         W work = lane.waiting.pollFirst();
+        waitingInAll--;
         ring.pollFirst();
         if (lane.waiting.isEmpty()) {
             lane.inRing = false;
@@ -387,8 +407,8 @@ public final class Admission<W> {
 
     /**
      * Under the lock: the limit last logged, if {@code newLimit} moved far enough from it to be worth a line (an
-     * eighth, or back to the max), remembering the new one; -1 otherwise. A 429 storm moves the limit on every
-     * answer: one line per real change.
+     * eighth, or back to the max), remembering the new one; -1 otherwise. Growth moves the limit on every answer: one
+     * line per real change.
      */
     private int limitChangeToLog(int newLimit) {
         int previous = lastLoggedLimit;
@@ -402,7 +422,8 @@ public final class Admission<W> {
 
     private static void logLimitChange(int previous, int newLimit) {
         if (newLimit < previous) {
-            LOG.warn("rate limited by the API (429): concurrency limit lowered from {} to {}", previous, newLimit);
+            LOG.warn("overloaded: a third of the API's last answers were 429 rate_limit_exceeded; concurrency limit "
+                    + "lowered from {} to {}", previous, newLimit);
         } else {
             LOG.info("concurrency limit raised from {} to {}", previous, newLimit);
         }

@@ -22,7 +22,7 @@ import java.util.function.LongSupplier;
  * @param maxInFlight        hard ceiling of concurrent HTTP calls; also the connection pool size
  * @param requestsPerSecond  ceiling of attempts per second; 0 for none
  * @param retry              backoff and retry limits for TRANSIENT failures
- * @param adaptiveConcurrency lower the in-flight limit on 429 storms and raise it back on success
+ * @param adaptiveConcurrency halve the in-flight limit on overload (a third of the last 64 answers 429) and raise it back on success
  * @param minInFlight        the floor adaptive concurrency never goes below
  * @param eventLoops         Vert.x event loops of a client that owns its Vert.x
  * @param clock              wall clock, for {@code Retry-After} dates

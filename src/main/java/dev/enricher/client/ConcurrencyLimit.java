@@ -2,7 +2,11 @@ package dev.enricher.client;
 
 /**
  * The in-flight ceiling. Policies are chosen once when the client is built: {@link #fixed} keeps the
- * configured maximum, {@link #aimd} lowers it on a 429 storm and raises it back on success.
+ * configured maximum, {@link #aimd} lowers it on evidence of overload (many 429s, not one) and raises it back on
+ * success.
+ *
+ * <p>Answers are told with the {@link #epoch()} read when their call started, so a policy can tell an answer about
+ * its current limit from one about a limit it has since left.
  *
  * <p>Not thread-safe: the client calls it under its own lock.
  */
@@ -11,11 +15,14 @@ interface ConcurrencyLimit {
     /** The current ceiling, between the configured minimum and maximum. */
     int current();
 
-    /** A call succeeded. */
-    void onSuccess(long nowNanos);
+    /** A number that changes whenever the limit is lowered; read when a call starts. */
+    long epoch();
 
-    /** A call was answered 429 rate_limit_exceeded. */
-    void onRateLimited(long nowNanos);
+    /** A call started in {@code epoch} succeeded. */
+    void onSuccess(long epoch);
+
+    /** A call started in {@code epoch} was answered 429 rate_limit_exceeded. */
+    void onRateLimited(long epoch);
 
     static ConcurrencyLimit fixed(int max) {
         return new ConcurrencyLimit() {
@@ -25,11 +32,16 @@ interface ConcurrencyLimit {
             }
 
             @Override
-            public void onSuccess(long nowNanos) {
+            public long epoch() {
+                return 0;
             }
 
             @Override
-            public void onRateLimited(long nowNanos) {
+            public void onSuccess(long epoch) {
+            }
+
+            @Override
+            public void onRateLimited(long epoch) {
             }
         };
     }

@@ -76,7 +76,8 @@ final class ConfigKeys {
     static final ConfigKey<Double> REQUESTS_PER_SECOND = key("api.requests-per-second",
             ConfigType.doubleMin(0), 0.0, "Ceiling of attempts per second per instance; 0 for none.");
     static final ConfigKey<Boolean> ADAPTIVE = key("api.adaptive-concurrency", ConfigType.BOOLEAN, true,
-            "Lower the in-flight limit on 429 storms and raise it back on success.");
+            "Halve the in-flight limit on overload (a third of the last 64 answers 429, not a random few) and "
+                    + "raise it back on success.");
 
     // engine: admission, order, retries and the circuit
     static final ConfigKey<Integer> MAX_IN_FLIGHT = key("engine.max-in-flight", ConfigType.intRange(1, 100_000),

@@ -47,6 +47,7 @@ final class Dispatcher {
         this.stats = stats;
         this.circuit = circuit;
         this.admission = new Admission<>(limits, ticker, scheduler, () -> !circuit.isOpen(), this::send);
+        stats.waitingForLimit(admission::waiting);
         circuit.prober(this::probe);
     }
 
@@ -64,7 +65,7 @@ final class Dispatcher {
         admission.pump();
     }
 
-    /** The current in-flight ceiling: lowered by 429 storms when adaptive, never above the cap. */
+    /** The current in-flight ceiling: lowered on overload (many 429s) when adaptive, never above the cap. */
     int concurrencyLimit() {
         return admission.limit();
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * Live counters and gauges of one engine (one per instance), read by metrics and tests from any thread.
@@ -30,13 +31,22 @@ public final class EngineStats {
     private final AtomicLong circuitOpens = new AtomicLong();
     private final ConcurrentHashMap<String, TaskPending> byTask = new ConcurrentHashMap<>();
     private final AtomicLongArray byCategory = new AtomicLongArray(DeadLetterCategory.values().length);
+    private volatile IntSupplier waitingForLimit = () -> 0;
 
     EngineStats() {
     }
 
-    /** HTTP calls sent by the engine and not yet answered. */
+    /** HTTP calls on the wire: sent by the engine and not yet answered. Never above the admission's limit. */
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /**
+     * Calls ready to be sent and waiting in the admission for a slot under the current limit (or a rate-limit token,
+     * or the circuit to close). Calls waiting for a retry's backoff, and events parked on disk, are not counted.
+     */
+    public int waitingForLimit() {
+        return waitingForLimit.getAsInt();
     }
 
     /** The most calls ever in flight at once. */
@@ -149,6 +159,10 @@ public final class EngineStats {
 
     void callEnded() {
         inFlight.decrementAndGet();
+    }
+
+    void waitingForLimit(IntSupplier source) {
+        this.waitingForLimit = source;
     }
 
     void pendingChanged(int delta, int taskPending) {

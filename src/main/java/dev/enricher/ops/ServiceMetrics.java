@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The service's metrics on a Micrometer registry: JVM and Kafka Streams (Micrometer's binders) and the engine's own
- * (calls in flight, concurrency limit, pending per stream task and the oldest pending age, API latency by model and
- * outcome, responses by status, retries, dead letters by category, tokens and estimated cost by model, circuit).
+ * (calls on the wire, calls waiting for the concurrency limit, the limit itself, pending per stream task and the
+ * oldest pending age, API latency by model and outcome, responses by status, retries, dead letters by category,
+ * tokens and estimated cost by model, circuit).
  *
  * <p>Thread-safe; {@link #callObserver()} is called on client threads.
  */
@@ -116,8 +117,12 @@ public final class ServiceMetrics implements AutoCloseable {
         EngineStats s = pipeline.stats();
         Gauge.builder("enricher.calls.in.flight", s, EngineStats::inFlight)
                 .description("API calls on the wire now").register(registry);
+        Gauge.builder("enricher.calls.waiting.for.limit", s, EngineStats::waitingForLimit)
+                .description("API calls ready to send, waiting for a slot under the concurrency limit (or a rate-limit "
+                        + "token, or the circuit)").register(registry);
         Gauge.builder("enricher.concurrency.limit", pipeline, EnrichmentPipeline::concurrencyLimit)
-                .description("Current in-flight ceiling (lowered by 429 storms)").register(registry);
+                .description("Current in-flight ceiling (lowered when many of the API's answers are 429s)")
+                .register(registry);
         Gauge.builder("enricher.circuit.open", pipeline, p -> p.circuitOpen() ? 1 : 0)
                 .description("1 while the circuit is open: processing paused, the API probed").register(registry);
         Gauge.builder("enricher.parked.events", s, EngineStats::parked)

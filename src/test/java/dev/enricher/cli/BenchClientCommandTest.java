@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
  */
 class BenchClientCommandTest {
     private static final Pattern LAST_LINE = Pattern.compile("bench client: requests=(\\d+) concurrency=(\\d+) "
-            + "latency_ms=(\\d+) throughput_rps=(\\d+) efficiency=(\\d+\\.\\d{3}) p50_ms=(\\d+\\.\\d) p99_ms=(\\d+\\.\\d)");
+            + "latency_ms=(\\d+) throughput_rps=(\\d+) efficiency=(\\d+\\.\\d{3}) p50_ms=(\\d+\\.\\d) p99_ms=(\\d+\\.\\d) "
+            + "rate_limit_rate=(\\S+) server_error_rate=(\\S+) rps=(\\S+) storm_ms=(\\d+) answered_429=(\\d\\.\\d{4}) "
+            + "limit_min=(\\d+) limit_mean=(\\d+)");
 
     @Test
     void endsWithTheFiguresLine() {
@@ -32,6 +34,24 @@ class BenchClientCommandTest {
         // Nobody beats Little's law: throughput <= C / L (plus rounding).
         assertThat(Double.parseDouble(m.group(5))).isPositive().isLessThanOrEqualTo(1.05);
         assertThat(Double.parseDouble(m.group(6))).isGreaterThanOrEqualTo(5.0);
+        assertThat(List.of(m.group(8), m.group(9), m.group(10), m.group(11), m.group(12))).as("no faults")
+                .containsExactly("0", "0", "0", "0", "0.0000");
+        assertThat(m.group(13)).as("the limit is fixed without faults").isEqualTo("16");
+    }
+
+    @Test
+    void runsUnderTheSimulatorsFaultsAndSaysWhichAndWhatTheyDid() {
+        Console.Result result = Console.run("bench", "client", "--latency-ms", "5", "--concurrency", "16",
+                "--requests", "400", "--warmup", "100", "--rate-limit-rate", "0.1", "--server-error-rate", "0.05");
+        assertThat(result.exit()).as(result.combined()).isZero();
+        List<String> lines = result.outLines();
+        Matcher m = LAST_LINE.matcher(lines.get(lines.size() - 1));
+        assertThat(m.matches()).as(lines.get(lines.size() - 1)).isTrue();
+        assertThat(m.group(1)).as("every request ended well: retried").isEqualTo("400");
+        assertThat(m.group(8)).isEqualTo("0.1");
+        assertThat(m.group(9)).isEqualTo("0.05");
+        assertThat(Double.parseDouble(m.group(12))).as("share of answers that were 429").isPositive();
+        assertThat(result.out()).contains("retries as the service's defaults").contains("32 chains");
     }
 
     @Test
@@ -39,6 +59,12 @@ class BenchClientCommandTest {
         Console.Result result = Console.run("bench", "client", "--concurrency", "0");
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err()).contains("--concurrency");
+        for (String[] args : new String[][] {{"--rate-limit-rate", "1.5"}, {"--server-error-rate", "-0.1"},
+                {"--rps", "-1"}, {"--storm", "soon"}}) {
+            Console.Result bad = Console.run(List.of("bench", "client"), args);
+            assertThat(bad.exit()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(bad.err()).contains(args[0]);
+        }
     }
 
     @Test

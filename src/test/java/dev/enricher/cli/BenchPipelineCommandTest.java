@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 class BenchPipelineCommandTest {
     private static final Pattern LAST_LINE = Pattern.compile("bench pipeline: events=(\\d+) enriched=(\\d+) "
             + "dead_lettered=(\\d+) lost=(\\d+) duplicates=(\\d+) throughput_eps=(\\d+) efficiency=(\\d+\\.\\d{3}) "
-            + "p50_added_ms=(-?\\d+\\.\\d) p99_added_ms=(-?\\d+\\.\\d) peak_heap_mb=(\\d+)");
+            + "p50_added_ms=(-?\\d+\\.\\d) p99_added_ms=(-?\\d+\\.\\d) peak_heap_mb=(\\d+) rate_limit_rate=(\\S+) "
+            + "server_error_rate=(\\S+) rps=(\\S+) storm_ms=(\\d+) answered_429=(\\d\\.\\d{4}) limit_min=(\\d+) "
+            + "limit_mean=(\\d+)");
     private static final Pattern NAIVE_LINE = Pattern.compile(
             "bench pipeline naive: events=(\\d+) throughput_eps=(\\d+\\.\\d) efficiency=(\\d+\\.\\d{4})");
 
@@ -23,7 +25,7 @@ class BenchPipelineCommandTest {
     void everyEventEndsAsExactlyOneOutputAndTheLastLineHasTheFigures() {
         Console.Result result = Console.run("bench", "pipeline", "--latency-ms", "20", "--concurrency", "16",
                 "--events", "200", "--warmup", "50", "--keys", "20", "--partitions", "2", "--guarantee",
-                "exactly_once_v2", "--naive-seconds", "1");
+                "exactly_once_v2", "--naive-seconds", "1", "--rate-limit-rate", "0.1", "--server-error-rate", "0.05");
         List<String> lines = result.outLines();
         String last = lines.get(lines.size() - 1);
         assertThat(result.exit()).as(result.out()).isZero();
@@ -37,6 +39,10 @@ class BenchPipelineCommandTest {
         assertThat(m.group(5)).as("duplicates").isEqualTo("0");
         assertThat(Long.parseLong(m.group(6))).isPositive();
         assertThat(Long.parseLong(m.group(10))).isPositive();
+        // Under the faults asked for, retried: every event still enriched or dead-lettered once.
+        assertThat(m.group(11)).isEqualTo("0.1");
+        assertThat(m.group(12)).isEqualTo("0.05");
+        assertThat(Double.parseDouble(m.group(15))).as("share of answers that were 429").isPositive();
         // The naive run came first, capped at 1 s of work: 1000 ms / 20 ms = 50 events.
         assertThat(lines).anySatisfy(line -> {
             Matcher n = NAIVE_LINE.matcher(line);
@@ -48,7 +54,7 @@ class BenchPipelineCommandTest {
     @Test
     void refusesNonsenseWithAUsageError() {
         for (String[] args : new String[][] {{"--concurrency", "0"}, {"--tasks", "horoscope"},
-                {"--guarantee", "at_most_once"}, {"--window", "0"}}) {
+                {"--guarantee", "at_most_once"}, {"--window", "0"}, {"--rate-limit-rate", "2"}}) {
             Console.Result result = Console.run(List.of("bench", "pipeline"), args);
             assertThat(result.exit()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(result.err()).contains(args[0]);

@@ -146,7 +146,8 @@ class RunCommandTest {
                 await().atMost(Duration.ofSeconds(60)).until(() -> metric(get(ops + "/metrics").body(),
                         "enricher_enriched_total") >= 200);
                 String metrics = get(ops + "/metrics").body();
-                assertThat(metrics).contains("enricher_calls_in_flight", "enricher_concurrency_limit",
+                assertThat(metrics).contains("enricher_calls_in_flight", "enricher_calls_waiting_for_limit",
+                        "enricher_concurrency_limit",
                         "enricher_api_latency_seconds_bucket{model=\"zlm-v1-iab-classify-edge\",outcome=\"success\"",
                         "enricher_api_responses_total", "enricher_tokens_total{direction=\"in\"",
                         "enricher_cost_usd_total", "enricher_dead_letters_total{category=\"API_RECORD_ERROR\"",

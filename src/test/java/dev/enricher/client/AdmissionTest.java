@@ -7,12 +7,22 @@ import dev.enricher.testing.ManualTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** The one owner of admission: cap, turns between lanes, gate and probe, rate limit, adaptive limit. Time moved by hand. */
+/**
+ * The one owner of admission: cap, turns between lanes, gate and probe, rate limit, adaptive limit. Time moved by hand;
+ * the adaptive limit also against a simulated API in virtual time ({@link Traffic}): a trickle of 429s, a storm, a
+ * real rate limit.
+ */
 class AdmissionTest {
+    /** The simulated API's latency: one round trip. */
+    private static final Duration L = Duration.ofMillis(150);
+    /** Its Retry-After on every 429, as the simulator's default. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
     private final ManualTime time = new ManualTime();
     private final List<String> started = new CopyOnWriteArrayList<>();
     private final List<Admission<String>.Permit> permits = new CopyOnWriteArrayList<>();
@@ -127,28 +137,193 @@ class AdmissionTest {
     }
 
     @Test
-    void rateLimitedAnswersCutTheLimitAndSuccessesRaiseItBack() {
-        Admission<String> a = admission(new Admission.Limits(16, 2, true, 0));
+    void aThirdOfTheLastAnswersRefusedCutsTheLimitOncePerBurst() {
+        Admission<String> a = admission(new Admission.Limits(64, 2, true, 0));
         Admission<String>.Lane lane = a.openLane("l");
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 3_000; i++) {
             lane.submit("w" + i);
         }
         a.pump();
-        assertThat(a.limit()).isEqualTo(16);
-        releaseOldest(Admission.Signal.RATE_LIMITED);
-        assertThat(a.limit()).isEqualTo(8);
-        releaseOldest(Admission.Signal.RATE_LIMITED);
-        assertThat(a.limit()).as("one cut per cooldown: the 429s of one burst").isEqualTo(8);
-        assertThat(a.inFlight()).as("no new start while over the new limit").isEqualTo(14);
-        time.advance(Duration.ofMillis(300));
-        releaseOldest(Admission.Signal.RATE_LIMITED);
-        assertThat(a.limit()).isEqualTo(4);
-        releaseOldest(Admission.Signal.IGNORED);
-        assertThat(a.limit()).isEqualTo(4);
-        while (!permits.isEmpty() && a.limit() < 16) {
-            releaseOldest(Admission.Signal.SUCCESS);
+        assertThat(a.limit()).isEqualTo(64);
+        for (int i = 0; i < 20; i++) {
+            releaseOldest(Admission.Signal.RATE_LIMITED);
         }
-        assertThat(a.limit()).isEqualTo(16);
+        assertThat(a.limit()).as("20 429s in a row are not yet a third of 64 answers").isEqualTo(64);
+        releaseOldest(Admission.Signal.RATE_LIMITED);
+        assertThat(a.limit()).isEqualTo(32);
+        assertThat(a.inFlight()).as("no new start while over the new limit").isEqualTo(63);
+        for (int i = 0; i < 40; i++) {
+            releaseOldest(Admission.Signal.RATE_LIMITED);
+        }
+        assertThat(a.limit()).as("429s to calls sent before the cut are the same burst: no second cut").isEqualTo(32);
+        assertThat(a.inFlight()).as("released down to the new limit, then kept at it").isEqualTo(32);
+        releaseOldest(Admission.Signal.IGNORED);
+        assertThat(a.limit()).as("a 5xx says nothing about load").isEqualTo(32);
+        int successes = 0;
+        while (!permits.isEmpty() && a.limit() < 64) {
+            releaseOldest(Admission.Signal.SUCCESS);
+            successes++;
+        }
+        assertThat(a.limit()).isEqualTo(64);
+        // Near the ceiling the server showed, one slot per round trip: 32 round trips of 32..63 calls.
+        assertThat(successes).isBetween(1_400, 1_600);
+    }
+
+    /** What the simulated API answers an attempt started at a given time. */
+    private enum Answer { OK, RATE_LIMITED, SERVER_ERROR }
+
+    @FunctionalInterface
+    private interface Server {
+        Answer answer(long nowNanos);
+    }
+
+    /**
+     * A closed loop against a simulated API in virtual time: {@code backlog} calls, each answered {@link #L} after it
+     * starts (a 429 after 1 ms: the simulator refuses at once), a success replaced by a new call, a 429 submitted
+     * again after its {@link #RETRY_AFTER}, a 5xx after a backoff of up to a second, as the retry policy does.
+     */
+    private final class Traffic {
+        final Admission<Integer> admission;
+        final Admission<Integer>.Lane lane;
+        final Server server;
+        final Random random = new Random(7);
+        long succeeded;
+        long refused;
+        long failed;
+        int next;
+
+        Traffic(Admission.Limits limits, int backlog, Server server) {
+            this.server = server;
+            this.admission = new Admission<>(limits, time, time, () -> true, this::start);
+            this.lane = admission.openLane("traffic");
+            for (int i = 0; i < backlog; i++) {
+                lane.submit(next++);
+            }
+            admission.pump();
+        }
+
+        private void start(Integer call, Admission<Integer>.Permit permit) {
+            Answer answer = server.answer(time.read());
+            time.schedule(() -> answered(call, permit, answer),
+                    answer == Answer.RATE_LIMITED ? Duration.ofMillis(1) : L);
+        }
+
+        private void answered(Integer call, Admission<Integer>.Permit permit, Answer answer) {
+            switch (answer) {
+                case OK -> {
+                    succeeded++;
+                    permit.release(Admission.Signal.SUCCESS);
+                    lane.submit(next++);
+                }
+                case RATE_LIMITED -> {
+                    refused++;
+                    permit.release(Admission.Signal.RATE_LIMITED);
+                    time.schedule(() -> again(call), RETRY_AFTER);
+                }
+                case SERVER_ERROR -> {
+                    failed++;
+                    permit.release(Admission.Signal.IGNORED);
+                    time.schedule(() -> again(call), Duration.ofMillis(random.nextInt(1000)));
+                }
+            }
+            admission.pump();
+        }
+
+        private void again(Integer call) {
+            lane.submitFirst(call);
+            admission.pump();
+        }
+
+        long attempts() {
+            return succeeded + refused + failed;
+        }
+    }
+
+    private static final Duration STEP = Duration.ofMillis(10);
+
+    private static long seconds(double s) {
+        return (long) (s * 1e9);
+    }
+
+    @Test
+    void aSteadyTrickleOf429sIsNotOverload() {
+        // 5 % of the attempts answered 429 and 5 % 5xx, at random: the case, C = 128, L = 150 ms.
+        Random random = new Random(12);
+        Traffic t = new Traffic(new Admission.Limits(128, 4, true, 0), 256, now -> {
+            double u = random.nextDouble();
+            return u < 0.05 ? Answer.RATE_LIMITED : u < 0.10 ? Answer.SERVER_ERROR : Answer.OK;
+        });
+        int lowest = 128;
+        while (time.read() < seconds(30)) {
+            time.advance(STEP);
+            lowest = Math.min(lowest, t.admission.limit());
+        }
+        assertThat(t.refused).as("about 5 %% of %d attempts", t.attempts()).isGreaterThan(1_000);
+        assertThat(lowest).as("the limit never moved").isEqualTo(128);
+        // Calls stay on the wire: C / L x (1 - p), the 429s taking no slot time.
+        assertThat(t.succeeded / 30.0).isGreaterThan(0.9 * 128 / 0.150 * 0.9);
+    }
+
+    @Test
+    void aStormCutsTheLimitWithinASecondAndItRecoversWithinBoundedRoundTrips() {
+        long stormFrom = seconds(2);
+        long stormTo = seconds(5);
+        Traffic t = new Traffic(new Admission.Limits(128, 4, true, 0), 256,
+                now -> now >= stormFrom && now < stormTo ? Answer.RATE_LIMITED : Answer.OK);
+        long halvedAt = -1;
+        long recoveredAt = -1;
+        int lowest = 128;
+        while (time.read() < seconds(15)) {
+            time.advance(STEP);
+            int limit = t.admission.limit();
+            if (time.read() < stormFrom) {
+                assertThat(limit).isEqualTo(128);
+            }
+            if (halvedAt < 0 && limit <= 64) {
+                halvedAt = time.read();
+            }
+            if (time.read() < stormTo) {
+                lowest = Math.min(lowest, limit);
+            } else if (recoveredAt < 0 && limit == 128) {
+                recoveredAt = time.read();
+            }
+        }
+        assertThat(Duration.ofNanos(halvedAt - stormFrom)).as("the storm halves the limit").isLessThan(Duration.ofSeconds(1));
+        // The calls refused last wait their Retry-After; then about 20 round trips back to the max.
+        assertThat(recoveredAt).as("recovered").isPositive();
+        assertThat(Duration.ofNanos(recoveredAt - stormTo)).isLessThanOrEqualTo(RETRY_AFTER.plus(L.multipliedBy(25)));
+        assertThat(lowest).as("the storm cut it to the floor").isEqualTo(4);
+        assertThat(t.succeeded).isPositive();
+    }
+
+    @Test
+    void aRealRateLimitIsMetWithFewCallsRefused() {
+        // 400 calls a second with a second of burst, as the simulator's --rps; C / L would be 853 a second.
+        double rate = 400;
+        long interval = (long) (1e9 / rate);
+        long[] theoretical = {Long.MIN_VALUE}; // GCRA, as the simulator's TokenBucket
+        Traffic t = new Traffic(new Admission.Limits(128, 4, true, 0), 256, now -> {
+            long base = Math.max(theoretical[0], now);
+            if (base + interval - now > (long) rate * interval) {
+                return Answer.RATE_LIMITED;
+            }
+            theoretical[0] = base + interval;
+            return Answer.OK;
+        });
+        while (time.read() < seconds(20)) {
+            time.advance(STEP);
+        }
+        long okBefore = t.succeeded;
+        long attemptsBefore = t.attempts();
+        long refusedBefore = t.refused;
+        while (time.read() < seconds(60)) {
+            time.advance(STEP);
+        }
+        double okPerSecond = (t.succeeded - okBefore) / 40.0;
+        double refusedShare = (double) (t.refused - refusedBefore) / (t.attempts() - attemptsBefore);
+        assertThat(okPerSecond).as("the rate limit's rate").isBetween(0.9 * rate, 1.01 * rate);
+        assertThat(refusedShare).as("share of attempts refused").isLessThan(0.05);
+        assertThat(t.admission.limit()).isBetween(40, 100);
     }
 
     @Test

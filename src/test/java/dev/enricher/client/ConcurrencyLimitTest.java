@@ -5,55 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
+/** The fixed limit and the rate limit's token bucket; the adaptive limit has {@link AimdLimitTest}. */
 class ConcurrencyLimitTest {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
     @Test
-    void aStormOfRateLimitsHalvesOncePerCooldown() {
-        ConcurrencyLimit limit = ConcurrencyLimit.aimd(4, 256);
-        long t = 0;
-        for (int i = 0; i < 100; i++) {
-            limit.onRateLimited(t + i * MS / 10); // 100 429s within 10 ms: one burst
-        }
-        assertThat(limit.current()).isEqualTo(128);
-        limit.onRateLimited(t + 300 * MS);
-        assertThat(limit.current()).isEqualTo(64);
-    }
-
-    @Test
-    void neverBelowTheFloor() {
-        ConcurrencyLimit limit = ConcurrencyLimit.aimd(4, 256);
-        for (int i = 0; i < 50; i++) {
-            limit.onRateLimited(i * 1_000 * MS);
-        }
-        assertThat(limit.current()).isEqualTo(4);
-    }
-
-    @Test
-    void successRaisesItBackButNeverAboveTheMax() {
-        ConcurrencyLimit limit = ConcurrencyLimit.aimd(4, 256);
-        limit.onRateLimited(0);
-        assertThat(limit.current()).isEqualTo(128);
-        int calls = 0;
-        while (limit.current() < 256 && calls < 100_000) {
-            limit.onSuccess(calls);
-            calls++;
-        }
-        assertThat(limit.current()).isEqualTo(256);
-        // Growth is limit/16 per round trip of `limit` calls: back from half in ~ln 2 / ln(17/16) = 11.4
-        // round trips of 128..256 calls, i.e. 2,048 calls; additive +1 per round trip would take 128 round trips.
-        assertThat(calls).isBetween(1_500, 12 * 256);
-        for (int i = 0; i < 10_000; i++) {
-            limit.onSuccess(i);
-        }
-        assertThat(limit.current()).isEqualTo(256);
-    }
-
-    @Test
     void fixedNeverMoves() {
         ConcurrencyLimit limit = ConcurrencyLimit.fixed(32);
-        limit.onRateLimited(0);
-        limit.onRateLimited(1_000 * MS);
+        for (int i = 0; i < 100; i++) {
+            limit.onRateLimited(limit.epoch());
+        }
         assertThat(limit.current()).isEqualTo(32);
     }
 

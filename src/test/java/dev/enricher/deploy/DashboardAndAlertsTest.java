@@ -34,6 +34,7 @@ class DashboardAndAlertsTest {
      */
     static final Set<String> KNOWN_METRICS = Set.of(
             "enricher_calls_in_flight",
+            "enricher_calls_waiting_for_limit",
             "enricher_concurrency_limit",
             "enricher_pending_events",
             "enricher_parked_events",
@@ -58,7 +59,8 @@ class DashboardAndAlertsTest {
     /** What an operator of this service must see on the dashboard. */
     static final Set<String> DASHBOARD_MUST_SHOW = Set.of(
             "enricher_enriched_total", "enricher_dead_letters_total", "kafka_consumer_fetch_manager_records_lag_max",
-            "enricher_calls_in_flight", "enricher_concurrency_limit", "enricher_api_latency_seconds_bucket",
+            "enricher_calls_in_flight", "enricher_calls_waiting_for_limit", "enricher_concurrency_limit",
+            "enricher_api_latency_seconds_bucket",
             "enricher_retries_total", "enricher_api_responses_total", "enricher_pending_events",
             "enricher_oldest_pending_age_seconds", "enricher_circuit_open", "enricher_tokens_total",
             "enricher_cost_usd_total");

@@ -172,20 +172,21 @@ class DispatcherTest {
     @Test
     void aSmallLaneIsServedItsFairShareDuringA429StormThatCutsTheLimit() {
         int cap = 16;
+        int smallCalls = 60;
         start(config(cap), new Admission.Limits(cap, 2, true, 0), time);
         Lane big = dispatcher.openLane("flooded");
         Lane small = dispatcher.openLane("small");
         for (int s = 0; s < 500; s++) {
             dispatcher.submit(call(big, s, "big-" + s));
         }
-        for (int s = 0; s < 20; s++) {
+        for (int s = 0; s < smallCalls; s++) {
             dispatcher.submit(call(small, s, "small-" + s));
         }
         assertThat(client.requestCount()).as("the first calls fill the cap").isEqualTo(cap);
         int lowest = cap;
-        // The flooded task's calls all meet 429s; the small task's succeed. Answer the oldest call out, and let
-        // time pass so that the adaptive limit halves once per cooldown.
-        while (client.calls().stream().filter(c -> c.text().startsWith("small-")).count() < 20) {
+        // The flooded task's calls all meet 429s; the small task's succeed. Answer the oldest call out: the limit
+        // halves once per 21 429s to calls sent since the last cut.
+        while (client.calls().stream().filter(c -> c.text().startsWith("small-")).count() < smallCalls) {
             List<FakeChatTransport.FakeCall> out = client.unanswered();
             int sentBefore = client.requestCount();
             FakeChatTransport.FakeCall oldest = out.get(0);
@@ -202,17 +203,52 @@ class DispatcherTest {
             time.advance(Duration.ofMillis(100));
             lowest = Math.min(lowest, dispatcher.concurrencyLimit());
         }
-        assertThat(lowest).as("the storm cut the limit").isLessThanOrEqualTo(2);
+        // Half the answers are 429s: the limit is cut again and again, the small lane's successes raise it between.
+        assertThat(lowest).as("the storm cut the limit to a few slots").isLessThanOrEqualTo(cap / 3);
         List<String> sent = client.calls().stream().map(FakeChatTransport.FakeCall::text).toList();
         // After the first `cap` calls, every other call sent is the small task's until it has none left: its turn
         // comes whatever the limit, never behind the flooded task's queue.
-        for (int k = 0; k < 20; k++) {
+        for (int k = 0; k < smallCalls; k++) {
             assertThat(sent.indexOf("small-" + k)).as("position of small-%d in %s", k, sent)
                     .isLessThanOrEqualTo(cap + 2 * k + 1);
         }
         client.unanswered().stream().filter(c -> c.text().startsWith("small-")).forEach(c -> c.succeed("ok"));
         client.settle();
-        assertThat(drain(small)).hasSize(20).allSatisfy(c -> assertThat(c.error()).isNull());
+        assertThat(drain(small)).hasSize(smallCalls).allSatisfy(c -> assertThat(c.error()).isNull());
+    }
+
+    @Test
+    void statsTellCallsOnTheWireFromCallsWaitingForTheLimit() {
+        int cap = 64;
+        start(config(cap), new Admission.Limits(cap, 4, true, 0), time);
+        Lane lane = dispatcher.openLane("t");
+        for (int s = 0; s < 200; s++) {
+            dispatcher.submit(call(lane, s, "c-" + s));
+        }
+        assertThat(stats.inFlight()).isEqualTo(64).isEqualTo(client.unanswered().size());
+        assertThat(stats.waitingForLimit()).isEqualTo(136);
+
+        // Overload: the 21st 429 halves the limit. Calls out stay out until answered; the rest wait for the limit.
+        int answered = 0;
+        while (dispatcher.concurrencyLimit() == cap) {
+            client.unanswered().get(0).fail(FakeChatTransport.rateLimited(Duration.ofSeconds(1)));
+            client.settle();
+            answered++;
+        }
+        assertThat(answered).isEqualTo(21);
+        assertThat(dispatcher.concurrencyLimit()).isEqualTo(32);
+        assertThat(stats.inFlight()).as("on the wire: still the calls sent before the cut").isEqualTo(63)
+                .isEqualTo(client.unanswered().size());
+        assertThat(stats.waitingForLimit()).isEqualTo(200 - answered - 63);
+        for (int i = 0; i < 40; i++) {
+            client.unanswered().get(0).succeed("ok");
+            client.settle();
+            answered++;
+        }
+        assertThat(stats.inFlight()).as("on the wire: down to the limit").isEqualTo(client.unanswered().size())
+                .isLessThanOrEqualTo(dispatcher.concurrencyLimit()).isBetween(32, 34);
+        assertThat(stats.waitingForLimit()).isEqualTo(200 - answered - stats.inFlight());
+        assertThat(stats.peakInFlight()).isEqualTo(64);
     }
 
     @Test
