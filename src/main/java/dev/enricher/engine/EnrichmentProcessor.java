@@ -1,5 +1,6 @@
 package dev.enricher.engine;
 
+import dev.enricher.avro.DeadLetterCategory;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
 import dev.enricher.client.Disposition;
@@ -44,6 +45,8 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     private final String storeName;
     private final List<EnrichmentTask> tasks;
     private final List<String> taskNames;
+    /** Each task's {@link EnrichmentTask#fingerprint()}, in task order. */
+    private final List<String> fingerprints;
     private final int cap;
     private final long maxWaitNanos;
     private final EngineStats stats;
@@ -73,6 +76,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             names.add(t.name());
         }
         this.taskNames = List.copyOf(names);
+        this.fingerprints = tasks.stream().map(EnrichmentTask::fingerprint).toList();
         this.cap = engine.config().maxPendingPerTask();
         this.maxWaitNanos = engine.config().maxAdmissionWait().toNanos();
         this.stats = engine.stats();
@@ -88,26 +92,84 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         ctx.schedule(engine.config().drainInterval(), PunctuationType.WALL_CLOCK_TIME, ts -> punctuate());
     }
 
-    /** Rebuilds the queues from the restored store and re-sends what was outstanding. Reads only: no writes in init. */
+    /**
+     * Rebuilds the queues from the restored store and re-sends what was outstanding. Reads only: no writes in init.
+     * Nothing an entry holds makes it throw: task states are matched to the configured tasks by name and fingerprint
+     * ({@link PendingEvent#reconcile}), and an entry this version cannot read is dead-lettered.
+     */
     private void restore() {
+        int[] changed = new int[1];
+        String[] example = new String[1];
         store.forEach((seq, entry) -> {
-            nextSeq = seq + 1;
-            PendingEvent e = new PendingEvent(seq, entry);
-            e.stored = true;
-            queue.add(seq, e.keyBytes());
-            admissionOrder.add(seq);
-            stats.onAdmitted();
-            if (e.failedBeforeTasks() || inMemory.size() < cap) {
-                activate(e, true);
-            } else {
-                park(seq);
+            String change = reconcile(seq, entry);
+            if (change != null && changed[0]++ == 0) {
+                example[0] = change;
             }
-        });
+            restored(seq, entry);
+        }, u -> restored(u.seq(), unreadable(u)));
         int restored = queue.size();
         if (restored > 0) {
             LOG.info("Task {}: restored {} pending events from the store ({} in memory, {} parked); re-sending their "
                     + "outstanding calls", context.taskId(), restored, inMemory.size(), parked.size());
         }
+        if (changed[0] > 0) {
+            LOG.info("Task {}: the task list changed since {} of the restored events were stored; their results are "
+                    + "matched by task name and fingerprint (for example: {})", context.taskId(), changed[0], example[0]);
+        }
+    }
+
+    private void restored(long seq, PendingEntry entry) {
+        nextSeq = seq + 1;
+        PendingEvent e = new PendingEvent(seq, entry);
+        e.stored = true;
+        queue.add(seq, e.keyBytes());
+        admissionOrder.add(seq);
+        stats.onAdmitted();
+        if (e.failedBeforeTasks() || inMemory.size() < cap) {
+            activate(e, true);
+        } else {
+            park(seq);
+        }
+    }
+
+    /**
+     * Matches the entry's task states to the configured tasks; an entry that cannot be matched (never expected) is
+     * marked to leave as a dead letter naming why.
+     *
+     * @return what changed, for a person; null when nothing did
+     */
+    private String reconcile(long seq, PendingEntry entry) {
+        try {
+            return PendingEvent.reconcile(entry, taskNames, fingerprints);
+        } catch (RuntimeException ex) {
+            entry.setFailure(PendingEvent.store(Failure.of(DeadLetterCategory.INTERNAL, "the pending entry of "
+                    + entry.getTopic() + "-" + entry.getPartition() + "@" + entry.getOffset() + " could not be matched "
+                    + "to the configured tasks " + taskNames + " after a configuration change: " + ex,
+                    ex.getClass().getName(), ex.getMessage())));
+            return "event " + seq + " could not be matched and is dead-lettered";
+        }
+    }
+
+    /** An entry no known schema reads, as an event that leaves as a dead letter in its turn. */
+    private PendingEntry unreadable(PendingStore.Unreadable u) {
+        PendingEntry entry = u.salvaged();
+        String source;
+        if (entry == null) {
+            // Not even the input reads: leave a trace of where it was, so an operator can re-read the partition.
+            entry = PendingEntry.newBuilder().setKey(null).setValue(null).setHeaders(List.of()).setTimestamp(now())
+                    .setTopic("(unknown)").setPartition(context.taskId().partition())
+                    .setOffset(-1).setAdmittedAt(now()).setTasks(List.of()).build();
+            source = "its input cannot be recovered from it either: re-read partition " + context.taskId().partition()
+                    + " of the input topics around the last committed offset";
+        } else {
+            source = "its input is kept in this dead letter for replay";
+        }
+        LOG.error("Task {}: pending event {} is stored in a form this version cannot read ({}); it is dead-lettered, "
+                + "and {}", context.taskId(), u.seq(), u.reason(), source);
+        entry.setFailure(PendingEvent.store(Failure.of(DeadLetterCategory.INTERNAL, "the pending store held this "
+                + "event in a form this version cannot read (written by a newer version before a rollback?): "
+                + u.reason() + "; " + source, PendingStore.Unreadable.class.getName(), u.reason())));
+        return entry;
     }
 
     @Override
@@ -120,7 +182,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         }
         InputRecord in = input(record);
         long seq = nextSeq++;
-        PendingEvent e = PendingEvent.admit(seq, in, taskNames, now());
+        PendingEvent e = PendingEvent.admit(seq, in, taskNames, fingerprints, now());
         stats.onAdmitted();
         queue.add(seq, in.key());
         admissionOrder.add(seq);
@@ -446,14 +508,20 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         while (inMemory.size() < cap && !parked.isEmpty()) {
             long seq = parked.poll();
             stats.parkedChanged(-1);
-            PendingEntry entry = store.get(seq);
-            if (entry == null) {
+            boolean found = store.get(seq, (s, entry) -> {
+                reconcile(s, entry);
+                promoted(s, entry);
+            }, u -> promoted(u.seq(), unreadable(u)));
+            if (!found) {
                 throw new IllegalStateException("parked event " + seq + " is missing from the store");
             }
-            PendingEvent e = new PendingEvent(seq, entry);
-            e.stored = true;
-            activate(e, false);
         }
+    }
+
+    private void promoted(long seq, PendingEntry entry) {
+        PendingEvent e = new PendingEvent(seq, entry);
+        e.stored = true;
+        activate(e, false);
     }
 
     private long now() {

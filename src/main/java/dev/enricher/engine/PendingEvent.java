@@ -42,14 +42,14 @@ final class PendingEvent {
         this.results = new TaskResult[entry.getTasks().size()];
     }
 
-    static PendingEvent admit(long seq, InputRecord in, List<String> taskNames, long now) {
+    static PendingEvent admit(long seq, InputRecord in, List<String> taskNames, List<String> fingerprints, long now) {
         List<StoredHeader> headers = new ArrayList<>(in.headers().size());
         for (InputRecord.Header h : in.headers()) {
             headers.add(new StoredHeader(h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value())));
         }
         List<StoredTask> tasks = new ArrayList<>(taskNames.size());
-        for (String name : taskNames) {
-            tasks.add(StoredTask.newBuilder().setTask(name).setStatus(StoredTaskStatus.OUTSTANDING).build());
+        for (int i = 0; i < taskNames.size(); i++) {
+            tasks.add(fresh(taskNames.get(i), fingerprints.get(i)));
         }
         PendingEntry e = PendingEntry.newBuilder()
                 .setKey(in.key() == null ? null : ByteBuffer.wrap(in.key()))
@@ -57,6 +57,52 @@ final class PendingEvent {
                 .setHeaders(headers).setTimestamp(in.timestamp()).setTopic(in.topic())
                 .setPartition(in.partition()).setOffset(in.offset()).setAdmittedAt(now).setTasks(tasks).build();
         return new PendingEvent(seq, e);
+    }
+
+    private static StoredTask fresh(String name, String fingerprint) {
+        return StoredTask.newBuilder().setTask(name).setFingerprint(fingerprint)
+                .setStatus(StoredTaskStatus.OUTSTANDING).build();
+    }
+
+    /**
+     * Matches a stored entry's task states to the configured tasks by name and fingerprint, not by position, and
+     * rewrites them in configured order: the state of a task that is unchanged is kept (its answer, attempts and next
+     * retry time); a task whose fingerprint changed, or that entries of versions before fingerprints stored, is asked
+     * again; a new task is outstanding; the state of a task no longer configured is dropped. An entry of an event
+     * that failed before its tasks ran is left as it is.
+     *
+     * @return what changed, for a person (null when nothing did)
+     */
+    static String reconcile(PendingEntry entry, List<String> names, List<String> fingerprints) {
+        if (entry.getFailure() != null) {
+            return null;
+        }
+        java.util.Map<String, StoredTask> byName = new java.util.LinkedHashMap<>();
+        for (StoredTask t : entry.getTasks()) {
+            byName.putIfAbsent(t.getTask(), t);
+        }
+        List<StoredTask> matched = new ArrayList<>(names.size());
+        List<String> changes = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            StoredTask stored = byName.remove(name);
+            if (stored == null) {
+                changes.add("task '" + name + "' is new: it runs");
+                matched.add(fresh(name, fingerprints.get(i)));
+            } else if (!fingerprints.get(i).equals(stored.getFingerprint())) {
+                changes.add("task '" + name + "' changed" + (stored.getFingerprint() == null
+                        ? " or was stored by a version before fingerprints" : "") + ": it runs again");
+                matched.add(fresh(name, fingerprints.get(i)));
+            } else {
+                matched.add(stored);
+            }
+        }
+        for (String gone : byName.keySet()) {
+            changes.add("task '" + gone + "' is no longer configured: its state is dropped");
+        }
+        boolean reordered = changes.isEmpty() && !entry.getTasks().equals(matched);
+        entry.setTasks(matched);
+        return changes.isEmpty() ? (reordered ? "the tasks were reordered" : null) : String.join("; ", changes);
     }
 
     /** Task {@code i}'s stored state, for reading: changes go through the methods below. */

@@ -18,6 +18,16 @@ public interface EnrichmentTask {
     String model();
 
     /**
+     * A fingerprint of what shapes this task's request and the parsing of its answers (type, model, options, prompt,
+     * schema; not the name): equal between two configurations exactly when an answer one of them stored may be used
+     * by the other. The default reads a record's components (every task type here is a record of its configuration);
+     * a task with hidden configuration must override it.
+     */
+    default String fingerprint() {
+        return TaskFingerprint.of(this);
+    }
+
+    /**
      * Builds the request for one event's text.
      *
      * @param text the event's text, never null or blank

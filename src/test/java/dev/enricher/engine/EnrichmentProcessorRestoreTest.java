@@ -14,6 +14,7 @@ import dev.enricher.tasks.TaskFactory;
 import dev.enricher.tasks.TaskResult;
 import dev.enricher.tasks.TaskSpec;
 import dev.enricher.tasks.TaskType;
+import dev.enricher.tasks.TextResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -266,6 +267,11 @@ class EnrichmentProcessorRestoreTest {
         }
 
         @Override
+        public String fingerprint() {
+            return task.fingerprint(); // the same configuration, parsed more strictly by the next version
+        }
+
+        @Override
         public ChatRequest request(String text) {
             return task.request(text);
         }
@@ -376,5 +382,169 @@ class EnrichmentProcessorRestoreTest {
         assertThat(exhausted.firstAttemptAt()).isEqualTo(firstSent);
         assertThat(sink.byOffset.get(1L).outcomes().get(0).call().attempts()).isEqualTo(2);
         assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    private static EnrichmentTask prompted(String name, String prompt) {
+        return TaskFactory.create(new TaskSpec(name, TaskType.TEXT_GENERATION, null, Map.of("system_prompt", prompt)));
+    }
+
+    /** A kill -9 and a new version with another task list over the same store, as in a rolling deploy. */
+    private void killAndRestartWith(EnrichmentTask... newTasks) {
+        tasks = List.of(newTasks);
+        killAndRestart();
+    }
+
+    private FakeChatTransport.FakeCall unansweredMentioning(String marker) {
+        List<FakeChatTransport.FakeCall> found = client.unanswered().stream().filter(c -> c.mentions(marker)).toList();
+        assertThat(found).as("unanswered calls mentioning %s", marker).hasSize(1);
+        return found.get(0);
+    }
+
+    private static String resultText(FinishedEvent e, String task) {
+        return e.outcomes().stream().filter(o -> o.task().equals(task)).map(o -> ((TextResult) o.result()).text())
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void aChangedTaskListKeepsUnchangedAnswersRerunsChangedTasksRunsNewOnesAndDropsRemovedOnes() {
+        EnrichmentTask a = prompted("a", "PROMPT-A");
+        EnrichmentTask b = prompted("b", "PROMPT-B");
+        EnrichmentTask c = prompted("c", "PROMPT-C");
+        start(a, b, c, IAB);
+        pipe("A", event(0));
+        unansweredMentioning("PROMPT-A").succeed("answer of a");
+        unansweredMentioning("PROMPT-B").succeed("answer of b");
+        unansweredMentioning("PROMPT-C").succeed("answer of c");
+        punctuate();
+        assertThat(forwarded()).as("waits for its IAB answer").isEmpty();
+
+        // The next version: b removed, c's prompt changed under the same name, d added, the order shuffled. Matched
+        // by position, IAB's parser would now read c's stored answer, and a's answer would land on c.
+        EnrichmentTask changedC = prompted("c", "PROMPT-C2");
+        EnrichmentTask d = prompted("d", "PROMPT-D");
+        assertThat(changedC.fingerprint()).isNotEqualTo(c.fingerprint());
+        assertThat(prompted("a", "PROMPT-A").fingerprint()).as("stable for the same configuration")
+                .isEqualTo(a.fingerprint());
+        killAndRestartWith(IAB, changedC, a, d);
+
+        assertThat(client.calls()).extracting(FakeChatTransport.FakeCall::text)
+                .as("IAB still outstanding, c asked again with its new prompt, d new; a kept, b gone").hasSize(3);
+        assertThat(client.calls().stream().filter(x -> x.mentions("PROMPT-A") || x.mentions("PROMPT-B")
+                || x.mentions("PROMPT-C\"") || x.mentions("PROMPT-C ")).toList()).isEmpty();
+        client.unanswered(IAB.model(), tag(0)).succeed(GOOD_ANSWER.get(IAB.model()));
+        unansweredMentioning("PROMPT-C2").succeed("answer of the new c");
+        unansweredMentioning("PROMPT-D").succeed("answer of d");
+        punctuate();
+
+        assertThat(forwarded()).containsExactly("enriched/enriched:0");
+        FinishedEvent out = sink.byOffset.get(0L);
+        assertThat(out.outcomes()).extracting(TaskOutcome::task).containsExactly("iab", "c", "a", "d");
+        assertThat(resultText(out, "a")).as("kept from before the change").isEqualTo("answer of a");
+        assertThat(resultText(out, "c")).isEqualTo("answer of the new c");
+        assertThat(resultText(out, "d")).isEqualTo("answer of d");
+        assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void anEntryOfAVersionBeforeFingerprintsIsAskedAgainRatherThanParsedByGuess() {
+        start(IAB, SUMMARY);
+        pipe("A", event(0));
+        answer(SUMMARY, 0);
+        punctuate();
+        // What the previous version wrote: the same task states without fingerprints.
+        byte[] key = java.nio.ByteBuffer.allocate(Long.BYTES).putLong(0).array();
+        dev.enricher.engine.avro.PendingEntry stored = PendingStore.decode(store.get(Bytes.wrap(key)));
+        stored.getTasks().forEach(t -> t.setFingerprint(null));
+        store.put(Bytes.wrap(key), PendingStore.encode(stored));
+
+        killAndRestart();
+        assertThat(client.calls()).extracting(EnrichmentProcessorRestoreTest::describe)
+                .containsExactlyInAnyOrder(IAB.model() + " " + tag(0), SUMMARY.model() + " " + tag(0));
+        answer(IAB, 0);
+        answer(SUMMARY, 0);
+        punctuate();
+        assertThat(forwarded()).containsExactly("enriched/enriched:0");
+    }
+
+    @Test
+    void anEntryNoKnownSchemaReadsIsDeadLetteredWithItsInputInsteadOfFailingTheStart() {
+        start(IAB);
+        pipe("A", event(0));
+        pipe("B", event(1));
+        punctuate();
+        // Entry 0 as a newer version would write it: an unknown writer schema (fingerprint) over the same prefix.
+        byte[] key = java.nio.ByteBuffer.allocate(Long.BYTES).putLong(0).array();
+        byte[] newer = store.get(Bytes.wrap(key)).clone();
+        newer[2] ^= 0x5A;
+        store.put(Bytes.wrap(key), newer);
+
+        killAndRestart();
+        answerAll(IAB, 1);
+        punctuate();
+
+        assertThat(forwarded()).containsExactly("dead-letters/dlq:0:INTERNAL", "enriched/enriched:1");
+        FinishedEvent dead = sink.byOffset.get(0L);
+        assertThat(dead.failure().reason()).contains("cannot read").contains("kept in this dead letter for replay");
+        assertThat(new String(dead.input().value(), StandardCharsets.UTF_8)).isEqualTo(event(0));
+        assertThat(new String(dead.input().key(), StandardCharsets.UTF_8)).isEqualTo("A");
+        assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void randomTaskListChangesNeverFailARestoreAndEveryEventLeavesOnce() {
+        java.util.Random random = new java.util.Random(20261204);
+        List<EnrichmentTask> pool = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            pool.add(prompted("t" + i, "PROMPT-T" + i + "-v1"));
+            pool.add(prompted("t" + i, "PROMPT-T" + i + "-v2"));
+        }
+        start(pick(pool, random));
+        int events = 0;
+        for (int round = 0; round < 40; round++) {
+            for (int k = 0; k < 3; k++) {
+                pipe("K" + random.nextInt(4), event(events++));
+            }
+            // Answer some of the open calls, fail some for good, leave the rest pending.
+            for (FakeChatTransport.FakeCall call : client.unanswered()) {
+                int r = random.nextInt(4);
+                if (r == 0) {
+                    call.succeed("an answer");
+                } else if (r == 1) {
+                    call.fail(FakeChatTransport.rateLimited(Duration.ofMillis(100)));
+                }
+            }
+            punctuate();
+            killAndRestartWith(pick(pool, random));
+        }
+        // Finally answer everything until the store is empty.
+        for (int i = 0; i < 50 && store.approximateNumEntries() > 0; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            client.unanswered().forEach(c -> c.succeed("an answer"));
+            punctuate();
+        }
+        assertThat(store.approximateNumEntries()).isZero();
+        for (long offset = 0; offset < events; offset++) {
+            FinishedEvent e = sink.byOffset.get(offset);
+            assertThat(e).as("event %d left", offset).isNotNull();
+            if (e.failure() == null) {
+                assertThat(e.outcomes()).extracting(TaskOutcome::task).doesNotHaveDuplicates();
+            }
+        }
+        assertThat(sink.emitted).as("every input leaves exactly once").hasSize(events)
+                .doesNotHaveDuplicates();
+    }
+
+    /** One to four tasks of distinct names from the pool, in random order. */
+    private static EnrichmentTask[] pick(List<EnrichmentTask> pool, java.util.Random random) {
+        List<EnrichmentTask> shuffled = new java.util.ArrayList<>(pool);
+        java.util.Collections.shuffle(shuffled, random);
+        java.util.Map<String, EnrichmentTask> byName = new java.util.LinkedHashMap<>();
+        int n = 1 + random.nextInt(4);
+        for (EnrichmentTask t : shuffled) {
+            if (byName.size() < n) {
+                byName.putIfAbsent(t.name(), t);
+            }
+        }
+        return byName.values().toArray(EnrichmentTask[]::new);
     }
 }

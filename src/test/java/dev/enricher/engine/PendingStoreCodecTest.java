@@ -24,7 +24,7 @@ class PendingStoreCodecTest {
     @Test
     void theEngineReadsItsOwnStoreWithoutHelp() {
         // Run first in a fresh JVM, this fails unless PendingStore trusts its generated class itself (Avro 1.12).
-        PendingEvent e = PendingEvent.admit(1, input(utf8("k")), List.of("iab"), 0L);
+        PendingEvent e = PendingEvent.admit(1, input(utf8("k")), List.of("iab"), List.of("fp-iab"), 0L);
         assertThat(PendingStore.decode(PendingStore.encode(e.entry))).isEqualTo(e.entry);
     }
 
@@ -32,11 +32,9 @@ class PendingStoreCodecTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static PendingEntry roundTrip(PendingEntry e) throws IOException {
-        ByteBuffer buf = e.toByteBuffer();
-        byte[] bytes = new byte[buf.remaining()];
-        buf.get(bytes);
-        return PendingEntry.fromByteBuffer(ByteBuffer.wrap(bytes));
+    /** Through the store's own codec, which also knows the schemas of earlier versions. */
+    private static PendingEntry roundTrip(PendingEntry e) {
+        return PendingStore.decode(PendingStore.encode(e));
     }
 
     private static InputRecord input(byte[] key) {
@@ -65,7 +63,8 @@ class PendingStoreCodecTest {
     @Test
     void anEntryWithEveryFieldSetRoundTrips() throws IOException {
         InputRecord in = input(utf8("user-42"));
-        PendingEvent e = PendingEvent.admit(17, in, List.of("iab", "summary", "pii"), 1_760_000_001_000L);
+        PendingEvent e = PendingEvent.admit(17, in, List.of("iab", "summary", "pii"),
+                List.of("fp-iab", "fp-summary", "fp-pii"), 1_760_000_001_000L);
         StoredTask ok = e.task(0);
         ok.setStatus(StoredTaskStatus.SUCCEEDED);
         ok.setAttempts(2);
@@ -102,7 +101,7 @@ class PendingStoreCodecTest {
     @Test
     void aNullKeyAndANullValueRoundTrip() throws IOException {
         InputRecord in = new InputRecord(null, null, List.of(), 5L, "t", 0, 0L);
-        PendingEvent e = PendingEvent.admit(0, in, List.of("iab"), 6L);
+        PendingEvent e = PendingEvent.admit(0, in, List.of("iab"), List.of("fp-iab"), 6L);
         PendingEntry back = roundTrip(e.entry);
         assertThat(back).isEqualTo(e.entry);
         PendingEvent restored = new PendingEvent(0, back);
@@ -114,7 +113,7 @@ class PendingStoreCodecTest {
     void aStoredFailureComesBackAsTheSameFailure() throws IOException {
         Failure f = new Failure(DeadLetterCategory.API_RETRIES_EXHAUSTED, "gave up", "iab", "zlm", 503, "server_error",
                 "overloaded", "try later", "req-9", 6, 100L, 900L, null);
-        PendingEvent e = PendingEvent.admit(1, input(utf8("k")), List.of("iab"), 0L);
+        PendingEvent e = PendingEvent.admit(1, input(utf8("k")), List.of("iab"), List.of("fp-iab"), 0L);
         StoredTask t = e.task(0);
         t.setStatus(StoredTaskStatus.FAILED);
         t.setAttempts(6);
@@ -132,5 +131,32 @@ class PendingStoreCodecTest {
         var stored = PendingEvent.store(f);
         stored.setCategory("SOMETHING_NEWER");
         assertThat(PendingEvent.restore(stored, null, null).category()).isEqualTo(DeadLetterCategory.UNKNOWN);
+    }
+
+    @Test
+    void anEntryWrittenByTheVersionBeforeFingerprintsStillReads() throws IOException {
+        PendingEvent e = PendingEvent.admit(3, input(utf8("k")), List.of("iab", "summary"),
+                List.of("fp-iab", "fp-summary"), 5L);
+        e.task(0).setStatus(StoredTaskStatus.SUCCEEDED);
+        e.task(0).setContent("{}");
+        // The previous version's bytes: the same entry under the previous schema, in single-object encoding.
+        org.apache.avro.Schema previous;
+        try (java.io.InputStream in = PendingStore.class.getResourceAsStream("/pending/PendingEntry-1.avsc")) {
+            previous = new org.apache.avro.Schema.Parser().parse(in);
+        }
+        byte[] current = PendingStore.encode(e.entry);
+        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericDatumReader<
+                org.apache.avro.generic.GenericRecord>(PendingEntry.getClassSchema(), previous)
+                .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(current, 10, current.length - 10, null));
+        ByteBuffer oldBytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), previous).encode(old);
+        byte[] bytes = new byte[oldBytes.remaining()];
+        oldBytes.get(bytes);
+
+        PendingEntry back = PendingStore.decode(bytes);
+        assertThat(back.getTasks()).extracting(StoredTask::getTask).containsExactly("iab", "summary");
+        assertThat(back.getTasks()).extracting(StoredTask::getFingerprint).containsOnlyNulls();
+        assertThat(back.getTasks().get(0).getContent()).isEqualTo("{}");
+        assertThat(back.getOffset()).isEqualTo(e.entry.getOffset());
     }
 }
