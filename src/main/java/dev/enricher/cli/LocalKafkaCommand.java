@@ -1,6 +1,7 @@
 package dev.enricher.cli;
 
 import dev.enricher.local.EmbeddedKafka;
+import dev.enricher.local.LocalSchemaRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -35,6 +36,11 @@ import picocli.CommandLine.Spec;
                     + "idempotent and transactional producers and exactly_once_v2 work; topics are created on first "
                     + "use with 1 partition unless created beforehand.",
             "",
+            "Next to the broker it serves a schema registry on 127.0.0.1:8081 (--registry-port): the Confluent "
+                    + "REST API over the project's in-memory registry, with its compatibility checks, so run, produce, "
+                    + "tail and a consumer in other processes share schemas. Its subjects last until the command "
+                    + "stops (producers register again after a restart). The third line names its URL.",
+            "",
             "Example: stream-enricher local-kafka --port 9092 &  then  stream-enricher produce "
                     + "--bootstrap-servers 127.0.0.1:9092 --topic raw-messages --sample 100"},
         footer = {"", "Exit codes: 0 stopped cleanly, 1 the broker failed to start, 2 a bad option or the port is taken."})
@@ -53,6 +59,15 @@ final class LocalKafkaCommand implements Callable<Integer> {
             description = "Directory holding the broker's logs and metadata, created and formatted on first use "
                     + "(default: ~/.stream-enricher/local-kafka).")
     Path dataDir;
+
+    @Option(names = "--registry-port", defaultValue = "8081",
+            description = "Port on 127.0.0.1 of the schema registry served next to the broker (the Confluent REST API "
+                    + "over the project's in-memory registry, with compatibility checks; subjects last until the "
+                    + "command stops); 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+
+    @Option(names = "--no-registry", description = "Serve no schema registry (only the broker).")
+    boolean noRegistry;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
@@ -76,6 +91,18 @@ final class LocalKafkaCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        if (!noRegistry && (registryPort < 0 || registryPort > 65_535)) {
+            err.println("local-kafka: --registry-port " + registryPort + " is not a port: give 1-65535, or 0 for a "
+                    + "free one");
+            err.flush();
+            return 2;
+        }
+        if (!noRegistry && registryPort != 0 && !free(registryPort)) {
+            err.println("local-kafka: port " + registryPort + " on 127.0.0.1 is taken (another schema registry?): stop "
+                    + "it, choose another with --registry-port (0 picks a free one), or serve none with --no-registry");
+            err.flush();
+            return 2;
+        }
         Path dir = (dataDir != null ? dataDir : DEFAULT_DATA_DIR).toAbsolutePath();
         EmbeddedKafka kafka;
         try {
@@ -86,16 +113,36 @@ final class LocalKafkaCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        LocalSchemaRegistry registry = null;
+        if (!noRegistry) {
+            try {
+                registry = LocalSchemaRegistry.start(registryPort);
+            } catch (IOException e) {
+                kafka.close();
+                err.println("local-kafka: the schema registry did not start on port " + registryPort + ": "
+                        + e.getMessage() + " (choose another --registry-port, or --no-registry)");
+                err.flush();
+                return 2;
+            }
+        }
         try (StopOnSignal signal = StopOnSignal.install("local-kafka-shutdown", this::stop, Duration.ofSeconds(60))) {
             try {
                 out.println("local-kafka listening on " + kafka.bootstrapServers());
                 out.println("data: " + dir + " (kept across restarts; delete it to start empty); Ctrl-C stops");
+                if (registry != null) {
+                    out.println("schema registry: " + registry.url() + " (Confluent REST API, in memory: subjects "
+                            + "last until this stops); give it to run, produce, tail and consumers as registry.url "
+                            + "or --registry-url");
+                }
                 out.flush();
                 stopRequested.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
                 // Closed on the command's thread whoever asked, before the hook lets the JVM go: the log is flushed.
+                if (registry != null) {
+                    registry.close();
+                }
                 kafka.close();
                 err.println("local-kafka: stopped");
                 err.flush();

@@ -20,7 +20,7 @@ import org.apache.avro.SchemaCompatibility;
  * <p>Thread-safe (every operation holds this object's lock; it never does I/O).
  */
 public final class InMemorySchemaRegistry implements SchemaRegistry {
-    private final CompatibilityLevel defaultLevel;
+    private CompatibilityLevel defaultLevel; // guarded by this
     private final Map<String, CompatibilityLevel> levels = new HashMap<>();
     private final Map<Schema, Integer> idsBySchema = new HashMap<>();
     private final Map<Integer, Schema> schemasById = new HashMap<>();
@@ -40,6 +40,16 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
 
     public InMemorySchemaRegistry(CompatibilityLevel defaultLevel) {
         this.defaultLevel = Objects.requireNonNull(defaultLevel, "defaultLevel");
+    }
+
+    /** Sets the rule of every subject that has none of its own. */
+    public synchronized void setDefaultCompatibility(CompatibilityLevel level) {
+        defaultLevel = Objects.requireNonNull(level, "level");
+    }
+
+    /** The rule of every subject that has none of its own. */
+    public synchronized CompatibilityLevel defaultCompatibility() {
+        return defaultLevel;
     }
 
     /** Sets {@code subject}'s rule, overriding the default. */

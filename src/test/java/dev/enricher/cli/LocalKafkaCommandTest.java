@@ -64,9 +64,19 @@ class LocalKafkaCommandTest {
     @Test
     void printsTheAddressFirstServesClientsAndKeepsTheDataAcrossARestart(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("kafka");
-        try (Running first = new Running("local-kafka", "--port", "0", "--data-dir", data.toString())) {
+        try (Running first = new Running("local-kafka", "--port", "0", "--registry-port", "0", "--data-dir",
+                data.toString())) {
             String bootstrap = first.bootstrap();
             assertThat(first.out.toString().lines().skip(1).findFirst().orElse("")).startsWith("data: " + data.toAbsolutePath());
+            String registryLine = first.out.toString().lines().skip(2).findFirst().orElse("");
+            assertThat(registryLine).matches("schema registry: http://127\\.0\\.0\\.1:\\d+ .*");
+            String registryUrl = registryLine.split(" ")[2];
+            try (dev.enricher.serde.HttpSchemaRegistry registry = new dev.enricher.serde.HttpSchemaRegistry(
+                    dev.enricher.serde.RegistryConfig.of(registryUrl))) {
+                org.apache.avro.Schema schema = dev.enricher.avro.EnrichedEvent.getClassSchema();
+                int id = registry.register("enriched-value", schema);
+                assertThat(registry.schemaById(id)).isEqualTo(schema);
+            }
             try (KafkaProducer<byte[], byte[]> producer = Cli.producer(bootstrap)) {
                 for (int i = 0; i < 10; i++) {
                     producer.send(new ProducerRecord<>("durable", ("k" + i).getBytes(StandardCharsets.UTF_8),
@@ -78,7 +88,8 @@ class LocalKafkaCommandTest {
             assertThat(first.stop()).isZero();
             assertThat(first.err.toString()).contains("local-kafka: stopped");
         }
-        try (Running second = new Running("local-kafka", "--port", "0", "--data-dir", data.toString())) {
+        try (Running second = new Running("local-kafka", "--port", "0", "--registry-port", "0", "--data-dir",
+                data.toString())) {
             String bootstrap = second.bootstrap();
             assertThat(values(Cli.readAll(bootstrap, "durable", 10)))
                     .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 10)
@@ -94,6 +105,18 @@ class LocalKafkaCommandTest {
                     "--data-dir", dir.toString());
             assertThat(r.exit()).isEqualTo(2);
             assertThat(r.err()).contains("port " + taken.getLocalPort()).contains("--port");
+            assertThat(r.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTakenRegistryPortExitsTwoNamingThePortAndBothWaysOut(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
+            Cli.Result r = Cli.run("local-kafka", "--port", "0", "--registry-port",
+                    Integer.toString(taken.getLocalPort()), "--data-dir", dir.toString());
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("port " + taken.getLocalPort()).contains("--registry-port")
+                    .contains("--no-registry");
             assertThat(r.out()).isEmpty();
         }
     }
