@@ -61,6 +61,10 @@ final class SimulatorCommand implements Callable<Integer> {
     OverLimitMode overLimit;
     @Option(names = "--followup-format", defaultValue = "JSON_ARRAY", description = "Follow-up questions as ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     FollowupFormat followupFormat;
+    @Option(names = "--json-fault-rate", defaultValue = "0", description = "Share of structured answers (a chat "
+            + "model asked for JSON matching a JSON Schema) that are broken JSON, JSON wrapped in prose, or JSON off "
+            + "the schema, a third each, chosen by the request's content; repairs are always valid (default: ${DEFAULT-VALUE}).")
+    double jsonFaultRate;
     @Option(names = "--hold-limit-ms", defaultValue = "120000", description = "Longest a no-answer request is held (default: ${DEFAULT-VALUE}).")
     long holdLimitMs;
     @Option(names = "--rate-limit-rate", defaultValue = "0", description = "Share of requests answered 429 rate_limit_exceeded.")
@@ -100,6 +104,7 @@ final class SimulatorCommand implements Callable<Integer> {
                     .projectId(projectId).authHeader(authHeader).authScheme(authScheme).seed(seed)
                     .maxConcurrency(maxConcurrency).queueCapacity(queueCapacity)
                     .unknownModelStatus(unknownModelStatus).overLimitMode(overLimit).followupFormat(followupFormat)
+                    .jsonFaultRate(jsonFaultRate)
                     .holdLimit(Duration.ofMillis(holdLimitMs)).faults(faults);
             if (instances != null) {
                 b.instances(instances);

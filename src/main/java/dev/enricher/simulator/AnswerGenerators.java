@@ -9,13 +9,14 @@ import java.util.Map;
 
 /**
  * Which generator answers which model: the documented models by id; any other model a custom catalog adds, by
- * the family its name suggests (iab, followup, pii, gliner, deberta, thinking), plain summary otherwise.
+ * the family its name suggests (iab, followup, pii, gliner, deberta, thinking), plain summary otherwise. The chat
+ * models answer a request that asks for JSON matching a JSON Schema with such JSON ({@link StructuredAnswers}).
  * Immutable; built once at start.
  */
 final class AnswerGenerators {
     private final Map<String, AnswerGenerator> byModel;
 
-    AnswerGenerators(ModelCatalog catalog, FollowupFormat followupFormat) {
+    AnswerGenerators(ModelCatalog catalog, FollowupFormat followupFormat, double jsonFaultRate) {
         AnswerGenerator followup = new FollowupAnswers(followupFormat);
         AnswerGenerator pii = new PiiAnswers();
         AnswerGenerator gliner2 = new Gliner2Answers();
@@ -38,11 +39,11 @@ final class AnswerGenerators {
             } else if (l.contains("deberta") || l.contains("zero-shot")) {
                 g = zeroShot;
             } else if (l.contains("thinking")) {
-                g = TextAnswers.THINKING;
+                g = new StructuredAnswers(TextAnswers.THINKING, jsonFaultRate);
             } else if (l.startsWith("lfm") || l.contains("instruct") && !l.contains("fast")) {
-                g = TextAnswers.INSTRUCT;
+                g = new StructuredAnswers(TextAnswers.INSTRUCT, jsonFaultRate);
             } else {
-                g = TextAnswers.SUMMARY;
+                g = new StructuredAnswers(TextAnswers.SUMMARY, jsonFaultRate);
             }
             m.put(id, g);
         }

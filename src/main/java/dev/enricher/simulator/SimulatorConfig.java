@@ -27,12 +27,16 @@ import java.util.Objects;
  * @param instances          HTTP server verticles (event loops) to run
  * @param holdLimit          longest a no-answer request is held before its connection is closed
  * @param recentRequests     how many requests {@link Simulator#recentRequests()} keeps
+ * @param jsonFaultRate      share of structured answers (a chat model asked for JSON matching a JSON Schema) that
+ *                           are broken JSON, JSON wrapped in prose and a code fence, or JSON that violates the schema
+ *                           (a third each), chosen by the request's content so an answer stays a pure function of
+ *                           its request; a repair (a conversation holding the model's earlier answer) is always valid
  */
 public record SimulatorConfig(String host, int port, String acceptedApiKey, String projectId, String authHeader,
                               String authScheme, ModelCatalog catalog, int unknownModelStatus,
                               OverLimitMode overLimitMode, LatencyProfile latency, int maxConcurrency,
                               int queueCapacity, long seed, FaultSettings faults, FollowupFormat followupFormat,
-                              int instances, Duration holdLimit, int recentRequests) {
+                              int instances, Duration holdLimit, int recentRequests, double jsonFaultRate) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final String DEFAULT_AUTH_HEADER = "x-api-key";
 
@@ -73,6 +77,9 @@ public record SimulatorConfig(String host, int port, String acceptedApiKey, Stri
         if (recentRequests < 0) {
             throw new IllegalArgumentException("recentRequests must be >= 0, was " + recentRequests);
         }
+        if (!(jsonFaultRate >= 0 && jsonFaultRate <= 1)) {
+            throw new IllegalArgumentException("jsonFaultRate must be within 0..1, was " + jsonFaultRate);
+        }
     }
 
     public static Builder builder() {
@@ -100,6 +107,7 @@ public record SimulatorConfig(String host, int port, String acceptedApiKey, Stri
         b.instances = instances;
         b.holdLimit = holdLimit;
         b.recentRequests = recentRequests;
+        b.jsonFaultRate = jsonFaultRate;
         return b;
     }
 
@@ -123,6 +131,7 @@ public record SimulatorConfig(String host, int port, String acceptedApiKey, Stri
         private int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         private Duration holdLimit = Duration.ofSeconds(120);
         private int recentRequests = 2000;
+        private double jsonFaultRate;
 
         private Builder() {
         }
@@ -149,12 +158,13 @@ public record SimulatorConfig(String host, int port, String acceptedApiKey, Stri
         public Builder instances(int v) { this.instances = v; return this; }
         public Builder holdLimit(Duration v) { this.holdLimit = v; return this; }
         public Builder recentRequests(int v) { this.recentRequests = v; return this; }
+        public Builder jsonFaultRate(double v) { this.jsonFaultRate = v; return this; }
 
         /** @throws IllegalArgumentException naming the bad value */
         public SimulatorConfig build() {
             return new SimulatorConfig(host, port, acceptedApiKey, projectId, authHeader, authScheme, catalog,
                     unknownModelStatus, overLimitMode, latency, maxConcurrency, queueCapacity, seed, faults,
-                    followupFormat, instances, holdLimit, recentRequests);
+                    followupFormat, instances, holdLimit, recentRequests, jsonFaultRate);
         }
     }
 }

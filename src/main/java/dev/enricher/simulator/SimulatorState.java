@@ -28,7 +28,7 @@ final class SimulatorState {
         this.gate = new ConcurrencyGate(config.maxConcurrency(), config.queueCapacity());
         this.injector = new FaultInjector(config.seed());
         this.log = new RequestLog(config.recentRequests());
-        this.answers = new AnswerGenerators(config.catalog(), config.followupFormat());
+        this.answers = new AnswerGenerators(config.catalog(), config.followupFormat(), config.jsonFaultRate());
         this.faults = new AtomicReference<>(config.faults());
     }
 
