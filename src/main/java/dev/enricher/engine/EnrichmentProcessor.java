@@ -9,6 +9,8 @@ import dev.enricher.engine.avro.PendingEntry;
 import dev.enricher.serde.SerdeException;
 import dev.enricher.serde.decode.DecodeException;
 import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.tasks.PromptTemplate;
+import dev.enricher.tasks.TaskInput;
 import dev.enricher.tasks.TaskResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -315,6 +317,9 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
                         stats.resentOne();
                     }
                     send(e, i);
+                    if (e.finished) {
+                        return; // the task failed before a call went out, and that ended the event
+                    }
                 }
             }
         }
@@ -327,7 +332,10 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         EnrichmentTask task = tasks.get(i);
         ChatRequest request;
         try {
-            request = task.request(e.event.text());
+            request = task.request(new TaskInput(e.event.text(), e.event.id(), e.event.attributes()));
+        } catch (PromptTemplate.MissingPlaceholderException ex) {
+            failTask(e, i, Failures.missingInput(task, ex));
+            return;
         } catch (RuntimeException ex) {
             failTask(e, i, Failures.taskBug(task, ex));
             return;
@@ -424,6 +432,9 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
      * done), its final state is persisted first so a restart finds it finished.
      */
     private void finish(PendingEvent e, boolean mayWrite) {
+        if (e.finished) {
+            return; // a task that failed while its calls were being sent finished it already
+        }
         e.finished = true;
         if (e.failure == null && e.anyTaskFailed()) {
             if (engine.config().onTaskFailure() == TaskFailurePolicy.DEAD_LETTER || !e.anyTaskSucceeded()) {

@@ -52,6 +52,13 @@ final class Failures {
                 + ". Replay the record when the API is healthy again", task, e);
     }
 
+    /** The event lacks what the task requires of it (a placeholder its template requires): the record's fault. */
+    static Failure missingInput(EnrichmentTask task, RuntimeException e) {
+        return new Failure(DeadLetterCategory.VALIDATION, e.getMessage() + ": add it upstream, or take it out of the "
+                + "task's required list, then replay the record", task.name(), task.model(), null,
+                e.getClass().getName(), null, e.getMessage(), null, null, null, null, null);
+    }
+
     static Failure taskBug(EnrichmentTask task, RuntimeException e) {
         return new Failure(DeadLetterCategory.INTERNAL, "task '" + task.name() + "' failed to build its request: "
                 + e.getClass().getSimpleName() + ": " + e.getMessage(), task.name(), task.model(), null,

@@ -35,6 +35,17 @@ public interface EnrichmentTask {
     ChatRequest request(String text);
 
     /**
+     * Builds the request for one event: its text, id and attributes. The engine calls this one; the default is
+     * {@link #request(String)}, for tasks that read only the text.
+     *
+     * @throws PromptTemplate.MissingPlaceholderException when the event lacks what the task requires of it (the
+     *         event becomes a {@code VALIDATION} dead letter naming it)
+     */
+    default ChatRequest request(TaskInput input) {
+        return request(input.text());
+    }
+
+    /**
      * Parses the completion's content.
      *
      * @return the typed result, never null

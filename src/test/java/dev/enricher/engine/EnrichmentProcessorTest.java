@@ -423,4 +423,75 @@ class EnrichmentProcessorTest {
         enrichedTopic.readRecordsToList().forEach(r -> byKey.put(r.key(), r.value()));
         assertThat(byKey).containsEntry("key-1", "enriched:0");
     }
+
+    // ------------------------------------------------------------------------------------------------ task input
+
+    /** A task whose request is rendered from the event's id and attributes, and requires one of them. */
+    private record Templated(String name, String model, dev.enricher.tasks.PromptTemplate template)
+            implements EnrichmentTask {
+        static Templated of() {
+            return new Templated("templated", SUMMARY.model(), dev.enricher.tasks.PromptTemplate.compile("templated",
+                    "template", "Event {{id}} in {{attributes.lang}}: {{text}}", List.of("attributes.lang")));
+        }
+
+        @Override
+        public dev.enricher.client.ChatRequest request(String text) {
+            return request(dev.enricher.tasks.TaskInput.of(text));
+        }
+
+        @Override
+        public dev.enricher.client.ChatRequest request(dev.enricher.tasks.TaskInput input) {
+            return dev.enricher.client.ChatRequest.builder(model).user(template.render(input)).build();
+        }
+
+        @Override
+        public dev.enricher.tasks.TaskResult parse(dev.enricher.client.ChatCompletion completion) {
+            return SUMMARY.parse(completion);
+        }
+    }
+
+    @Test
+    void aTaskIsAskedWithTheEventsIdAndAttributesAndAnEventLackingARequiredOneIsADeadLetterNamingIt() {
+        Templated task = Templated.of();
+        start(config(clock), task);
+        input.pipeInput("a", "{\"id\":\"e0\",\"text\":\"Match report [ev0]\",\"lang\":\"de\"}");
+        input.pipeInput("b", "{\"id\":\"e1\",\"text\":\"Match report [ev1]\"}");
+
+        assertThat(client.calls()).extracting(FakeChatTransport.FakeCall::text)
+                .containsExactly("Event e0 in de: Match report [ev0]");
+        client.unanswered(task.model(), tag(0)).succeed("Summary.");
+        settle();
+
+        assertThat(enrichedTopic.readValuesToList()).containsExactly("enriched:0");
+        assertThat(deadLetterTopic.readValuesToList()).containsExactly("dlq:1:VALIDATION");
+        Failure f = sink.byOffset.get(1L).failure();
+        assertThat(f.task()).isEqualTo("templated");
+        assertThat(f.reason()).contains("attributes.lang").contains("required");
+        assertThat(f.attempts()).as("no call made").isNull();
+    }
+
+    /** A task with a bug: it cannot build its request for any event. */
+    private record Broken(String name, String model) implements EnrichmentTask {
+        @Override
+        public dev.enricher.client.ChatRequest request(String text) {
+            throw new IllegalStateException("a bug in the task");
+        }
+
+        @Override
+        public dev.enricher.tasks.TaskResult parse(dev.enricher.client.ChatCompletion completion) {
+            throw new AssertionError("never asked");
+        }
+    }
+
+    @Test
+    void aTaskThatFailsToBuildItsRequestEndsTheEventAsADeadLetterWithoutStoppingTheStream() {
+        start(config(clock), IAB, new Broken("broken", SUMMARY.model()));
+        input.pipeInput("a", event(0));
+        input.pipeInput("a", event(1));
+        answer(IAB, 0);
+        answer(IAB, 1);
+        settle();
+        assertThat(deadLetterTopic.readValuesToList()).containsExactly("dlq:0:INTERNAL", "dlq:1:INTERNAL");
+        assertThat(sink.byOffset.get(0L).failure().reason()).contains("'broken'").contains("a bug in the task");
+    }
 }
