@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.enricher.topology.RecordAssembler;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -23,10 +24,20 @@ final class ValidateConfigCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
     Path config;
 
+    @Option(names = "--print-schema", description = "Print only the Avro schema of the enriched topic's values that "
+            + "this configuration produces (what a consumer generates its classes from, e.g. with avro-maven-plugin), "
+            + "instead of the effective configuration.")
+    boolean printSchema;
+
     @Override
     public Integer call() {
         try {
             EnricherConfig cfg = EnricherConfig.load(config);
+            if (printSchema) {
+                spec.commandLine().getOut().println(RecordAssembler.enrichedSchema(cfg.tasks()).toString(true));
+                spec.commandLine().getOut().flush();
+                return 0;
+            }
             spec.commandLine().getOut().print(cfg.describe());
             spec.commandLine().getOut().println("configuration " + config + " is valid");
             spec.commandLine().getOut().flush();

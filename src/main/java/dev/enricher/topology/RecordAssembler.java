@@ -89,6 +89,22 @@ public final class RecordAssembler implements EventSink {
     /** The name of the task whose redacted text replaces the text; null when none redacts. */
     private final String redactor;
 
+    /**
+     * The value schema of the enriched topic for a configuration's tasks: what the service registers at start and
+     * what a consumer generates its classes from. Every configuration publishes {@code EnrichedEvent} today (a field
+     * per task type, each a map by task name; the types a configuration lacks stay null).
+     */
+    public static org.apache.avro.Schema enrichedSchema(List<EnrichmentTask> tasks) {
+        for (EnrichmentTask task : tasks) {
+            TaskType type = TaskType.of(task);
+            if (EnrichedEvent.getClassSchema().getField(type.resultField()) == null) {
+                throw new IllegalArgumentException("task '" + task.name() + "' is of type " + type + ", whose results"
+                        + " go to field '" + type.resultField() + "', which the enriched record does not have");
+            }
+        }
+        return EnrichedEvent.getClassSchema();
+    }
+
     /** The assembler of a pipeline: its topics and tasks, Avro through {@code registry} as {@code settings.serde()} says. */
     static RecordAssembler create(PipelineSettings settings, dev.enricher.serde.SchemaRegistry registry) {
         return new RecordAssembler(settings.enrichedTopic(), settings.deadLetterTopic(), settings.tasks(),
@@ -112,6 +128,7 @@ public final class RecordAssembler implements EventSink {
         this.deadLetterTopic = Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         this.enrichedSerializer = Objects.requireNonNull(enrichedSerializer, "enrichedSerializer");
         this.deadLetterSerializer = Objects.requireNonNull(deadLetterSerializer, "deadLetterSerializer");
+        enrichedSchema(List.copyOf(tasks)); // every task's results have their field
         Map<String, TaskType> byName = new HashMap<>();
         Set<String> fields = new LinkedHashSet<>();
         String redacting = null;
@@ -119,10 +136,6 @@ public final class RecordAssembler implements EventSink {
             TaskType type = TaskType.of(task);
             if (byName.put(task.name(), type) != null) {
                 throw new IllegalArgumentException("task name '" + task.name() + "' is used twice");
-            }
-            if (EnrichedEvent.getClassSchema().getField(type.resultField()) == null) {
-                throw new IllegalArgumentException("task '" + task.name() + "' is of type " + type + ", whose results"
-                        + " go to field '" + type.resultField() + "', which the enriched record does not have");
             }
             fields.add(type.resultField());
             if (redacting == null && type.redacts(task)) {

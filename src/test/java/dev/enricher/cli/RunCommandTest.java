@@ -101,6 +101,23 @@ class RunCommandTest {
     }
 
     @Test
+    void validateConfigPrintsTheEnrichedSchemaAloneForAConsumersBuild() throws Exception {
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, config("127.0.0.1:9092", "http://127.0.0.1:1/v1", dir));
+        Run ok = command();
+        assertThat(ok.cmd().execute("validate-config", "--config", good.toString(), "--print-schema")).isZero();
+        org.apache.avro.Schema printed = new org.apache.avro.Schema.Parser().parse(ok.out().toString());
+        assertThat(printed).isEqualTo(dev.enricher.avro.EnrichedEvent.getClassSchema());
+        assertThat(printed.getField("iab")).isNotNull();
+
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, config("127.0.0.1:9092", "http://127.0.0.1:1/v1", dir).replace("type: iab", "type: nope"));
+        Run no = command();
+        assertThat(no.cmd().execute("validate-config", "--config", bad.toString(), "--print-schema")).isEqualTo(2);
+        assertThat(no.out().toString()).as("nothing a build would take for a schema").isEmpty();
+    }
+
+    @Test
     void validateConfigPrintsAKafkaPrivateKeyAsStars() throws Exception {
         String pemBody = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7private";
         Path file = dir.resolve("tls.yaml");
