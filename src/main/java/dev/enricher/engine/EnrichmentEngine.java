@@ -33,6 +33,8 @@ public final class EnrichmentEngine implements AutoCloseable {
 
     private final EngineConfig config;
     private final List<EnrichmentTask> tasks;
+    /** Each task's {@link EnrichmentTask#fingerprint()}, in task order: computed once, shared by every processor. */
+    private final List<String> fingerprints;
     private final InputDecoder decoder;
     private final EventSink sink;
     private final EngineStats stats = new EngineStats();
@@ -65,6 +67,7 @@ public final class EnrichmentEngine implements AutoCloseable {
                      ChatTransport transport, Admission.Limits limits, Ticker ticker, Scheduler scheduler) {
         this.config = Objects.requireNonNull(config, "config");
         this.tasks = List.copyOf(tasks);
+        this.fingerprints = this.tasks.stream().map(EnrichmentTask::fingerprint).toList();
         if (this.tasks.isEmpty()) {
             throw new IllegalArgumentException("the engine needs at least one task");
         }
@@ -150,6 +153,11 @@ public final class EnrichmentEngine implements AutoCloseable {
 
     List<EnrichmentTask> tasks() {
         return tasks;
+    }
+
+    /** Each task's fingerprint, in task order. */
+    List<String> fingerprints() {
+        return fingerprints;
     }
 
     InputDecoder decoder() {

@@ -78,7 +78,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             names.add(t.name());
         }
         this.taskNames = List.copyOf(names);
-        this.fingerprints = tasks.stream().map(EnrichmentTask::fingerprint).toList();
+        this.fingerprints = engine.fingerprints();
         this.cap = engine.config().maxPendingPerTask();
         this.maxWaitNanos = engine.config().maxAdmissionWait().toNanos();
         this.stats = engine.stats();
@@ -432,9 +432,6 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
      * done), its final state is persisted first so a restart finds it finished.
      */
     private void finish(PendingEvent e, boolean mayWrite) {
-        if (e.finished) {
-            return; // a task that failed while its calls were being sent finished it already
-        }
         e.finished = true;
         if (e.failure == null && e.anyTaskFailed()) {
             if (engine.config().onTaskFailure() == TaskFailurePolicy.DEAD_LETTER || !e.anyTaskSucceeded()) {

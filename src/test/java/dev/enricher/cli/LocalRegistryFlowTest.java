@@ -43,25 +43,8 @@ class LocalRegistryFlowTest {
                     .orElseThrow().split(" ")[2];
 
             Path config = dir.resolve("enricher.yaml");
-            Files.writeString(config, """
-                    kafka:
-                      bootstrap-servers: %s
-                      application-id: laptop
-                      input-topic: raw
-                      enriched-topic: enriched
-                      dead-letter-topic: dlq
-                      state-dir: %s
-                    api:
-                      base-url: %s
-                      api-key: zgpu-laptop-key
-                    registry:
-                      url: %s
-                    ops:
-                      host: 127.0.0.1
-                      port: 0
-                    tasks:
-                      - {name: iab, type: iab}
-                    """.formatted(bootstrap, dir.resolve("state"), sim.baseUrl(), registry));
+            Files.writeString(config, RunCommandTest.config(bootstrap, sim.baseUrl(), dir.resolve("state"))
+                    .replace("url: memory", "url: " + registry));
             Cli.Result produced = Cli.run("produce", "--bootstrap-servers", bootstrap, "--topic", "raw", "--sample",
                     "20", "--no-progress");
             assertThat(produced.exit()).as(produced.err()).isZero();

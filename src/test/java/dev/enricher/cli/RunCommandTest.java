@@ -36,7 +36,8 @@ class RunCommandTest {
     @TempDir
     Path dir;
 
-    private static String config(String bootstrap, String apiUrl, Path state) {
+    /** A service configuration for a test: IAB and PII redaction tasks, the in-memory registry. */
+    static String config(String bootstrap, String apiUrl, Path state) {
         return """
                 kafka:
                   bootstrap-servers: %s
