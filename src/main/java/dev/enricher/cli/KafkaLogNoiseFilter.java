@@ -20,7 +20,10 @@ import org.slf4j.Marker;
  *   <li>the in-process broker's ERROR "Error processing append operation" for an {@link OutOfOrderSequenceException}
  *       (the other side of the same retries; only {@code demo} and {@code local-kafka} run a broker here);</li>
  *   <li>the WARN "Attempting to close NetworkClient that has already been closed", which the in-process broker's
- *       controller channel logs when it shuts down: a second close of something closed.</li>
+ *       controller channel logs when it shuts down: a second close of something closed;</li>
+ *   <li>the in-process broker's WARN "Auto topic creation failed for ... with error 'TOPIC_ALREADY_EXISTS'": two
+ *       clients asked at once for an internal topic such as {@code __consumer_offsets}, and the first request
+ *       created it.</li>
  * </ul>
  * Every other warning and error passes. Installed by {@code logback.xml}.
  *
@@ -34,6 +37,7 @@ public final class KafkaLogNoiseFilter extends TurboFilter {
     private static final String APPEND_FAILED = "Error processing append operation on partition";
     static final String NETWORK_CLIENT = "org.apache.kafka.clients.NetworkClient";
     private static final String CLOSED_TWICE = "Attempting to close NetworkClient that has already been closed";
+    static final String AUTO_TOPIC_CREATION = "org.apache.kafka.server.DefaultAutoTopicCreationManager";
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params,
@@ -51,6 +55,11 @@ public final class KafkaLogNoiseFilter extends TurboFilter {
             return FilterReply.DENY;
         }
         if (level == Level.WARN && NETWORK_CLIENT.equals(logger.getName()) && format.contains(CLOSED_TWICE)) {
+            return FilterReply.DENY;
+        }
+        if (level == Level.WARN && AUTO_TOPIC_CREATION.equals(logger.getName())
+                && org.slf4j.helpers.MessageFormatter.arrayFormat(format, params).getMessage()
+                .contains("TOPIC_ALREADY_EXISTS")) {
             return FilterReply.DENY;
         }
         return FilterReply.NEUTRAL;

@@ -34,7 +34,7 @@ class KafkaLogNoiseFilterTest {
     }
 
     @Test
-    void dropsTheBrokersSideOfTheRacesAndADoubleCloseOnly() {
+    void dropsTheBrokersSideOfTheRacesADoubleCloseAndARacedTopicCreationOnly() {
         Logger replicaManager = LoggerFactory.getLogger(KafkaLogNoiseFilter.REPLICA_MANAGER);
         Logger network = new LogContext("[NodeToControllerChannelManager id=1 name=registration] ")
                 .logger(KafkaLogNoiseFilter.NETWORK_CLIENT);
@@ -46,6 +46,11 @@ class KafkaLogNoiseFilterTest {
             network.warn("Attempting to close NetworkClient that has already been closed.");
             network.warn("Connection to node {} ({}) could not be established. Node may not be available.", -1,
                     "localhost/127.0.0.1:9092");
+            Logger autoCreate = LoggerFactory.getLogger(KafkaLogNoiseFilter.AUTO_TOPIC_CREATION);
+            autoCreate.warn("Auto topic creation failed for __consumer_offsets with error 'TOPIC_ALREADY_EXISTS': "
+                    + "Topic '__consumer_offsets' already exists..");
+            autoCreate.warn("Auto topic creation failed for {} with error '{}': {}", "__transaction_state",
+                    "TOPIC_ALREADY_EXISTS", "Topic '__transaction_state' already exists.");
             assertThat(log.unexpected()).hasSize(2);
             assertThat(log.unexpected().get(0)).startsWith("ERROR").contains("Error processing append operation");
             assertThat(log.unexpected().get(1)).contains("could not be established");
