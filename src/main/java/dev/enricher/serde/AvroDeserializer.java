@@ -62,6 +62,17 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         return new AvroDeserializer<>(registry, null, GenericData.get(), false);
     }
 
+    /**
+     * Reads each record with its writer's schema, the parts that have a generated class here as that class and the
+     * rest as generic records: the enriched record, whose envelope and {@code results} are derived from each
+     * deployment's tasks, reads as a {@link GenericRecord} whose built-in results are {@code dev.enricher.avro.IabResult},
+     * {@code PiiResult}, ... and whose prompt results are generic records.
+     */
+    public static AvroDeserializer<GenericRecord> mixed(SchemaRegistry registry) {
+        GeneratedClassTrust.install();
+        return new AvroDeserializer<>(registry, null, SpecificData.get(), true);
+    }
+
     /** Reads generic records resolved into {@code readerSchema}. */
     public static AvroDeserializer<GenericRecord> generic(SchemaRegistry registry, Schema readerSchema) {
         return new AvroDeserializer<>(registry, Objects.requireNonNull(readerSchema, "readerSchema"),

@@ -136,6 +136,8 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
                     new SpecificDatumWriter<>(data.getSchema(), SpecificData.getForClass(type)));
         }
         Schema schema = data.getSchema();
-        return writers.computeIfAbsent(schema, s -> new GenericDatumWriter<>(schema, GenericData.get()));
+        // SpecificData, not GenericData: a generic record may hold generated records and enums (the enriched record's
+        // results are generated result classes inside a record derived at run time); it writes plain generic ones too.
+        return writers.computeIfAbsent(schema, s -> new GenericDatumWriter<>(schema, SpecificData.get()));
     }
 }

@@ -1,7 +1,6 @@
 package dev.enricher.service;
 
 import dev.enricher.avro.DeadLetter;
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.client.ModelCatalog;
 import dev.enricher.config.EnricherConfig;
 import dev.enricher.ops.Health;
@@ -10,14 +9,17 @@ import dev.enricher.ops.ServiceMetrics;
 import dev.enricher.serde.CachingSchemaRegistry;
 import dev.enricher.serde.HttpSchemaRegistry;
 import dev.enricher.serde.InMemorySchemaRegistry;
+import dev.enricher.serde.RegistryException;
 import dev.enricher.serde.SchemaRegistration;
 import dev.enricher.serde.SchemaRegistry;
 import dev.enricher.topology.EnrichmentPipeline;
+import dev.enricher.topology.OutputSchema;
 import dev.enricher.topology.PipelineSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import org.apache.avro.Schema;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -69,8 +71,7 @@ public final class EnricherService implements AutoCloseable {
     public static EnricherService start(EnricherConfig config, SchemaRegistry registry) {
         PipelineSettings settings = config.pipeline();
         boolean autoRegister = settings.serde().autoRegister();
-        SchemaRegistration.ensure(registry, settings.serde().subjectNameStrategy().subject(settings.enrichedTopic(),
-                false, EnrichedEvent.getClassSchema()), EnrichedEvent.getClassSchema(), autoRegister);
+        registerEnrichedSchema(registry, settings, autoRegister);
         SchemaRegistration.ensure(registry, settings.serde().subjectNameStrategy().subject(settings.deadLetterTopic(),
                 false, DeadLetter.getClassSchema()), DeadLetter.getClassSchema(), autoRegister);
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -88,6 +89,32 @@ public final class EnricherService implements AutoCloseable {
             }
             metrics.close();
             throw e;
+        }
+    }
+
+    /**
+     * Registers (or checks) the enriched topic's schema derived from the tasks. The registry's compatibility rule
+     * decides whether a changed configuration may go live: a refusal stops the start with the registry's own words
+     * and what to do.
+     */
+    private static void registerEnrichedSchema(SchemaRegistry registry, PipelineSettings settings,
+                                               boolean autoRegister) {
+        Schema schema = OutputSchema.of(settings.tasks());
+        String subject = settings.serde().subjectNameStrategy().subject(settings.enrichedTopic(), false, schema);
+        try {
+            SchemaRegistration.ensure(registry, subject, schema, autoRegister);
+        } catch (RegistryException e) {
+            if (e.kind() != RegistryException.Kind.INCOMPATIBLE) {
+                throw e;
+            }
+            throw new RegistryException(e.kind(), e.status(), e.errorCode(), e.getMessage() + ". The enriched"
+                    + " record has one field per task, named by the task and typed by its result: a task whose type"
+                    + " (or output schema) changed under the same name changes its field's type, which readers of the"
+                    + " records already written cannot follow. Rename the task (its results then go to a new field;"
+                    + " the old one stays null), or, when every consumer of '" + settings.enrichedTopic() + "' is"
+                    + " ready for the change, set the compatibility of subject '" + subject + "' to NONE in the"
+                    + " registry. 'stream-enricher validate-config --print-schema' prints the schema this"
+                    + " configuration writes.", e);
         }
     }
 

@@ -90,8 +90,7 @@ public record FollowupQuestionsTask(String name, String model) implements Enrich
     static final class Definition extends TypeDefinition<FollowupQuestionsTask, FollowupQuestionsResult> {
         Definition() {
             super(FollowupQuestionsTask.class, "followups", ModelCatalog.FOLLOWUP, List.of(),
-                    FollowupQuestionsResult.class, "followup_questions",
-                    dev.enricher.avro.FollowupQuestionsResult.getClassSchema());
+                    FollowupQuestionsResult.class, dev.enricher.avro.FollowupQuestionsResult.getClassSchema());
         }
 
         @Override

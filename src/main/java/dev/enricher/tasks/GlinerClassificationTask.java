@@ -67,8 +67,7 @@ public record GlinerClassificationTask(String name, String model, Map<String, Li
     static final class Definition extends TypeDefinition<GlinerClassificationTask, ClassificationResult> {
         Definition() {
             super(GlinerClassificationTask.class, "classify", ModelCatalog.GLINER2, List.of("schema"),
-                    ClassificationResult.class, "classification",
-                    dev.enricher.avro.ClassificationResult.getClassSchema());
+                    ClassificationResult.class, dev.enricher.avro.ClassificationResult.getClassSchema());
         }
 
         @Override

@@ -83,7 +83,7 @@ public record GlinerJsonTask(String name, String model, Map<String, List<String>
 
         Definition() {
             super(GlinerJsonTask.class, "extract", ModelCatalog.GLINER2, List.of("schema"),
-                    ExtractionResult.class, "extraction", dev.enricher.avro.ExtractionResult.getClassSchema());
+                    ExtractionResult.class, dev.enricher.avro.ExtractionResult.getClassSchema());
         }
 
         @Override

@@ -76,7 +76,7 @@ public record GlinerNerTask(String name, String model, List<String> labels, doub
     static final class Definition extends TypeDefinition<GlinerNerTask, EntitiesResult> {
         Definition() {
             super(GlinerNerTask.class, "entities", ModelCatalog.GLINER2, List.of("labels", "threshold"),
-                    EntitiesResult.class, "entities", dev.enricher.avro.EntitiesResult.getClassSchema());
+                    EntitiesResult.class, dev.enricher.avro.EntitiesResult.getClassSchema());
         }
 
         @Override

@@ -108,7 +108,7 @@ public record IabEnrichedTask(String name, String model) implements EnrichmentTa
     static final class Definition extends TypeDefinition<IabEnrichedTask, IabEnrichedResult> {
         Definition() {
             super(IabEnrichedTask.class, "iab_enriched", ModelCatalog.IAB_ENRICHED, List.of(),
-                    IabEnrichedResult.class, "iab_enriched", dev.enricher.avro.IabEnrichedResult.getClassSchema());
+                    IabEnrichedResult.class, dev.enricher.avro.IabEnrichedResult.getClassSchema());
         }
 
         @Override

@@ -50,7 +50,7 @@ public record IabTask(String name, String model) implements EnrichmentTask {
     static final class Definition extends TypeDefinition<IabTask, IabResult> {
         Definition() {
             super(IabTask.class, "iab", ModelCatalog.IAB, List.of(),
-                    IabResult.class, "iab", dev.enricher.avro.IabResult.getClassSchema());
+                    IabResult.class, dev.enricher.avro.IabResult.getClassSchema());
         }
 
         @Override

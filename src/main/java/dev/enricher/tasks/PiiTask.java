@@ -169,7 +169,7 @@ public record PiiTask(String name, String model, PiiUsecase usecase, String mask
 
         Definition() {
             super(PiiTask.class, "pii", ModelCatalog.GLINER_PII, List.of("usecase", "mask", "threshold", "categories"),
-                    PiiResult.class, "pii", dev.enricher.avro.PiiResult.getClassSchema());
+                    PiiResult.class, dev.enricher.avro.PiiResult.getClassSchema());
         }
 
         @Override

@@ -13,7 +13,7 @@ import org.apache.avro.Schema;
  * and retired, so a {@link TaskSpec} can override the model.
  *
  * <p>Adding a type: write its task record with a nested {@code Definition} (see {@link IabTask} for the smallest),
- * its result record and the result's Avro record (a field of {@code EnrichedEvent}), then add one constant here.
+ * its result record and the result's Avro record (in {@code schemas/results/}), then add one constant here.
  * {@code TaskTypeContractTest} then runs over it, given an example answer of the new type (its switch over the
  * types does not compile without one).
  */
@@ -64,20 +64,17 @@ public enum TaskType {
     }
 
     /**
-     * The field of {@link dev.enricher.avro.EnrichedEvent} that holds this type's results: a map from task name to
-     * a datum of {@link #resultSchema()}; null in a record when no task of this type is configured.
+     * The Avro schema of {@code task}'s results: the type of its field, named by the task, in the enriched record's
+     * {@code results} (a record of {@code dev.enricher.avro} for the built-in types; a prompt task's own record).
+     *
+     * @throws IllegalArgumentException when {@code task} is not of this type
      */
-    public String resultField() {
-        return definition.resultField();
-    }
-
-    /** The Avro schema of one result of this type (a record of {@code dev.enricher.avro}). */
-    public Schema resultSchema() {
-        return definition.resultSchema();
+    public Schema resultSchema(EnrichmentTask task) {
+        return definition.resultSchemaOf(task);
     }
 
     /**
-     * The Avro form of a result of this type: a datum of {@link #resultSchema()}, field for field, order kept.
+     * The Avro form of a result of this type: a datum of its task's {@link #resultSchema}, field for field, order kept.
      *
      * @throws IllegalArgumentException when {@code result} is not of this type's result class (a caller's bug)
      */

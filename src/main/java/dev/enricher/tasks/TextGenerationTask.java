@@ -78,7 +78,7 @@ public record TextGenerationTask(String name, String model, String systemPrompt,
         Definition() {
             super(TextGenerationTask.class, "summary", ModelCatalog.LLAMA,
                     List.of("system_prompt", "max_tokens", "temperature"),
-                    TextResult.class, "text_generation", dev.enricher.avro.TextResult.getClassSchema());
+                    TextResult.class, dev.enricher.avro.TextResult.getClassSchema());
         }
 
         @Override

@@ -127,7 +127,7 @@ public record ThinkingTask(String name, String model) implements EnrichmentTask 
     static final class Definition extends TypeDefinition<ThinkingTask, ThinkingResult> {
         Definition() {
             super(ThinkingTask.class, "thinking", ModelCatalog.LFM_THINKING, List.of(),
-                    ThinkingResult.class, "thinking", dev.enricher.avro.ThinkingResult.getClassSchema());
+                    ThinkingResult.class, dev.enricher.avro.ThinkingResult.getClassSchema());
         }
 
         @Override

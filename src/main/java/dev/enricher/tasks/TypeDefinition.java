@@ -21,7 +21,6 @@ abstract class TypeDefinition<T extends EnrichmentTask, R extends TaskResult> {
     private final String defaultModel;
     private final List<String> optionKeys;
     private final Class<R> resultClass;
-    private final String resultField;
     private final Schema resultSchema;
 
     /**
@@ -30,18 +29,16 @@ abstract class TypeDefinition<T extends EnrichmentTask, R extends TaskResult> {
      * @param defaultModel the model when configuration gives none
      * @param optionKeys   the option keys a spec may set, in the order an unknown-option message lists them
      * @param resultClass  the class of what {@code taskClass}'s {@code parse} returns
-     * @param resultField  the field of {@link dev.enricher.avro.EnrichedEvent} holding these results, a map from
-     *                     task name to result
-     * @param resultSchema the Avro schema of one result: what {@link #toAvro} returns a datum of
+     * @param resultSchema the Avro schema of one result: what {@link #toAvro} returns a datum of; null for a type
+     *                     whose tasks each have their own (it then overrides {@link #resultSchema(EnrichmentTask)})
      */
     TypeDefinition(Class<T> taskClass, String defaultName, String defaultModel, List<String> optionKeys,
-                   Class<R> resultClass, String resultField, Schema resultSchema) {
+                   Class<R> resultClass, Schema resultSchema) {
         this.taskClass = taskClass;
         this.defaultName = defaultName;
         this.defaultModel = defaultModel;
         this.optionKeys = List.copyOf(optionKeys);
         this.resultClass = resultClass;
-        this.resultField = resultField;
         this.resultSchema = resultSchema;
     }
 
@@ -80,12 +77,24 @@ abstract class TypeDefinition<T extends EnrichmentTask, R extends TaskResult> {
         return optionKeys;
     }
 
-    final String resultField() {
-        return resultField;
+    /**
+     * The Avro schema of {@code task}'s results, the type of its field in the enriched record's {@code results}: the
+     * type's one schema unless the type derives one per task (a prompt task's, from its JSON Schema).
+     */
+    Schema resultSchema(T task) {
+        return resultSchema;
     }
 
-    final Schema resultSchema() {
-        return resultSchema;
+    final Schema resultSchemaOf(EnrichmentTask task) {
+        return resultSchema(typed(task));
+    }
+
+    private T typed(EnrichmentTask task) {
+        if (!builds(task)) {
+            throw new IllegalArgumentException("task '" + task.name() + "' is a " + task.getClass().getName()
+                    + ", not a " + taskClass.getSimpleName());
+        }
+        return taskClass.cast(task);
     }
 
     final boolean builds(EnrichmentTask task) {
@@ -93,11 +102,7 @@ abstract class TypeDefinition<T extends EnrichmentTask, R extends TaskResult> {
     }
 
     final boolean redactsText(EnrichmentTask task) {
-        if (!builds(task)) {
-            throw new IllegalArgumentException("task '" + task.name() + "' is a " + task.getClass().getName()
-                    + ", not a " + taskClass.getSimpleName());
-        }
-        return redacts(taskClass.cast(task));
+        return redacts(typed(task));
     }
 
     final Object avroOf(TaskResult result) {

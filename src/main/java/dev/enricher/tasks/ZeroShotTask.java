@@ -92,7 +92,7 @@ public record ZeroShotTask(String name, String model, List<String> labels) imple
     static final class Definition extends TypeDefinition<ZeroShotTask, ZeroShotResult> {
         Definition() {
             super(ZeroShotTask.class, "labels", ModelCatalog.DEBERTA, List.of("labels"),
-                    ZeroShotResult.class, "zero_shot", dev.enricher.avro.ZeroShotResult.getClassSchema());
+                    ZeroShotResult.class, dev.enricher.avro.ZeroShotResult.getClassSchema());
         }
 
         @Override

@@ -11,9 +11,9 @@
  *
  * <p><b>Adding a task type</b> is one new class and one line: the task record (request and parse) with its nested
  * {@code Definition} (a {@code TypeDefinition}: default name and model, option keys and how they are read, result
- * field and schema, result to Avro), plus its result record and, while {@code EnrichedEvent} is a fixed schema, the
- * result's Avro record as a field of it in {@code schemas/EnrichedEvent.avsc}; then one constant in
- * {@code TaskType}. {@code TaskTypeContractTest} then checks it end to end once it has an example there.
+ * schema, result to Avro), plus its result record and the result's Avro record in {@code schemas/results/} (each
+ * task of the type gets a field of that type, named by the task, in the enriched record's {@code results}); then
+ * one constant in {@code TaskType}. {@code TaskTypeContractTest} then checks it end to end once it has an example there.
  *
  * <p>Design notes.
  * <ul>

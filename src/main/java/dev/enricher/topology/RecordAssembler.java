@@ -1,9 +1,6 @@
 package dev.enricher.topology;
 
 import dev.enricher.avro.DeadLetter;
-import dev.enricher.avro.EnrichedEvent;
-import dev.enricher.avro.ModelCall;
-import dev.enricher.avro.TaskFailure;
 import dev.enricher.engine.CallInfo;
 import dev.enricher.engine.EventSink;
 import dev.enricher.engine.Failure;
@@ -19,12 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
@@ -34,9 +31,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * The {@link EventSink} of the pipeline: turns finished events into the enriched record or the dead letter, both
  * with the input's key, timestamp and headers (order and repeated keys kept).
  *
- * <p><b>Results.</b> Each task's {@link TaskType} names the field its results go to (a map from task name to result)
- * and gives each result's Avro form; the fields of types with no configured task are null. Nothing here knows the
- * types themselves.
+ * <p><b>Results.</b> The record is of the configuration's {@link OutputSchema}: each task's result goes to the field
+ * of its name in {@code results}, in the Avro form its {@link TaskType} gives; a task that failed (partial results)
+ * leaves its field null. Nothing here knows the types themselves.
  *
  * <p><b>Redaction.</b> No option says that a task's redacted text replaces the event's text, so the rule is: the
  * first task in task order whose type {@linkplain TaskType#redacts redacts} (a PII task of usecase {@code redact})
@@ -80,35 +77,28 @@ public final class RecordAssembler implements EventSink {
 
     private final String enrichedTopic;
     private final String deadLetterTopic;
-    private final Serializer<EnrichedEvent> enrichedSerializer;
+    private final Serializer<GenericRecord> enrichedSerializer;
     private final Serializer<DeadLetter> deadLetterSerializer;
-    /** Each configured task's type, by task name: where its result goes and in what form. */
+    /** Each configured task's type, by task name: the Avro form of its results. */
     private final Map<String, TaskType> types;
-    /** The result fields of the configured types: present in every record (possibly empty), the others null. */
-    private final Set<String> resultFields;
+    /** The enriched record's schema and its {@code results} record's, derived from the tasks. */
+    private final Schema schema;
+    private final Schema resultsSchema;
     /** The name of the task whose redacted text replaces the text; null when none redacts. */
     private final String redactor;
 
     /**
      * The value schema of the enriched topic for a configuration's tasks: what the service registers at start and
-     * what a consumer generates its classes from. Every configuration publishes {@code EnrichedEvent} today (a field
-     * per task type, each a map by task name; the types a configuration lacks stay null).
+     * what a consumer generates its classes from ({@link OutputSchema#of}).
      */
-    public static org.apache.avro.Schema enrichedSchema(List<EnrichmentTask> tasks) {
-        for (EnrichmentTask task : tasks) {
-            TaskType type = TaskType.of(task);
-            if (EnrichedEvent.getClassSchema().getField(type.resultField()) == null) {
-                throw new IllegalArgumentException("task '" + task.name() + "' is of type " + type + ", whose results"
-                        + " go to field '" + type.resultField() + "', which the enriched record does not have");
-            }
-        }
-        return EnrichedEvent.getClassSchema();
+    public static Schema enrichedSchema(List<? extends EnrichmentTask> tasks) {
+        return OutputSchema.of(tasks);
     }
 
     /** The assembler of a pipeline: its topics and tasks, Avro through {@code registry} as {@code settings.serde()} says. */
     static RecordAssembler create(PipelineSettings settings, dev.enricher.serde.SchemaRegistry registry) {
         return new RecordAssembler(settings.enrichedTopic(), settings.deadLetterTopic(), settings.tasks(),
-                dev.enricher.serde.AvroSerdes.specific(EnrichedEvent.class, registry, settings.serde()).serializer(),
+                dev.enricher.serde.AvroSerdes.generic(registry, settings.serde()).serializer(),
                 dev.enricher.serde.AvroSerdes.specific(DeadLetter.class, registry, settings.serde()).serializer());
     }
 
@@ -119,38 +109,33 @@ public final class RecordAssembler implements EventSink {
      *                             {@link TaskType}
      * @param enrichedSerializer   the value serializer of the enriched topic, configured (isKey false)
      * @param deadLetterSerializer the value serializer of the dead-letter topic, configured (isKey false)
-     * @throws IllegalArgumentException when a task is of no registered type, its type names no field of the
-     *                                  enriched record, or two tasks share a name
+     * @throws IllegalArgumentException when a task is of no registered type, or two tasks share a name
      */
     public RecordAssembler(String enrichedTopic, String deadLetterTopic, List<? extends EnrichmentTask> tasks,
-                           Serializer<EnrichedEvent> enrichedSerializer, Serializer<DeadLetter> deadLetterSerializer) {
+                           Serializer<GenericRecord> enrichedSerializer, Serializer<DeadLetter> deadLetterSerializer) {
         this.enrichedTopic = Objects.requireNonNull(enrichedTopic, "enrichedTopic");
         this.deadLetterTopic = Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         this.enrichedSerializer = Objects.requireNonNull(enrichedSerializer, "enrichedSerializer");
         this.deadLetterSerializer = Objects.requireNonNull(deadLetterSerializer, "deadLetterSerializer");
-        enrichedSchema(List.copyOf(tasks)); // every task's results have their field
+        this.schema = OutputSchema.of(tasks); // refuses a name used twice
+        this.resultsSchema = schema.getField(OutputSchema.RESULTS).schema();
         Map<String, TaskType> byName = new HashMap<>();
-        Set<String> fields = new LinkedHashSet<>();
         String redacting = null;
         for (EnrichmentTask task : tasks) {
             TaskType type = TaskType.of(task);
-            if (byName.put(task.name(), type) != null) {
-                throw new IllegalArgumentException("task name '" + task.name() + "' is used twice");
-            }
-            fields.add(type.resultField());
+            byName.put(task.name(), type);
             if (redacting == null && type.redacts(task)) {
                 redacting = task.name();
             }
         }
         this.types = Map.copyOf(byName);
-        this.resultFields = Set.copyOf(fields);
         this.redactor = redacting;
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Results go into their type's map keyed by task name; failed tasks (partial results) into
+     * <p>Results go into their task's field of {@code results}; failed tasks (partial results) into
      * {@code failed_tasks}; one {@code model_calls} entry per successful task that called the API.
      *
      * @throws IllegalArgumentException when the event is dead-lettered, or a result's type has no configured task
@@ -165,12 +150,9 @@ public final class RecordAssembler implements EventSink {
         }
         InputRecord input = event.input();
         DecodedEvent decoded = event.event();
-        Map<String, Map<String, Object>> results = new HashMap<>();
-        for (String field : resultFields) {
-            results.put(field, new LinkedHashMap<>());
-        }
-        List<ModelCall> calls = new ArrayList<>();
-        List<TaskFailure> failures = new ArrayList<>();
+        GenericData.Record results = new GenericData.Record(resultsSchema);
+        List<GenericRecord> calls = new ArrayList<>();
+        List<GenericRecord> failures = new ArrayList<>();
         String redactedText = null;
         for (TaskOutcome outcome : event.outcomes()) {
             if (!outcome.succeeded()) {
@@ -183,7 +165,7 @@ public final class RecordAssembler implements EventSink {
                         + outcome.result().getClass().getSimpleName()
                         + " but no task of that type is configured under that name");
             }
-            results.get(type.resultField()).put(outcome.task(), type.toAvro(outcome.result()));
+            results.put(outcome.task(), type.toAvro(outcome.result()));
             if (outcome.call() != null) {
                 calls.add(modelCall(outcome.task(), outcome.model(), outcome.call()));
             }
@@ -193,21 +175,20 @@ public final class RecordAssembler implements EventSink {
         }
         // With a redactor the original text never goes out: the redacted text, or nothing when redaction failed.
         String text = redactor == null ? decoded.text() : Objects.requireNonNullElse(redactedText, "");
-        EnrichedEvent value = EnrichedEvent.newBuilder()
-                .setId(decoded.id())
-                .setSourceTopic(input.topic())
-                .setSourcePartition(input.partition())
-                .setSourceOffset(input.offset())
-                .setSourceTimestamp(Instant.ofEpochMilli(input.timestamp()))
-                .setText(text)
-                .setTextRedacted(redactor != null)
-                .setAttributes(decoded.attributes())
-                .setModelCalls(calls)
-                .setFailedTasks(failures)
-                .setEnrichedAt(Instant.ofEpochMilli(nowMillis))
-                .build();
-        // The result fields by name: the builder's result setters are one per type, and types are not known here.
-        results.forEach(value::put);
+        GenericData.Record value = new GenericData.Record(schema);
+        value.put("id", decoded.id());
+        value.put("source_topic", input.topic());
+        value.put("source_partition", input.partition());
+        value.put("source_offset", input.offset());
+        value.put("source_timestamp", input.timestamp());
+        value.put("text", text);
+        value.put("text_redacted", redactor != null);
+        value.put("attributes", decoded.attributes());
+        value.put(OutputSchema.RESULTS, results);
+        value.put("model_calls", calls);
+        value.put("failed_tasks", failures);
+        value.put("skipped_tasks", List.of());
+        value.put("enriched_at", nowMillis);
         byte[] bytes = enrichedSerializer.serialize(enrichedTopic, value);
         return new Record<>(input.key(), bytes, input.timestamp(), inputHeaders(input));
     }
@@ -276,30 +257,40 @@ public final class RecordAssembler implements EventSink {
         return new Record<>(input.key(), bytes, input.timestamp(), headers);
     }
 
-    private static TaskFailure taskFailure(TaskOutcome outcome) {
+    private GenericRecord taskFailure(TaskOutcome outcome) {
         Failure f = outcome.failure();
-        return TaskFailure.newBuilder()
-                .setTask(outcome.task())
-                .setModel(outcome.model())
-                .setCategory(f.category().name())
-                .setReason(f.reason())
-                .setHttpStatus(f.httpStatus())
-                .setAttempts(f.attempts())
-                .setRequestId(f.requestId())
-                .build();
+        GenericData.Record r = new GenericData.Record(itemSchema("failed_tasks"));
+        r.put("task", outcome.task());
+        r.put("model", outcome.model());
+        r.put("category", f.category().name());
+        r.put("reason", f.reason());
+        r.put("http_status", f.httpStatus());
+        r.put("attempts", f.attempts());
+        r.put("request_id", f.requestId());
+        return r;
     }
 
-    private static ModelCall modelCall(String task, String model, CallInfo call) {
-        return ModelCall.newBuilder()
-                .setTask(task)
-                .setModel(model)
-                .setCompletionId(call.completionId())
-                .setRequestId(call.requestId())
-                .setPromptTokens(call.promptTokens())
-                .setCompletionTokens(call.completionTokens())
-                .setLatencyMs(call.latencyMs())
-                .setAttempts(call.attempts())
-                .build();
+    private GenericRecord modelCall(String task, String model, CallInfo call) {
+        GenericData.Record r = new GenericData.Record(itemSchema("model_calls"));
+        r.put("task", task);
+        r.put("model", model);
+        r.put("completion_id", call.completionId());
+        r.put("request_id", call.requestId());
+        r.put("prompt_tokens", call.promptTokens());
+        r.put("completion_tokens", call.completionTokens());
+        r.put("latency_ms", call.latencyMs());
+        r.put("attempts", call.attempts());
+        return r;
+    }
+
+    /** The record type of the envelope's array field {@code field}. */
+    private Schema itemSchema(String field) {
+        return schema.getField(field).schema().getElementType();
+    }
+
+    /** The schema of the records this assembler writes: the configuration's {@link OutputSchema}. */
+    public Schema schema() {
+        return schema;
     }
 
     /** A fresh, writable copy of the input's headers: Kafka Streams may add to a forwarded record's headers. */
