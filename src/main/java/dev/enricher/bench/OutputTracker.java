@@ -1,10 +1,10 @@
 package dev.enricher.bench;
 
+import dev.enricher.topology.EnrichedRecords;
+import org.apache.avro.generic.GenericRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.enricher.avro.DeadLetter;
-import dev.enricher.avro.EnrichedEvent;
-import dev.enricher.avro.ModelCall;
 import dev.enricher.serde.AvroDeserializer;
 import dev.enricher.serde.SchemaRegistry;
 import java.io.IOException;
@@ -41,7 +41,7 @@ final class OutputTracker implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final AvroDeserializer<EnrichedEvent> enrichedReader;
+    private final AvroDeserializer<GenericRecord> enrichedReader;
     private final AvroDeserializer<DeadLetter> deadLetterReader;
     private final String enrichedTopic;
     private final Thread thread;
@@ -69,7 +69,7 @@ final class OutputTracker implements AutoCloseable {
         Properties p = readCommitted(bootstrap);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-output-reader");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.enrichedReader = AvroDeserializer.specific(EnrichedEvent.class, registry);
+        this.enrichedReader = AvroDeserializer.mixed(registry);
         this.deadLetterReader = AvroDeserializer.specific(DeadLetter.class, registry);
         this.enrichedTopic = enrichedTopic;
         List<TopicPartition> partitions = new ArrayList<>();
@@ -175,15 +175,15 @@ final class OutputTracker implements AutoCloseable {
         long offset;
         long sourceTimestamp;
         String id;
-        EnrichedEvent event = null;
+        GenericRecord event = null;
         long outputAt;
         if (isEnriched) {
             event = enrichedReader.deserialize(r.topic(), r.value());
-            partition = event.getSourcePartition();
-            offset = event.getSourceOffset();
-            sourceTimestamp = event.getSourceTimestamp().toEpochMilli();
-            id = event.getId() == null ? null : event.getId().toString();
-            outputAt = event.getEnrichedAt().toEpochMilli();
+            partition = (Integer) event.get("source_partition");
+            offset = (Long) event.get("source_offset");
+            sourceTimestamp = EnrichedRecords.millis(event, "source_timestamp");
+            id = EnrichedRecords.string(event, "id");
+            outputAt = EnrichedRecords.millis(event, "enriched_at");
         } else {
             DeadLetter letter = deadLetterReader.deserialize(r.topic(), r.value());
             partition = letter.getSourcePartition();
@@ -225,8 +225,8 @@ final class OutputTracker implements AutoCloseable {
         }
         if (event != null) {
             long call = 0;
-            for (ModelCall c : event.getModelCalls()) {
-                call = Math.max(call, c.getLatencyMs());
+            for (GenericRecord c : EnrichedRecords.modelCalls(event)) {
+                call = Math.max(call, (Long) c.get("latency_ms"));
             }
             callMicros.recordValue(call * 1000);
             beforeCallMicros.recordValue(Math.max(0, outputAt - sourceTimestamp - call) * 1000);

@@ -1,7 +1,6 @@
 package dev.enricher.bench;
 
 import dev.enricher.avro.DeadLetter;
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.bench.PeersBenchmark.Contender;
 import dev.enricher.bench.PeersBenchmark.Options;
 import dev.enricher.bench.PeersBenchmark.Row;
@@ -115,7 +114,7 @@ final class PeersRun {
             kafka.createTopic(topic, o.partitions());
         }
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-        int enrichedId = registry.register(enriched + "-value", EnrichedEvent.getClassSchema());
+        int enrichedId = registry.register(enriched + "-value", dev.enricher.bench.peers.PeerRecords.SCHEMA);
         int deadLetterId = registry.register(deadLetters + "-value", DeadLetter.getClassSchema());
         int eventConcurrency = c.eventConcurrency(o.concurrency());
         int window = window(c, eventConcurrency, o.latencyMs());

@@ -1,9 +1,7 @@
 package dev.enricher.bench;
 
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.avro.FollowupQuestionsResult;
 import dev.enricher.avro.IabResult;
-import dev.enricher.avro.ModelCall;
 import dev.enricher.avro.PiiEntity;
 import dev.enricher.avro.PiiResult;
 import dev.enricher.avro.ScoredLabel;
@@ -11,11 +9,17 @@ import dev.enricher.serde.AvroDeserializer;
 import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.AvroSerializer;
 import dev.enricher.serde.InMemorySchemaRegistry;
+import dev.enricher.tasks.TaskFactory;
+import dev.enricher.tasks.TaskSpec;
+import dev.enricher.tasks.TaskType;
+import dev.enricher.topology.OutputSchema;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 
 /**
  * The serde benchmark of {@code stream-enricher bench serde}: realistic enriched records (IAB, follow-up questions
@@ -27,6 +31,11 @@ import java.util.Map;
  */
 public final class SerdeBenchmark {
     private static final String TOPIC = "enriched";
+    /** The enriched record's schema with the IAB, follow-up and PII (redact) tasks. */
+    public static final Schema SAMPLE_SCHEMA = OutputSchema.of(List.of(
+            TaskFactory.create(TaskSpec.of(TaskType.IAB)),
+            TaskFactory.create(TaskSpec.of(TaskType.FOLLOWUP_QUESTIONS)),
+            TaskFactory.create(new TaskSpec("pii", TaskType.PII, null, Map.of("usecase", "redact")))));
     /** Distinct records cycled through, so the figures are not those of one record in the CPU cache. */
     private static final int DISTINCT = 1024;
 
@@ -56,9 +65,9 @@ public final class SerdeBenchmark {
     public int run() {
         int records = o.records();
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-        AvroSerializer<EnrichedEvent> serializer = new AvroSerializer<>(registry, AvroSerdeConfig.defaults());
-        AvroDeserializer<EnrichedEvent> deserializer = AvroDeserializer.specific(EnrichedEvent.class, registry);
-        EnrichedEvent[] events = new EnrichedEvent[DISTINCT];
+        AvroSerializer<GenericRecord> serializer = new AvroSerializer<>(registry, AvroSerdeConfig.defaults());
+        AvroDeserializer<GenericRecord> deserializer = AvroDeserializer.mixed(registry);
+        GenericRecord[] events = new GenericRecord[DISTINCT];
         byte[][] framed = new byte[DISTINCT][];
         long totalBytes = 0;
         for (int i = 0; i < DISTINCT; i++) {
@@ -71,11 +80,11 @@ public final class SerdeBenchmark {
         }
         long bytesPerRecord = Math.round((double) totalBytes / DISTINCT);
         out.printf(Locale.ROOT, "bench serde: one thread, %d distinct records of %d text chars, %d bytes framed%n",
-                DISTINCT, events[0].getText().length(), bytesPerRecord);
+                DISTINCT, events[0].get("text").toString().length(), bytesPerRecord);
 
         long sink = 0;
         for (int i = 0; i < o.warmup(); i++) {
-            sink += deserializer.deserialize(TOPIC, serializer.serialize(TOPIC, events[i % DISTINCT])).getSourceOffset();
+            sink += (Long) deserializer.deserialize(TOPIC, serializer.serialize(TOPIC, events[i % DISTINCT])).get("source_offset");
         }
         int callsAfterWarmUp = registry.totalCalls();
 
@@ -87,7 +96,7 @@ public final class SerdeBenchmark {
 
         start = System.nanoTime();
         for (int i = 0; i < records; i++) {
-            sink += deserializer.deserialize(TOPIC, framed[i % DISTINCT]).getSourceOffset();
+            sink += (Long) deserializer.deserialize(TOPIC, framed[i % DISTINCT]).get("source_offset");
         }
         double deserializeSeconds = (System.nanoTime() - start) / 1e9;
 
@@ -113,48 +122,61 @@ public final class SerdeBenchmark {
      * characters of text; {@code offset} varies its id, source coordinates, timestamps and call ids. Also sample
      * data for other commands' tests.
      */
-    public static EnrichedEvent sampleRecord(long offset) {
-        return EnrichedEvent.newBuilder()
-                .setId("evt-" + offset)
-                .setSourceTopic("raw-messages")
-                .setSourcePartition((int) (offset % 12))
-                .setSourceOffset(offset)
-                .setSourceTimestamp(Instant.ofEpochMilli(1_764_000_000_000L + offset))
-                .setText(TEXT)
-                .setTextRedacted(true)
-                .setAttributes(Map.of("channel", "email", "lang", "en"))
-                .setIab(Map.of("iab", IabResult.newBuilder()
-                        .setAudience(List.of(new ScoredLabel("Outdoor Enthusiasts", 0.93),
-                                new ScoredLabel("Hikers", 0.88), new ScoredLabel("Travelers", 0.61)))
-                        .setIab10(List.of(new ScoredLabel("Hobbies & Interests", 0.82),
-                                new ScoredLabel("Sports", 0.77), new ScoredLabel("Travel", 0.54)))
-                        .setIab22(List.of(new ScoredLabel("Outdoor Activities", 0.9),
-                                new ScoredLabel("Hiking", 0.86), new ScoredLabel("Apparel and Accessories", 0.58)))
-                        .build()))
-                .setFollowupQuestions(Map.of("followups", new FollowupQuestionsResult(List.of(
-                        "Can I exchange the boots for a different size?",
-                        "When does the via ferrata course run?",
-                        "Are the merino socks sold separately?"))))
-                .setPii(Map.of("pii", PiiResult.newBuilder()
-                        .setEntities(List.of(new PiiEntity("Anna Berger", "person", 12, 23, 0.98),
-                                new PiiEntity("Innsbruck", "location", 55, 64, 0.91),
-                                new PiiEntity("+43 512 123456", "phone_number", 395, 409, 0.97),
-                                new PiiEntity("service@alpinegear.example", "email", 640, 666, 0.99)))
-                        .setEntitiesByLabel(Map.of("person", List.of("Anna Berger"), "location", List.of("Innsbruck"),
-                                "phone_number", List.of("+43 512 123456"), "email", List.of("service@alpinegear.example")))
-                        .setRedactedText(TEXT)
-                        .build()))
-                .setModelCalls(List.of(
-                        call("iab", "zlm-v1-iab-classify-edge", offset, 180, 95, 120),
-                        call("followups", "zlm-v1-followup-questions-edge", offset, 170, 48, 240),
-                        call("pii", "gliner-multi-pii-v1", offset, 160, 210, 90)))
-                .setEnrichedAt(Instant.ofEpochMilli(1_764_000_000_400L + offset))
-                .build();
+    public static GenericRecord sampleRecord(long offset) {
+        GenericData.Record results = new GenericData.Record(SAMPLE_SCHEMA.getField(OutputSchema.RESULTS).schema());
+        results.put("iab", IabResult.newBuilder()
+                .setAudience(List.of(new ScoredLabel("Outdoor Enthusiasts", 0.93),
+                        new ScoredLabel("Hikers", 0.88), new ScoredLabel("Travelers", 0.61)))
+                .setIab10(List.of(new ScoredLabel("Hobbies & Interests", 0.82),
+                        new ScoredLabel("Sports", 0.77), new ScoredLabel("Travel", 0.54)))
+                .setIab22(List.of(new ScoredLabel("Outdoor Activities", 0.9),
+                        new ScoredLabel("Hiking", 0.86), new ScoredLabel("Apparel and Accessories", 0.58)))
+                .build());
+        results.put("followups", new FollowupQuestionsResult(List.of(
+                "Can I exchange the boots for a different size?",
+                "When does the via ferrata course run?",
+                "Are the merino socks sold separately?")));
+        results.put("pii", PiiResult.newBuilder()
+                .setEntities(List.of(new PiiEntity("Anna Berger", "person", 12, 23, 0.98),
+                        new PiiEntity("Innsbruck", "location", 55, 64, 0.91),
+                        new PiiEntity("+43 512 123456", "phone_number", 395, 409, 0.97),
+                        new PiiEntity("service@alpinegear.example", "email", 640, 666, 0.99)))
+                .setEntitiesByLabel(Map.of("person", List.of("Anna Berger"), "location", List.of("Innsbruck"),
+                        "phone_number", List.of("+43 512 123456"), "email", List.of("service@alpinegear.example")))
+                .setRedactedText(TEXT)
+                .build());
+        GenericData.Record e = new GenericData.Record(SAMPLE_SCHEMA);
+        e.put("id", "evt-" + offset);
+        e.put("source_topic", "raw-messages");
+        e.put("source_partition", (int) (offset % 12));
+        e.put("source_offset", offset);
+        e.put("source_timestamp", 1_764_000_000_000L + offset);
+        e.put("text", TEXT);
+        e.put("text_redacted", true);
+        e.put("attributes", Map.of("channel", "email", "lang", "en"));
+        e.put(OutputSchema.RESULTS, results);
+        e.put("model_calls", List.of(
+                call("iab", "zlm-v1-iab-classify-edge", offset, 180, 95, 120),
+                call("followups", "zlm-v1-followup-questions-edge", offset, 170, 48, 240),
+                call("pii", "gliner-multi-pii-v1", offset, 160, 210, 90)));
+        e.put("failed_tasks", List.of());
+        e.put("skipped_tasks", List.of());
+        e.put("enriched_at", 1_764_000_000_400L + offset);
+        return e;
     }
 
-    private static ModelCall call(String task, String model, long offset, int prompt, int completion, long latency) {
-        return ModelCall.newBuilder().setTask(task).setModel(model)
-                .setCompletionId("chatcmpl-" + task + "-" + offset).setRequestId("req-" + Long.toHexString(offset * 31 + 7))
-                .setPromptTokens(prompt).setCompletionTokens(completion).setLatencyMs(latency).setAttempts(1).build();
+    private static GenericRecord call(String task, String model, long offset, int prompt, int completion,
+                                      long latency) {
+        GenericData.Record c = new GenericData.Record(SAMPLE_SCHEMA.getField("model_calls").schema().getElementType());
+        c.put("task", task);
+        c.put("model", model);
+        c.put("completion_id", "chatcmpl-" + task + "-" + offset);
+        c.put("request_id", "req-" + Long.toHexString(offset * 31 + 7));
+        c.put("prompt_tokens", prompt);
+        c.put("completion_tokens", completion);
+        c.put("latency_ms", latency);
+        c.put("attempts", 1);
+        c.put("accepted", true);
+        return c;
     }
 }

@@ -165,9 +165,11 @@ public final class ChaosRun {
     private ChaosReport runWith(Simulator simulator, EnricherConfig config, List<Instance> instances, Duration outage)
             throws InterruptedException {
         ExpectedResults expected = new ExpectedResults(config.tasks(), simulator);
+        org.apache.avro.Schema enrichedSchema = dev.enricher.topology.OutputSchema.of(config.tasks());
         List<ScheduledFault> schedule = FaultSchedule.plan(settings.faults(), settings.duration(),
                 settings.instances(), settings.seed(), outage);
-        try (OutputWatcher watcher = new OutputWatcher(broker.bootstrapServers(), ENRICHED_TOPIC, DEAD_LETTER_TOPIC)) {
+        try (OutputWatcher watcher = new OutputWatcher(broker.bootstrapServers(), ENRICHED_TOPIC, DEAD_LETTER_TOPIC,
+                enrichedSchema)) {
             Thread producer = new Thread(this::produce, "chaos-producer");
             producer.setDaemon(true);
             producer.start();
@@ -209,7 +211,7 @@ public final class ChaosRun {
         Checker checker = new Checker(expected::of, expected::actual);
         String bootstrap = broker.bootstrapServers();
         Verdict verdict = checker.check(TopicRecords.inputs(bootstrap, INPUT_TOPIC, READ_TIMEOUT),
-                TopicRecords.enriched(bootstrap, ENRICHED_TOPIC, READ_TIMEOUT),
+                TopicRecords.enriched(bootstrap, ENRICHED_TOPIC, enrichedSchema, READ_TIMEOUT),
                 TopicRecords.deadLetters(bootstrap, DEAD_LETTER_TOPIC, READ_TIMEOUT), settings.exactlyOnce());
         return new ChaosReport(verdict, List.copyOf(faults), paid, 0, 0, produceErrors.get());
     }

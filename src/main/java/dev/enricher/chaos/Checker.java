@@ -1,9 +1,9 @@
 package dev.enricher.chaos;
 
+import dev.enricher.topology.EnrichedRecords;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.enricher.avro.DeadLetter;
-import dev.enricher.avro.EnrichedEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import org.apache.avro.generic.GenericRecord;
 
 /**
  * The exact verification of a chaos run, from the topics alone: every input accounted for once (or at least once),
@@ -27,14 +28,14 @@ final class Checker {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Function<String, ExpectedResults.Expected> expected;
-    private final Function<EnrichedEvent, Map<String, Object>> actual;
+    private final Function<GenericRecord, Map<String, Object>> actual;
     private final List<String> examples = new ArrayList<>();
 
     /**
      * @param expected what the service must publish for a text
      * @param actual   the results of an enriched record, by task name
      */
-    Checker(Function<String, ExpectedResults.Expected> expected, Function<EnrichedEvent, Map<String, Object>> actual) {
+    Checker(Function<String, ExpectedResults.Expected> expected, Function<GenericRecord, Map<String, Object>> actual) {
         this.expected = expected;
         this.actual = actual;
     }
@@ -124,21 +125,24 @@ final class Checker {
     }
 
     /** Why an enriched record is not what its input should give; null when it is. */
-    private String mismatch(TopicRecords.In in, EnrichedEvent e, ExpectedResults.Expected want) {
+    private String mismatch(TopicRecords.In in, GenericRecord e, ExpectedResults.Expected want) {
         if (want == null) {
             return "its input has no text";
         }
         if (want.refusal() != null) {
             return "enriched, but the API refuses it (" + want.refusal() + ")";
         }
-        if (!Objects.equals(e.getId(), ChaosStream.id(in.seq()))) {
-            return "id " + e.getId() + ", expected " + ChaosStream.id(in.seq());
+        String id = EnrichedRecords.string(e, "id");
+        if (!Objects.equals(id, ChaosStream.id(in.seq()))) {
+            return "id " + id + ", expected " + ChaosStream.id(in.seq());
         }
-        if (!Objects.equals(e.getText(), want.text()) || e.getTextRedacted() != want.redacted()) {
+        if (!Objects.equals(EnrichedRecords.string(e, "text"), want.text())
+                || !Objects.equals(e.get("text_redacted"), want.redacted())) {
             return "text is not its input's" + (want.redacted() ? " redacted text" : "");
         }
-        if (!e.getFailedTasks().isEmpty()) {
-            return "failed tasks " + e.getFailedTasks().get(0).getTask() + ": " + e.getFailedTasks().get(0).getReason();
+        List<GenericRecord> failed = EnrichedRecords.failedTasks(e);
+        if (!failed.isEmpty()) {
+            return "failed tasks " + failed.get(0).get("task") + ": " + failed.get(0).get("reason");
         }
         Map<String, Object> got = actual.apply(e);
         for (Map.Entry<String, Object> w : want.results().entrySet()) {

@@ -1,17 +1,18 @@
 package dev.enricher.chaos;
 
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatWire;
 import dev.enricher.client.Choice;
 import dev.enricher.simulator.Simulator;
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.TaskType;
+import dev.enricher.topology.EnrichedRecords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
 
 /**
  * What the service must publish for a text, computed the way the service computes it but from the simulator's pure
@@ -44,12 +45,12 @@ final class ExpectedResults {
     }
 
     /** The results an enriched record carries, by task name (a task without one is absent). */
-    Map<String, Object> actual(EnrichedEvent e) {
+    Map<String, Object> actual(GenericRecord e) {
         Map<String, Object> got = new LinkedHashMap<>();
         for (EnrichmentTask task : tasks) {
-            Object field = e.get(TaskType.of(task).resultField());
-            if (field instanceof Map<?, ?> byTask && byTask.get(task.name()) != null) {
-                got.put(task.name(), byTask.get(task.name()));
+            Object result = EnrichedRecords.result(e, task.name());
+            if (result != null) {
+                got.put(task.name(), result);
             }
         }
         return got;

@@ -1,7 +1,6 @@
 package dev.enricher.chaos;
 
 import dev.enricher.avro.DeadLetter;
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.serde.GeneratedClassTrust;
 import dev.enricher.serde.WireFormat;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -34,13 +34,17 @@ final class OutputWatcher implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String enrichedTopic;
+    /** The schema the run's configuration writes its enriched records with. */
+    private final org.apache.avro.Schema enrichedSchema;
     private final Thread thread;
     private final Map<Integer, BitSet> seen = new HashMap<>();
     private final AtomicLong distinct = new AtomicLong();
     private final AtomicLong records = new AtomicLong();
     private volatile boolean running = true;
 
-    OutputWatcher(String bootstrap, String enrichedTopic, String deadLetterTopic) {
+    OutputWatcher(String bootstrap, String enrichedTopic, String deadLetterTopic,
+                  org.apache.avro.Schema enrichedSchema) {
+        this.enrichedSchema = enrichedSchema;
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -66,7 +70,7 @@ final class OutputWatcher implements AutoCloseable {
     }
 
     private void loop() {
-        SpecificDatumReader<EnrichedEvent> enriched = new SpecificDatumReader<>(EnrichedEvent.class);
+        SpecificDatumReader<GenericRecord> enriched = TopicRecords.enrichedReader(enrichedSchema);
         SpecificDatumReader<DeadLetter> dead = new SpecificDatumReader<>(DeadLetter.class);
         BinaryDecoder decoder = null;
         try {
@@ -82,9 +86,9 @@ final class OutputWatcher implements AutoCloseable {
                     long offset;
                     try {
                         if (r.topic().equals(enrichedTopic)) {
-                            EnrichedEvent e = enriched.read(null, decoder);
-                            partition = e.getSourcePartition();
-                            offset = e.getSourceOffset();
+                            GenericRecord e = enriched.read(null, decoder);
+                            partition = (Integer) e.get("source_partition");
+                            offset = (Long) e.get("source_offset");
                         } else {
                             DeadLetter d = dead.read(null, decoder);
                             partition = d.getSourcePartition();

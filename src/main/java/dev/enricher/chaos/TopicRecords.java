@@ -1,7 +1,6 @@
 package dev.enricher.chaos;
 
 import dev.enricher.avro.DeadLetter;
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.serde.GeneratedClassTrust;
 import dev.enricher.serde.WireFormat;
 import java.io.IOException;
@@ -13,6 +12,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,7 +43,7 @@ final class TopicRecords {
 
     /** One output record: where it is, which input it names, and what it holds (one of the two values). */
     record Out(int partition, long offset, String key, int sourcePartition, long sourceOffset,
-               EnrichedEvent enriched, DeadLetter deadLetter) {
+               GenericRecord enriched, DeadLetter deadLetter) {
     }
 
     static List<In> inputs(String bootstrap, String topic, Duration atMost) {
@@ -55,14 +57,25 @@ final class TopicRecords {
         return in;
     }
 
-    static List<Out> enriched(String bootstrap, String topic, Duration atMost) {
-        SpecificDatumReader<EnrichedEvent> reader = new SpecificDatumReader<>(EnrichedEvent.class);
+    /** The enriched records of {@code topic}, written with {@code schema} (the run's configuration's). */
+    static List<Out> enriched(String bootstrap, String topic, Schema schema, Duration atMost) {
+        SpecificDatumReader<GenericRecord> reader = enrichedReader(schema);
         List<Out> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : read(bootstrap, topic, atMost)) {
-            EnrichedEvent e = decode(reader, r);
-            out.add(new Out(r.partition(), r.offset(), key(r), e.getSourcePartition(), e.getSourceOffset(), e, null));
+            GenericRecord e = decode(reader, r);
+            out.add(new Out(r.partition(), r.offset(), key(r), (Integer) e.get("source_partition"),
+                    (Long) e.get("source_offset"), e, null));
         }
         return out;
+    }
+
+    /**
+     * A reader of enriched records written with {@code schema}: generic envelope, the built-in results as their
+     * generated classes (what {@link ExpectedResults} computes them as).
+     */
+    static SpecificDatumReader<GenericRecord> enrichedReader(Schema schema) {
+        dev.enricher.serde.GeneratedClassTrust.install();
+        return new SpecificDatumReader<>(schema, schema, SpecificData.get());
     }
 
     static List<Out> deadLetters(String bootstrap, String topic, Duration atMost) {

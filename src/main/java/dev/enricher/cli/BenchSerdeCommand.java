@@ -1,6 +1,5 @@
 package dev.enricher.cli;
 
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.bench.SerdeBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,7 +37,7 @@ final class BenchSerdeCommand implements Callable<Integer> {
     }
 
     /** {@link SerdeBenchmark#sampleRecord}, where the other commands' tests look for a realistic enriched record. */
-    static EnrichedEvent event(long offset) {
+    static org.apache.avro.generic.GenericRecord event(long offset) {
         return SerdeBenchmark.sampleRecord(offset);
     }
 }

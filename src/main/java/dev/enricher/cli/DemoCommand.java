@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code stream-enricher demo}: the whole service on a fresh machine with nothing running. A
  * {@link DemoEnvironment} (in-process broker, in-memory registry, the simulator or the real API when
- * {@code ZEROGPU_API_KEY} is set, the pipeline with three tasks), a {@link DemoRun} over the sample stream with a
+ * {@code ZEROGPU_API_KEY} is set, the pipeline with four tasks), a {@link DemoRun} over the sample stream with a
  * live progress line, then a few enriched records as JSON and a summary. Exit code 0 when every event came out
  * (lost=0), 1 otherwise.
  *

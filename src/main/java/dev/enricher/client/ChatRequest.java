@@ -48,6 +48,11 @@ public record ChatRequest(String model, List<ChatMessage> messages, Map<String, 
         return new Builder(model);
     }
 
+    /** This request sent to another model (a task's fallback): the same messages and fields. */
+    public ChatRequest withModel(String other) {
+        return new ChatRequest(other, messages, metadata, extraFields);
+    }
+
     /** Total characters over all messages: a cheap size estimate used for limits and token guesses. */
     public int contentLength() {
         int n = 0;

@@ -114,6 +114,17 @@ public final class ZeroGpuException extends RuntimeException {
         return param;
     }
 
+    /**
+     * Whether the API says the model itself is unavailable: a 404 that names the model (unknown or retired), or a
+     * 400 about the {@code model} parameter ({@code model_not_found}). A task with a fallback model then tries it.
+     */
+    public boolean modelUnavailable() {
+        if (kind != FailureKind.HTTP_STATUS || disposition != Disposition.RECORD) {
+            return false;
+        }
+        return status == 404 || (status == 400 && ("model".equals(param) || "model_not_found".equals(code)));
+    }
+
     /** The server's (scrubbed) message, or the client's description when there was no answer. */
     public String apiMessage() {
         return apiMessage;

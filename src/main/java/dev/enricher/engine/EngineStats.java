@@ -25,6 +25,8 @@ public final class EngineStats {
     private final LongAdder deadLettered = new LongAdder();
     private final LongAdder retries = new LongAdder();
     private final LongAdder resent = new LongAdder();
+    private final LongAdder repairs = new LongAdder();
+    private final LongAdder fallbacks = new LongAdder();
     private final LongAdder heldBack = new LongAdder();
     private final LongAdder staleCompletions = new LongAdder();
     private final LongAdder admissionWaitNanos = new LongAdder();
@@ -189,6 +191,24 @@ public final class EngineStats {
 
     void retried() {
         retries.increment();
+    }
+
+    void repairAsked() {
+        repairs.increment();
+    }
+
+    void fellBack() {
+        fallbacks.increment();
+    }
+
+    /** Answers refused by their task (content without the task's shape) and sent back to the model for repair. */
+    public long repairs() {
+        return repairs.sum();
+    }
+
+    /** Tasks whose model failed for good and that were tried on their fallback model. */
+    public long fallbacks() {
+        return fallbacks.sum();
     }
 
     void resentOne() {

@@ -4,12 +4,14 @@ import dev.enricher.avro.DeadLetterCategory;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
 import dev.enricher.client.Disposition;
+import dev.enricher.client.FailureKind;
 import dev.enricher.client.ZeroGpuException;
 import dev.enricher.engine.avro.PendingEntry;
 import dev.enricher.serde.SerdeException;
 import dev.enricher.serde.decode.DecodeException;
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.PromptTemplate;
+import dev.enricher.tasks.RefusedAnswer;
 import dev.enricher.tasks.TaskInput;
 import dev.enricher.tasks.TaskResult;
 import java.time.Duration;
@@ -332,7 +334,12 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         EnrichmentTask task = tasks.get(i);
         ChatRequest request;
         try {
-            request = task.request(new TaskInput(e.event.text(), e.event.id(), e.event.attributes()));
+            TaskInput input = new TaskInput(e.event.text(), e.event.id(), e.event.attributes());
+            List<RefusedAnswer> refused = e.refused(i);
+            request = refused.isEmpty() ? task.request(input) : task.request(input, refused);
+            if (e.onFallback(i)) {
+                request = request.withModel(task.fallbackModel());
+            }
         } catch (PromptTemplate.MissingPlaceholderException ex) {
             failTask(e, i, Failures.missingInput(task, ex));
             return;
@@ -371,7 +378,11 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         ZeroGpuException x = c.error().withAttempts(attempts);
         e.requestId(i, x.requestId());
         if (x.disposition() == Disposition.RECORD) {
-            failTask(e, i, Failures.recordError(task, x));
+            if (x.modelUnavailable() && mayFallBack(e, i, task)) {
+                fallBack(e, i, task, x);
+                return;
+            }
+            failTask(e, i, onModel(Failures.recordError(task, x), e, i, task));
         } else {
             retryOrGiveUp(e, i, task, x, attempts);
         }
@@ -382,7 +393,23 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         try {
             result = task.parse(completion, e.event.text());
         } catch (ZeroGpuException ex) {
-            failTask(e, i, Failures.recordError(task, ex.toBuilder().requestId(completion.requestId()).build()));
+            int refusals = e.refused(i).size();
+            if (ex.kind() == FailureKind.UNPARSEABLE_CONTENT && refusals < task.repairs()) {
+                // Sent back with what was wrong; this answer's call stays accounted for (it was paid).
+                LOG.debug("{} task '{}': answer refused ({}), asking for repair {} of {}", e.coordinates(),
+                        task.name(), ex.getMessage(), refusals + 1, task.repairs());
+                e.answerRefused(i, completion, ex.getMessage(), e.model(task, i));
+                stats.repairAsked();
+                store.put(e);
+                send(e, i);
+                return;
+            }
+            Failure f = Failures.recordError(task, ex.toBuilder().requestId(completion.requestId()).build());
+            if (refusals > 0) {
+                f = f.withReason(f.reason() + " (after " + refusals + " repair" + (refusals == 1 ? "" : "s")
+                        + " asked with the validator's words)");
+            }
+            failTask(e, i, onModel(f, e, i, task));
             return;
         }
         e.succeeded(i, completion, result);
@@ -395,8 +422,13 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         Duration delay = engine.config().retry().delay(attempts, x.retryAfter(), ThreadLocalRandom.current());
         Duration elapsed = e.sinceFirstAttempt(i, now);
         Failure exhausted = Failures.retriesExhausted(task, x, attempts, elapsed);
-        if (!engine.config().retry().mayRetry(attempts, elapsed, delay)) {
-            failTask(e, i, exhausted);
+        if (e.onFallback(i) || !engine.config().retry().mayRetry(attempts, elapsed, delay)) {
+            // A fallback model is tried once: no retries on it.
+            if (mayFallBack(e, i, task)) {
+                fallBack(e, i, task, x);
+                return;
+            }
+            failTask(e, i, onModel(exhausted, e, i, task));
             return;
         }
         long due = now + delay.toMillis();
@@ -404,6 +436,31 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         timers.schedule(due, e.seq, i);
         stats.retried();
         store.put(e);
+    }
+
+    private static boolean mayFallBack(PendingEvent e, int i, EnrichmentTask task) {
+        return task.fallbackModel() != null && !e.onFallback(i);
+    }
+
+    /** Task {@code i}'s own model failed for good with {@code x}: the task is tried once on its fallback model. */
+    private void fallBack(PendingEvent e, int i, EnrichmentTask task, ZeroGpuException x) {
+        if (warnings.allow(now())) {
+            LOG.warn("{} task '{}': model {} failed for good ({} status={}), trying fallback model {}",
+                    e.coordinates(), task.name(), task.model(), x.kind(), x.status(), task.fallbackModel());
+        }
+        e.toFallback(i);
+        stats.fellBack();
+        store.put(e);
+        send(e, i);
+    }
+
+    /** {@code f} naming the model the task ran on last (its fallback, once it switched). */
+    private static Failure onModel(Failure f, PendingEvent e, int i, EnrichmentTask task) {
+        if (!e.onFallback(i)) {
+            return f;
+        }
+        return f.withModel(task.fallbackModel()).withReason("on fallback model " + task.fallbackModel() + " (model "
+                + task.model() + " had failed for good): " + f.reason());
     }
 
     private void failTask(PendingEvent e, int i, Failure f) {

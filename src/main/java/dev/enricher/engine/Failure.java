@@ -29,6 +29,18 @@ public record Failure(DeadLetterCategory category, String reason, String task, S
         Objects.requireNonNull(reason, "reason");
     }
 
+    /** This failure with another reason. */
+    public Failure withReason(String newReason) {
+        return new Failure(category, newReason, task, model, httpStatus, errorType, errorCode, errorMessage, requestId,
+                attempts, firstAttemptAt, lastAttemptAt, rawContent);
+    }
+
+    /** This failure of another model (a task's fallback). */
+    public Failure withModel(String newModel) {
+        return new Failure(category, reason, task, newModel, httpStatus, errorType, errorCode, errorMessage, requestId,
+                attempts, firstAttemptAt, lastAttemptAt, rawContent);
+    }
+
     /** A failure that is not a task's: decoding, validation, serialization of the output, a bug. */
     public static Failure of(DeadLetterCategory category, String reason, String errorType, String errorMessage) {
         return new Failure(category, reason, null, null, null, errorType, null, errorMessage, null, null, null, null,

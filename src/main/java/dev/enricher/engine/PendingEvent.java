@@ -8,10 +8,13 @@ import dev.enricher.client.ZeroGpuException;
 import dev.enricher.engine.avro.PendingEntry;
 import dev.enricher.engine.avro.StoredFailure;
 import dev.enricher.engine.avro.StoredHeader;
+import dev.enricher.engine.avro.StoredCall;
+import dev.enricher.engine.avro.StoredRefusal;
 import dev.enricher.engine.avro.StoredTask;
 import dev.enricher.engine.avro.StoredTaskStatus;
 import dev.enricher.serde.decode.DecodedEvent;
 import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.tasks.RefusedAnswer;
 import dev.enricher.tasks.TaskResult;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -245,6 +248,60 @@ final class PendingEvent {
         t.setFinishReason(first.finishReason());
     }
 
+    /**
+     * Task {@code i}'s answer was refused (its content did not have the task's shape) and goes back for repair: the
+     * call's accounting joins the earlier calls (it was paid), the answer and the problem join the conversation of
+     * the next request, and the task waits to be sent again with fresh attempt counts.
+     */
+    void answerRefused(int i, ChatCompletion completion, String problem, String model) {
+        StoredTask t = task(i);
+        Usage u = completion.usage();
+        t.getEarlierCalls().add(StoredCall.newBuilder().setModel(model).setCompletionId(completion.id())
+                .setRequestId(completion.requestId())
+                .setPromptTokens(u == Usage.NONE ? null : u.promptTokens())
+                .setCompletionTokens(u == Usage.NONE ? null : u.completionTokens())
+                .setLatencyMs(t.getLatencyMs()).setAttempts(t.getAttempts())
+                .setFirstAttemptAt(t.getFirstAttemptAt() == null ? 0 : t.getFirstAttemptAt())
+                .setLastAttemptAt(t.getLastAttemptAt() == null ? 0 : t.getLastAttemptAt()).build());
+        String content = completion.content();
+        t.getRefused().add(StoredRefusal.newBuilder().setContent(content == null ? "" : content).setProblem(problem)
+                .build());
+        restart(t);
+    }
+
+    /** Task {@code i}'s own model failed for good: it is sent once to its fallback model, with fresh attempt counts. */
+    void toFallback(int i) {
+        StoredTask t = task(i);
+        t.setOnFallback(true);
+        restart(t);
+    }
+
+    /** Whether task {@code i} runs on its fallback model. */
+    boolean onFallback(int i) {
+        return task(i).getOnFallback();
+    }
+
+    /** The answers of task {@code i} refused so far, oldest first. */
+    List<RefusedAnswer> refused(int i) {
+        List<StoredRefusal> stored = task(i).getRefused();
+        List<RefusedAnswer> out = new ArrayList<>(stored.size());
+        for (StoredRefusal r : stored) {
+            out.add(new RefusedAnswer(r.getContent(), r.getProblem()));
+        }
+        return out;
+    }
+
+    private static void restart(StoredTask t) {
+        t.setStatus(StoredTaskStatus.OUTSTANDING);
+        t.setAttempts(0);
+        t.setFirstAttemptAt(null);
+        t.setLastAttemptAt(null);
+        t.setNextAttemptAt(null);
+        t.setLatencyMs(0);
+        t.setFailure(null);
+        t.setRequestId(null);
+    }
+
     /** Task {@code i} is retried at {@code due}; {@code ifExhausted} is its failure should no retry follow. */
     void retryAt(int i, long due, Failure ifExhausted) {
         StoredTask t = task(i);
@@ -288,7 +345,7 @@ final class PendingEvent {
         for (int i = 0; i < taskCount(); i++) {
             StoredTask t = task(i);
             if (t.getStatus() == StoredTaskStatus.FAILED) {
-                return restore(t.getFailure(), t, tasks.get(i).model());
+                return restore(t.getFailure(), t, model(tasks.get(i), i));
             }
         }
         throw new IllegalStateException("no failed task");
@@ -303,13 +360,25 @@ final class PendingEvent {
             CallInfo call = t.getAttempts() == 0 ? null : new CallInfo(t.getCompletionId(), t.getRequestId(),
                     toInt(t.getPromptTokens()), toInt(t.getCompletionTokens()), t.getLatencyMs(), t.getAttempts(),
                     t.getFirstAttemptAt(), t.getLastAttemptAt());
+            String model = model(task, i);
+            List<EarlierCall> earlier = new ArrayList<>(t.getEarlierCalls().size());
+            for (StoredCall c : t.getEarlierCalls()) {
+                earlier.add(new EarlierCall(c.getModel(), new CallInfo(c.getCompletionId(), c.getRequestId(),
+                        toInt(c.getPromptTokens()), toInt(c.getCompletionTokens()), c.getLatencyMs(), c.getAttempts(),
+                        c.getFirstAttemptAt(), c.getLastAttemptAt())));
+            }
             if (t.getStatus() == StoredTaskStatus.SUCCEEDED) {
-                out.add(new TaskOutcome(task.name(), task.model(), results[i], call, null));
+                out.add(new TaskOutcome(task.name(), model, results[i], call, null, earlier));
             } else if (t.getStatus() == StoredTaskStatus.FAILED) {
-                out.add(new TaskOutcome(task.name(), task.model(), null, call, restore(t.getFailure(), t, task.model())));
+                out.add(new TaskOutcome(task.name(), model, null, call, restore(t.getFailure(), t, model), earlier));
             }
         }
         return out;
+    }
+
+    /** The model task {@code i} runs on: its own, or its fallback once it switched. */
+    String model(EnrichmentTask task, int i) {
+        return onFallback(i) && task.fallbackModel() != null ? task.fallbackModel() : task.model();
     }
 
     /** Task {@code i}'s stored answer as the completion it came in. */

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 /**
  * Everything the demo runs on, in this JVM: an {@link EmbeddedKafka} broker with the demo's three topics, the
  * ZeroGPU simulator (or the real API), and the service configured for them, with an in-memory registry and three
- * tasks (IAB classification, follow-up questions, PII redaction) under {@code exactly_once_v2}.
+ * tasks (IAB classification, follow-up questions, PII redaction, and a sentiment prompt with a typed answer) under {@code exactly_once_v2}.
  *
  * <p>Lifecycle: {@link #start} blocks until the broker answers and Kafka Streams has been started; on failure it
  * closes what it had started and rethrows. {@link #close} stops the service (Kafka Streams commits and closes), the
@@ -128,6 +128,19 @@ public final class DemoEnvironment implements AutoCloseable {
                   - {name: iab, type: iab}
                   - {name: questions, type: followup_questions}
                   - {name: pii, type: pii, options: {usecase: redact}}
+                  - name: sentiment
+                    type: prompt
+                    options:
+                      system: You judge the sentiment of customer texts.
+                      template: "What is the sentiment of this text? {{text}}"
+                      output:
+                        json-schema:
+                          type: object
+                          required: [label, score, reasons]
+                          properties:
+                            label: {type: string, enum: [positive, neutral, negative]}
+                            score: {type: number, minimum: 0, maximum: 1, description: How sure the model is.}
+                            reasons: {type: array, items: {type: string}, maxItems: 3}
                 """.formatted(bootstrap, state, INPUT_TOPIC, ENRICHED_TOPIC, DEAD_LETTER_TOPIC, apiUrl, key,
                 maxInFlight);
     }

@@ -129,6 +129,11 @@ public final class ServiceMetrics implements AutoCloseable {
                 .description("Events waiting in the store for a pending slot").register(registry);
         FunctionCounter.builder("enricher.retries", s, EngineStats::retries)
                 .description("Retries scheduled after transient failures").register(registry);
+        FunctionCounter.builder("enricher.answer.repairs", s, EngineStats::repairs)
+                .description("Answers refused by their task (not the JSON Schema asked for) and sent back for repair")
+                .register(registry);
+        FunctionCounter.builder("enricher.fallbacks", s, EngineStats::fallbacks)
+                .description("Tasks tried on their fallback model after their own failed for good").register(registry);
         FunctionCounter.builder("enricher.enriched", s, EngineStats::enriched)
                 .description("Events published to the enriched topic").register(registry);
         FunctionCounter.builder("enricher.circuit.opens", s, EngineStats::circuitOpens)

@@ -46,6 +46,33 @@ public interface EnrichmentTask {
     }
 
     /**
+     * The request for one event after earlier answers of this task were refused ({@link #repairs()}): the
+     * conversation goes on with each refused answer and what was wrong with it. The default ignores them (a task
+     * that does not repair is never asked).
+     *
+     * @param refused the refused answers, oldest first; empty for the first request
+     */
+    default ChatRequest request(TaskInput input, java.util.List<RefusedAnswer> refused) {
+        return request(input);
+    }
+
+    /**
+     * How many times an answer whose content this task refuses (an unparseable-content error from {@link #parse})
+     * is sent back to the model for repair before the task fails; 0, the default, for never.
+     */
+    default int repairs() {
+        return 0;
+    }
+
+    /**
+     * The model this task is tried on, once, when its own model fails for good (retries exhausted, or the API does
+     * not know the model); null, the default, for none.
+     */
+    default String fallbackModel() {
+        return null;
+    }
+
+    /**
      * Parses the completion's content.
      *
      * @return the typed result, never null

@@ -139,7 +139,7 @@ public final class StructuredOutput {
 
     /**
      * What is wrong with {@code answer} against the JSON Schema, one line per problem, each naming where
-     * ({@code $.score: must be at most 1}); empty when it is valid.
+     * ({@code /score: must have a maximum value of 1}); empty when it is valid.
      */
     public List<String> validate(JsonNode answer) {
         List<Error> errors;

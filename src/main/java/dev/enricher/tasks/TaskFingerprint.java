@@ -27,6 +27,13 @@ final class TaskFingerprint {
     private TaskFingerprint() {
     }
 
+    /** The fingerprint of a task of class {@code type} whose whole configuration but its name is {@code config}. */
+    static String ofConfig(Class<? extends EnrichmentTask> type, Record config) {
+        StringBuilder canonical = new StringBuilder(type.getName()).append('{');
+        canonical(config, canonical);
+        return digest(canonical.append('}'));
+    }
+
     static String of(EnrichmentTask task) {
         StringBuilder canonical = new StringBuilder(task.getClass().getName()).append('{');
         if (task.getClass().isRecord()) {
@@ -44,6 +51,10 @@ final class TaskFingerprint {
             canonical(task.request(PROBE_TEXT), canonical);
         }
         canonical.append('}');
+        return digest(canonical);
+    }
+
+    private static String digest(StringBuilder canonical) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));

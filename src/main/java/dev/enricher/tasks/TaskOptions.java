@@ -17,8 +17,17 @@ final class TaskOptions {
 
     TaskOptions(String task, Map<String, Object> values, List<String> validKeys) {
         this.task = task;
-        this.values = values;
-        for (String key : values.keySet()) {
+        // Keys are snake_case; a YAML user's kebab-case (fallback-model) means the same key.
+        Map<String, Object> normalized = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            String key = e.getKey().replace('-', '_');
+            if (normalized.put(key, e.getValue()) != null) {
+                throw new InvalidOptionException("task '" + task + "': option '" + key + "' is given twice (once"
+                        + " with '-', once with '_')");
+            }
+        }
+        this.values = normalized;
+        for (String key : normalized.keySet()) {
             if (!validKeys.contains(key)) {
                 throw new InvalidOptionException("task '" + task + "': unknown option '" + key + "'; valid options: "
                         + (validKeys.isEmpty() ? "none" : String.join(", ", validKeys)));
@@ -114,8 +123,50 @@ final class TaskOptions {
         return out;
     }
 
+    /** A whole number in {@code [min, max]} (a numeric string is accepted too), or null when unset. */
+    Integer wholeNumber(String key, int min, int max) {
+        Object v = values.get(key);
+        if (v == null) {
+            return null;
+        }
+        Double d = toDouble(v);
+        if (d == null || d != Math.rint(d) || d < min || d > max) {
+            throw invalid(key, "must be a whole number between " + min + " and " + max, v);
+        }
+        return d.intValue();
+    }
+
+    /** A boolean ({@code true}/{@code false}, also as text), or null when unset. */
+    Boolean bool(String key) {
+        Object v = values.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(s);
+        }
+        throw invalid(key, "must be true or false", v);
+    }
+
+    /** The value as configured (a string, number, boolean, list or map), or null when unset. */
+    Object raw(String key) {
+        return values.get(key);
+    }
+
+    /** The error for option {@code key}: it {@code mustBe} something, and was {@code was}. */
+    IllegalArgumentException invalidOption(String key, String mustBe, Object was) {
+        return invalid(key, mustBe, was);
+    }
+
     IllegalArgumentException wrap(IllegalArgumentException e) {
-        return new InvalidOptionException("task '" + task + "': " + e.getMessage(), e);
+        String message = e.getMessage();
+        if (message != null && message.startsWith("task '" + task + "'")) {
+            return new InvalidOptionException(message, e); // already names the task
+        }
+        return new InvalidOptionException("task '" + task + "': " + message, e);
     }
 
     private InvalidOptionException missing(String key, String what) {

@@ -37,7 +37,9 @@ public enum TaskType {
     /** Plain text generation (summaries by default) with {@code llama-3.1-8b-instruct-fast} or an LFM instruct model. */
     TEXT_GENERATION(new TextGenerationTask.Definition()),
     /** {@code LFM2.5-1.2B-Thinking}: an answer with its visible reasoning separated out. */
-    THINKING(new ThinkingTask.Definition());
+    THINKING(new ThinkingTask.Definition()),
+    /** A prompt of the user's own for a chat model, answered as text or as JSON following a JSON Schema. */
+    PROMPT(new PromptTask.Definition());
 
     /** Task names become field names of the enriched Avro record, so they follow Avro's name rule. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");

@@ -1,7 +1,6 @@
 package dev.enricher.tools;
 
 import dev.enricher.avro.DeadLetter;
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.AvroSerdes;
 import dev.enricher.serde.SchemaRegistry;
@@ -19,6 +18,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -72,7 +72,7 @@ public final class DemoRun {
      * @param categories   dead letters by category, in the categories' order
      * @param seconds      from the start to the last output
      */
-    public record Outcome(long events, long enriched, long deadLettered, long duplicates, List<EnrichedEvent> samples,
+    public record Outcome(long events, long enriched, long deadLettered, long duplicates, List<GenericRecord> samples,
                           SortedMap<String, Integer> categories, double seconds) {
         public Outcome {
             samples = List.copyOf(samples);
@@ -91,7 +91,7 @@ public final class DemoRun {
     }
 
     private final Settings settings;
-    private final Deserializer<EnrichedEvent> enrichedReader;
+    private final Deserializer<GenericRecord> enrichedReader;
     private final Deserializer<DeadLetter> deadLetterReader;
     private final LongSupplier inFlight;
     private final PrintWriter progress;
@@ -108,8 +108,7 @@ public final class DemoRun {
     public DemoRun(Settings settings, SchemaRegistry registry, LongSupplier inFlight, PrintWriter progress,
                    boolean terminal, LongSupplier nanoTime) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.enrichedReader = AvroSerdes.specific(EnrichedEvent.class, registry, AvroSerdeConfig.defaults())
-                .deserializer();
+        this.enrichedReader = dev.enricher.serde.AvroDeserializer.mixed(registry);
         this.deadLetterReader = AvroSerdes.specific(DeadLetter.class, registry, AvroSerdeConfig.defaults())
                 .deserializer();
         this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
@@ -177,7 +176,7 @@ public final class DemoRun {
     /** The outcomes so far, by source coordinates. Caller's thread only. */
     private final class Tally {
         final Set<Long> seen = new HashSet<>();
-        final List<EnrichedEvent> samples = new ArrayList<>();
+        final List<GenericRecord> samples = new ArrayList<>();
         final SortedMap<String, Integer> categories = new TreeMap<>();
         long enriched;
         long deadLettered;
@@ -185,8 +184,8 @@ public final class DemoRun {
 
         void add(ConsumerRecord<byte[], byte[]> r) {
             if (r.topic().equals(settings.enrichedTopic())) {
-                EnrichedEvent e = enrichedReader.deserialize(r.topic(), r.value());
-                if (!seen.add(source(e.getSourcePartition(), e.getSourceOffset()))) {
+                GenericRecord e = enrichedReader.deserialize(r.topic(), r.value());
+                if (!seen.add(source((Integer) e.get("source_partition"), (Long) e.get("source_offset")))) {
                     duplicates++;
                     return;
                 }

@@ -51,6 +51,12 @@ public final class EnrichedRecords {
         return (List<GenericRecord>) event.get("failed_tasks");
     }
 
+    /** A {@code timestamp-millis} field ({@code source_timestamp}, {@code enriched_at}) as epoch milliseconds. */
+    public static long millis(GenericRecord record, String field) {
+        Object v = record.get(field);
+        return v instanceof java.time.Instant i ? i.toEpochMilli() : ((Number) v).longValue();
+    }
+
     /** A string field of the envelope ({@code text}, {@code id}, ...) as a Java string; null when null. */
     public static String string(GenericRecord record, String field) {
         Object v = record.get(field);

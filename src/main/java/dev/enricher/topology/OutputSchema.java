@@ -66,7 +66,7 @@ public final class OutputSchema {
             collectNamed(result, task.name(), records, recordOwner);
             fields.add(new Schema.Field(task.name(), Schema.createUnion(Schema.create(Schema.Type.NULL), result),
                     "Task '" + task.name() + "' (type " + type.name().toLowerCase(Locale.ROOT) + "): "
-                            + result.getDoc() + " Null when the task failed on this event (see failed_tasks) or was"
+                            + (result.getDoc() == null ? "its answer." : result.getDoc()) + " Null when the task failed on this event (see failed_tasks) or was"
                             + " skipped (see skipped_tasks).",
                     JsonProperties.NULL_VALUE));
         }

@@ -2,6 +2,7 @@ package dev.enricher.topology;
 
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.engine.CallInfo;
+import dev.enricher.engine.EarlierCall;
 import dev.enricher.engine.EventSink;
 import dev.enricher.engine.Failure;
 import dev.enricher.engine.FinishedEvent;
@@ -157,6 +158,13 @@ public final class RecordAssembler implements EventSink {
         for (TaskOutcome outcome : event.outcomes()) {
             if (!outcome.succeeded()) {
                 failures.add(taskFailure(outcome));
+                // Answers the task refused were paid for all the same: accounted, not accepted.
+                for (EarlierCall earlier : outcome.earlier()) {
+                    calls.add(modelCall(outcome.task(), earlier.model(), earlier.call(), false));
+                }
+                if (outcome.call() != null && outcome.failure().rawContent() != null) {
+                    calls.add(modelCall(outcome.task(), outcome.model(), outcome.call(), false));
+                }
                 continue;
             }
             TaskType type = types.get(outcome.task());
@@ -166,8 +174,11 @@ public final class RecordAssembler implements EventSink {
                         + " but no task of that type is configured under that name");
             }
             results.put(outcome.task(), type.toAvro(outcome.result()));
+            for (EarlierCall earlier : outcome.earlier()) {
+                calls.add(modelCall(outcome.task(), earlier.model(), earlier.call(), false));
+            }
             if (outcome.call() != null) {
-                calls.add(modelCall(outcome.task(), outcome.model(), outcome.call()));
+                calls.add(modelCall(outcome.task(), outcome.model(), outcome.call(), true));
             }
             if (outcome.task().equals(redactor)) {
                 redactedText = type.redactedText(outcome.result());
@@ -270,7 +281,7 @@ public final class RecordAssembler implements EventSink {
         return r;
     }
 
-    private GenericRecord modelCall(String task, String model, CallInfo call) {
+    private GenericRecord modelCall(String task, String model, CallInfo call, boolean accepted) {
         GenericData.Record r = new GenericData.Record(itemSchema("model_calls"));
         r.put("task", task);
         r.put("model", model);
@@ -280,6 +291,7 @@ public final class RecordAssembler implements EventSink {
         r.put("completion_tokens", call.completionTokens());
         r.put("latency_ms", call.latencyMs());
         r.put("attempts", call.attempts());
+        r.put("accepted", accepted);
         return r;
     }
 

@@ -384,6 +384,37 @@ class EnrichmentProcessorRestoreTest {
         assertThat(store.approximateNumEntries()).isZero();
     }
 
+    @Test
+    void aRepairInProgressSurvivesAKillAndContinuesTheConversationInsteadOfAskingAgain() {
+        EnrichmentTask sentiment = TaskFactory.create(new TaskSpec("sentiment", TaskType.PROMPT, null, Map.of(
+                "template", "Sentiment of: {{text}}", "fallback_model", "LFM2.5-1.2B-Instruct",
+                "output", Map.of("json-schema", Map.of("type", "object", "required", List.of("label"),
+                        "properties", Map.of("label", Map.of("type", "string", "enum", List.of("pos", "neg"))))))));
+        start(sentiment);
+        pipe("A", event(0));
+        client.unanswered(sentiment.model(), tag(0)).fail(FakeChatTransport.httpError(
+                dev.enricher.client.Disposition.RECORD, 404));
+        punctuate();
+        client.unanswered("LFM2.5-1.2B-Instruct", tag(0)).succeed("{\"label\":\"meh\"}");
+        punctuate();
+        assertThat(client.unanswered()).as("the repair is on the wire").hasSize(1);
+
+        killAndRestart();
+        punctuate();
+        FakeChatTransport.FakeCall resent = client.unanswered().get(0);
+        assertThat(client.requestCount()).as("only the repair is sent again").isEqualTo(1);
+        assertThat(resent.model()).as("still on the fallback").isEqualTo("LFM2.5-1.2B-Instruct");
+        assertThat(resent.request().messages()).extracting(m -> m.role())
+                .containsExactly("system", "user", "assistant", "user");
+        assertThat(resent.request().messages().get(2).content()).isEqualTo("{\"label\":\"meh\"}");
+        resent.succeed("{\"label\":\"pos\"}");
+        punctuate();
+        FinishedEvent done = sink.byOffset.get(0L);
+        assertThat(done.failure()).isNull();
+        assertThat(done.outcomes().get(0).model()).isEqualTo("LFM2.5-1.2B-Instruct");
+        assertThat(done.outcomes().get(0).earlier()).as("the refused answer, accounted once").hasSize(1);
+    }
+
     private static EnrichmentTask prompted(String name, String prompt) {
         return TaskFactory.create(new TaskSpec(name, TaskType.TEXT_GENERATION, null, Map.of("system_prompt", prompt)));
     }

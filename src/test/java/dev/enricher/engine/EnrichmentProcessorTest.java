@@ -494,4 +494,145 @@ class EnrichmentProcessorTest {
         assertThat(deadLetterTopic.readValuesToList()).containsExactly("dlq:0:INTERNAL", "dlq:1:INTERNAL");
         assertThat(sink.byOffset.get(0L).failure().reason()).contains("'broken'").contains("a bug in the task");
     }
+
+    // ------------------------------------------------------------------------------------------------ prompt tasks
+
+    private static final String SENTIMENT_SCHEMA = "{\"type\":\"object\",\"required\":[\"label\",\"score\"],"
+            + "\"properties\":{\"label\":{\"type\":\"string\",\"enum\":[\"positive\",\"neutral\",\"negative\"]},"
+            + "\"score\":{\"type\":\"number\",\"minimum\":0,\"maximum\":1}}}";
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> jsonMap(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static EnrichmentTask sentiment(Map<String, Object> more) {
+        Map<String, Object> options = new HashMap<>(Map.of("template", "Sentiment of: {{text}}",
+                "output", Map.of("json-schema", jsonMap(SENTIMENT_SCHEMA))));
+        options.putAll(more);
+        return TaskFactory.create(new TaskSpec("sentiment", TaskType.PROMPT, null, options));
+    }
+
+    @Test
+    void anAnswerThatFailsItsSchemaIsSentBackWithTheValidatorsWordsAndBothCallsAreAccounted() {
+        EnrichmentTask task = sentiment(Map.of());
+        start(config(clock), task);
+        input.pipeInput("A", event(0));
+        client.unanswered(task.model(), tag(0)).succeed("{\"label\":\"great\",\"score\":0.9}");
+        settle();
+        assertThat(sink.emitted).as("not finished: a repair is asked").isEmpty();
+        assertThat(client.requestCount()).isEqualTo(2);
+        FakeChatTransport.FakeCall repair = client.unanswered().get(0);
+        assertThat(repair.request().messages()).extracting(m -> m.role())
+                .containsExactly("system", "user", "assistant", "user");
+        assertThat(repair.request().messages().get(2).content()).isEqualTo("{\"label\":\"great\",\"score\":0.9}");
+        assertThat(repair.text()).contains("/label").contains("enumeration");
+        assertThat(engine.stats().repairs()).isEqualTo(1);
+
+        repair.succeed("Here you go:\n```json\n{\"label\":\"positive\",\"score\":0.9}\n```");
+        settle();
+        assertThat(enrichedTopic.readValuesToList()).containsExactly("enriched:0");
+        TaskOutcome o = sink.byOffset.get(0L).outcomes().get(0);
+        org.apache.avro.generic.GenericRecord answer =
+                ((dev.enricher.tasks.PromptTask.StructuredResult) o.result()).record();
+        assertThat(answer.get("label")).hasToString("positive");
+        assertThat(answer.get("score")).isEqualTo(0.9);
+        assertThat(o.earlier()).as("the refused answer was paid: accounted").hasSize(1);
+        assertThat(o.earlier().get(0).call().promptTokens()).isEqualTo(10);
+        assertThat(o.earlier().get(0).call().requestId()).isEqualTo("req-0");
+        assertThat(o.call().requestId()).isEqualTo("req-1");
+    }
+
+    @Test
+    void anAnswerStillInvalidAfterItsRepairsIsDeadLetteredWithTheRawContentAndTheValidationError() {
+        EnrichmentTask task = sentiment(Map.of());
+        start(config(clock), task);
+        input.pipeInput("A", event(0));
+        client.unanswered(task.model(), tag(0)).succeed("{\"label\":\"great\"}");
+        settle();
+        client.unanswered().get(0).succeed("not json at all");
+        settle();
+        assertThat(deadLetterTopic.readValuesToList()).containsExactly("dlq:0:RESPONSE_UNPARSEABLE");
+        Failure f = sink.byOffset.get(0L).failure();
+        assertThat(f.rawContent()).isEqualTo("not json at all");
+        assertThat(f.reason()).contains("expected a JSON object").contains("after 1 repair");
+        assertThat(client.requestCount()).as("one repair by default, then no more").isEqualTo(2);
+        assertThat(sink.byOffset.get(0L).outcomes().get(0).earlier()).hasSize(1);
+    }
+
+    @Test
+    void withNoRepairsConfiguredAnInvalidAnswerFailsAtOnce() {
+        EnrichmentTask task = sentiment(Map.of("repairs", 0));
+        start(config(clock), task);
+        input.pipeInput("A", event(0));
+        client.unanswered(task.model(), tag(0)).succeed("{\"label\":\"positive\",\"score\":7}");
+        settle();
+        assertThat(deadLetterTopic.readValuesToList()).containsExactly("dlq:0:RESPONSE_UNPARSEABLE");
+        assertThat(sink.byOffset.get(0L).failure().reason()).contains("/score");
+        assertThat(client.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aModelTheApiDoesNotKnowFallsBackOnceAndTheResultNamesTheModelThatAnswered() {
+        EnrichmentTask task = sentiment(Map.of("fallback-model", "LFM2.5-1.2B-Instruct"));
+        start(config(clock), task);
+        input.pipeInput("A", event(0));
+        client.unanswered(task.model(), tag(0)).fail(ZeroGpuExceptions.modelNotFound(404));
+        settle();
+        assertThat(client.requestCount()).isEqualTo(2);
+        FakeChatTransport.FakeCall onFallback = client.unanswered("LFM2.5-1.2B-Instruct", tag(0));
+        assertThat(engine.stats().fallbacks()).isEqualTo(1);
+        onFallback.succeed("{\"label\":\"neutral\",\"score\":0.5}");
+        settle();
+        assertThat(enrichedTopic.readValuesToList()).containsExactly("enriched:0");
+        TaskOutcome o = sink.byOffset.get(0L).outcomes().get(0);
+        assertThat(o.model()).isEqualTo("LFM2.5-1.2B-Instruct");
+        assertThat(o.call().attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void retriesExhaustedFallBackAndTheFallbackIsTriedOnceOnly() {
+        EnrichmentTask task = sentiment(Map.of("fallback_model", "LFM2.5-1.2B-Instruct"));
+        start(config(clock), task);
+        input.pipeInput("A", event(0));
+        for (int attempt = 0; attempt < 3; attempt++) {
+            client.unanswered(task.model(), tag(0)).fail(FakeChatTransport.httpError(Disposition.TRANSIENT, 503));
+            settle();
+            tick(Duration.ofSeconds(1));
+        }
+        FakeChatTransport.FakeCall onFallback = client.unanswered("LFM2.5-1.2B-Instruct", tag(0));
+        onFallback.fail(FakeChatTransport.httpError(Disposition.TRANSIENT, 503));
+        settle();
+        tick(Duration.ofSeconds(5));
+        assertThat(deadLetterTopic.readValuesToList()).containsExactly("dlq:0:API_RETRIES_EXHAUSTED");
+        Failure f = sink.byOffset.get(0L).failure();
+        assertThat(f.model()).isEqualTo("LFM2.5-1.2B-Instruct");
+        assertThat(f.reason()).startsWith("on fallback model LFM2.5-1.2B-Instruct (model " + task.model());
+        assertThat(client.requestCount()).as("3 attempts on the model, 1 on the fallback").isEqualTo(4);
+    }
+
+    @Test
+    void aTaskWithoutFallbackFailsOnAnUnknownModelAsBefore() {
+        EnrichmentTask task = sentiment(Map.of());
+        start(config(clock), task);
+        input.pipeInput("A", event(0));
+        client.unanswered(task.model(), tag(0)).fail(ZeroGpuExceptions.modelNotFound(400));
+        settle();
+        assertThat(deadLetterTopic.readValuesToList()).containsExactly("dlq:0:API_RECORD_ERROR");
+        assertThat(client.requestCount()).isEqualTo(1);
+    }
+
+    /** Errors of an API that does not know the model, as the simulator gives them. */
+    private static final class ZeroGpuExceptions {
+        static dev.enricher.client.ZeroGpuException modelNotFound(int status) {
+            return dev.enricher.client.ZeroGpuException.builder(Disposition.RECORD,
+                            dev.enricher.client.FailureKind.HTTP_STATUS).status(status).code("model_not_found")
+                    .param(status == 400 ? "model" : null).message("The model does not exist.")
+                    .requestId("req-err-" + status).build();
+        }
+    }
 }

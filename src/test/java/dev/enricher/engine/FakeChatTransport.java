@@ -42,6 +42,11 @@ final class FakeChatTransport implements ChatTransport {
             this.request = request;
         }
 
+        /** The request as sent. */
+        ChatRequest request() {
+            return request;
+        }
+
         /** The model the call was for. */
         String model() {
             return request.model();

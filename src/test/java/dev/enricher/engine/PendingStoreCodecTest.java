@@ -139,9 +139,57 @@ class PendingStoreCodecTest {
                 List.of("fp-iab", "fp-summary"), 5L);
         e.task(0).setStatus(StoredTaskStatus.SUCCEEDED);
         e.task(0).setContent("{}");
-        // The previous version's bytes: the same entry under the previous schema, in single-object encoding.
+        PendingEntry back = PendingStore.decode(asWrittenBy("/pending/PendingEntry-1.avsc", e));
+        assertThat(back.getTasks()).extracting(StoredTask::getTask).containsExactly("iab", "summary");
+        assertThat(back.getTasks()).extracting(StoredTask::getFingerprint).containsOnlyNulls();
+        assertThat(back.getTasks().get(0).getContent()).isEqualTo("{}");
+        assertThat(back.getOffset()).isEqualTo(e.entry.getOffset());
+    }
+
+    @Test
+    void anEntryWrittenByTheVersionBeforeRepairsAndFallbacksStillReads() throws IOException {
+        PendingEvent e = PendingEvent.admit(3, input(utf8("k")), List.of("iab", "summary"),
+                List.of("fp-iab", "fp-summary"), 5L);
+        e.task(1).setStatus(StoredTaskStatus.SUCCEEDED);
+        e.task(1).setContent("A summary.");
+        PendingEntry back = PendingStore.decode(asWrittenBy("/pending/PendingEntry-2.avsc", e));
+        assertThat(back.getTasks()).extracting(StoredTask::getFingerprint).containsExactly("fp-iab", "fp-summary");
+        assertThat(back.getTasks().get(1).getContent()).isEqualTo("A summary.");
+        assertThat(back.getTasks()).allSatisfy(t -> {
+            assertThat(t.getRefused()).isEmpty();
+            assertThat(t.getEarlierCalls()).isEmpty();
+            assertThat(t.getOnFallback()).isFalse();
+        });
+    }
+
+    @Test
+    void aRepairInProgressAndAFallbackRoundTrip() {
+        PendingEvent e = PendingEvent.admit(3, input(utf8("k")), List.of("sentiment"), List.of("fp"), 5L);
+        e.attemptEnded(0, 100, 140);
+        e.answerRefused(0, FakeChatTransport.completion("llama", "{\"label\":\"great\"}", "req-7"),
+                "$.label: not in the enumeration", "llama");
+        e.toFallback(0);
+        PendingEntry back = PendingStore.decode(PendingStore.encode(e.entry));
+        StoredTask t = back.getTasks().get(0);
+        assertThat(t.getStatus()).isEqualTo(StoredTaskStatus.OUTSTANDING);
+        assertThat(t.getOnFallback()).isTrue();
+        assertThat(t.getRefused()).singleElement().satisfies(r -> {
+            assertThat(r.getContent()).isEqualTo("{\"label\":\"great\"}");
+            assertThat(r.getProblem()).isEqualTo("$.label: not in the enumeration");
+        });
+        assertThat(t.getEarlierCalls()).singleElement().satisfies(c -> {
+            assertThat(c.getRequestId()).isEqualTo("req-7");
+            assertThat(c.getPromptTokens()).isEqualTo(10L);
+            assertThat(c.getLatencyMs()).isEqualTo(40L);
+            assertThat(c.getAttempts()).isEqualTo(1);
+        });
+        assertThat(t.getAttempts()).as("the next call counts its own attempts").isZero();
+    }
+
+    /** {@code e}'s entry as a version with the schema at {@code resource} wrote it, in single-object encoding. */
+    private static byte[] asWrittenBy(String resource, PendingEvent e) throws IOException {
         org.apache.avro.Schema previous;
-        try (java.io.InputStream in = PendingStore.class.getResourceAsStream("/pending/PendingEntry-1.avsc")) {
+        try (java.io.InputStream in = PendingStore.class.getResourceAsStream(resource)) {
             previous = new org.apache.avro.Schema.Parser().parse(in);
         }
         byte[] current = PendingStore.encode(e.entry);
@@ -152,11 +200,6 @@ class PendingStoreCodecTest {
                 org.apache.avro.generic.GenericData.get(), previous).encode(old);
         byte[] bytes = new byte[oldBytes.remaining()];
         oldBytes.get(bytes);
-
-        PendingEntry back = PendingStore.decode(bytes);
-        assertThat(back.getTasks()).extracting(StoredTask::getTask).containsExactly("iab", "summary");
-        assertThat(back.getTasks()).extracting(StoredTask::getFingerprint).containsOnlyNulls();
-        assertThat(back.getTasks().get(0).getContent()).isEqualTo("{}");
-        assertThat(back.getOffset()).isEqualTo(e.entry.getOffset());
+        return bytes;
     }
 }

@@ -23,6 +23,7 @@ class TaskFactoryTest {
             case GLINER_NER, ZERO_SHOT -> Map.of("labels", List.of("person", "place"));
             case GLINER_JSON -> Map.of("schema", Map.of("product", List.of("name::str")));
             case GLINER_CLASSIFICATION -> Map.of("schema", Map.of("sentiment", List.of("positive", "negative")));
+            case PROMPT -> Map.of("template", "Summarise: {{text}}");
             default -> Map.of();
         };
     }
@@ -43,7 +44,7 @@ class TaskFactoryTest {
     @Test
     void defaultNamesAndModels() {
         assertThat(TaskType.values()).extracting(TaskType::defaultName).containsExactly("iab", "iab_enriched",
-                "followups", "pii", "entities", "extract", "classify", "labels", "summary", "thinking");
+                "followups", "pii", "entities", "extract", "classify", "labels", "summary", "thinking", "prompt");
         assertThat(TaskType.IAB_ENRICHED.defaultModel()).isEqualTo("zlm-v2-iab-classify-edge-enriched");
     }
 

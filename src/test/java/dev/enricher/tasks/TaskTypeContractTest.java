@@ -87,6 +87,13 @@ class TaskTypeContractTest {
                     "Jane asks about hiking boots.", " \n ");
             case THINKING -> new Example(Map.of(), "<think>She wants boots.</think>Recommend the trail boots.",
                     "<think>only reasoning, never an answer</think>");
+            case PROMPT -> new Example(Map.of("template", "What does this person want? {{text}}", "output",
+                    Map.of("json-schema", Map.of("type", "object", "required", List.of("want", "urgency"),
+                            "properties", Map.of("want", Map.of("type", "string"),
+                                    "urgency", Map.of("type", "integer", "minimum", 1, "maximum", 5),
+                                    "products", Map.of("type", "array", "items", Map.of("type", "string")))))),
+                    "Sure: ```json\n{\"want\": \"hiking boots\", \"urgency\": 3, \"products\": [\"boots\"]}\n```",
+                    "{\"want\": \"hiking boots\", \"urgency\": 9}");
         };
     }
 

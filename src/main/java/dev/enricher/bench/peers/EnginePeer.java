@@ -1,7 +1,6 @@
 package dev.enricher.bench.peers;
 
 import dev.enricher.avro.DeadLetter;
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.client.ApiKey;
 import dev.enricher.client.ClientConfig;
 import dev.enricher.client.RetryPolicy;
@@ -29,7 +28,7 @@ final class EnginePeer {
         String enriched = args.string("output-topic");
         String deadLetters = args.string("dead-letter-topic");
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-        int enrichedId = registry.register(enriched + "-value", EnrichedEvent.getClassSchema());
+        int enrichedId = registry.register(enriched + "-value", PeerRecords.SCHEMA);
         int deadLetterId = registry.register(deadLetters + "-value", DeadLetter.getClassSchema());
         if (enrichedId != args.integer("schema-id", 1) || deadLetterId != args.integer("dead-letter-schema-id", 1)) {
             throw new IllegalArgumentException("--schema-id / --dead-letter-schema-id must be " + enrichedId + " / "

@@ -2,8 +2,6 @@ package dev.enricher.bench.peers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.enricher.avro.EnrichedEvent;
-import dev.enricher.avro.ModelCall;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.Usage;
 import dev.enricher.tasks.EnrichmentTask;
@@ -12,29 +10,35 @@ import dev.enricher.tasks.TaskResult;
 import dev.enricher.tasks.TaskSpec;
 import dev.enricher.tasks.TaskType;
 import dev.enricher.serde.GeneratedClassTrust;
+import dev.enricher.topology.OutputSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificData;
 
 /**
  * What every benchmark contender reads and writes, so that all of them do the same work per event: the JSON input
  * event ({@code {"id", "text", "attributes"}}) in, one {@code iab} task (the same request bytes through
- * {@link dev.enricher.client.ChatWire}), and an Avro {@link EnrichedEvent} out in the registry wire format (magic
+ * {@link dev.enricher.client.ChatWire}), and an Avro enriched record ({@link #SCHEMA}) out in the registry wire format (magic
  * byte, 4-byte schema id, Avro binary), with the same field mapping as the pipeline's ({@link TaskType#toAvro}).
  *
  * <p>Vert.x-free on purpose: the Parallel Consumer peer compiles this class next to Vert.x 4. Thread-safe.
  */
 public final class PeerRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SpecificDatumWriter<EnrichedEvent> WRITER = new SpecificDatumWriter<>(EnrichedEvent.class);
+    /** The enriched record's schema for the one task every contender runs. */
+    public static final Schema SCHEMA = OutputSchema.of(List.of(task()));
+    private static final GenericDatumWriter<GenericRecord> WRITER = new GenericDatumWriter<>(SCHEMA, SpecificData.get());
 
     static {
         // The builder reads the schema's default values through Avro's class loading, which trusts no class by
@@ -92,42 +96,45 @@ public final class PeerRecords {
      */
     public static byte[] enriched(int schemaId, String topic, int partition, long offset, long timestamp, Input input,
                                   EnrichmentTask task, TaskResult result, ChatCompletion completion) {
-        List<ModelCall> calls = List.of();
+        List<GenericRecord> calls = List.of();
         if (result != null) {
             Usage usage = completion.usage();
             boolean counted = usage != Usage.NONE;
-            calls = List.of(ModelCall.newBuilder()
-                    .setTask(task.name())
-                    .setModel(task.model())
-                    .setCompletionId(completion.id())
-                    .setRequestId(completion.requestId())
-                    .setPromptTokens(counted ? (int) usage.promptTokens() : null)
-                    .setCompletionTokens(counted ? (int) usage.completionTokens() : null)
-                    .setLatencyMs(completion.latency() == null ? 0 : completion.latency().toMillis())
-                    .setAttempts(Math.max(1, completion.attempts()))
-                    .build());
+            GenericData.Record call = new GenericData.Record(SCHEMA.getField("model_calls").schema().getElementType());
+            call.put("task", task.name());
+            call.put("model", task.model());
+            call.put("completion_id", completion.id());
+            call.put("request_id", completion.requestId());
+            call.put("prompt_tokens", counted ? (Integer) (int) usage.promptTokens() : null);
+            call.put("completion_tokens", counted ? (Integer) (int) usage.completionTokens() : null);
+            call.put("latency_ms", completion.latency() == null ? 0L : completion.latency().toMillis());
+            call.put("attempts", Math.max(1, completion.attempts()));
+            call.put("accepted", true);
+            calls = List.of(call);
         }
-        EnrichedEvent value = EnrichedEvent.newBuilder()
-                .setId(input.id())
-                .setSourceTopic(topic)
-                .setSourcePartition(partition)
-                .setSourceOffset(offset)
-                .setSourceTimestamp(Instant.ofEpochMilli(timestamp))
-                .setText(input.text())
-                .setTextRedacted(false)
-                .setAttributes(input.attributes())
-                .setModelCalls(calls)
-                .setEnrichedAt(Instant.now())
-                .build();
+        GenericData.Record results = new GenericData.Record(SCHEMA.getField(OutputSchema.RESULTS).schema());
         if (result != null) {
-            TaskType type = TaskType.of(task);
-            value.put(type.resultField(), Map.of(task.name(), type.toAvro(result)));
+            results.put(task.name(), TaskType.of(task).toAvro(result));
         }
+        GenericData.Record value = new GenericData.Record(SCHEMA);
+        value.put("id", input.id());
+        value.put("source_topic", topic);
+        value.put("source_partition", partition);
+        value.put("source_offset", offset);
+        value.put("source_timestamp", timestamp);
+        value.put("text", input.text());
+        value.put("text_redacted", false);
+        value.put("attributes", input.attributes());
+        value.put(OutputSchema.RESULTS, results);
+        value.put("model_calls", calls);
+        value.put("failed_tasks", List.of());
+        value.put("skipped_tasks", List.of());
+        value.put("enriched_at", System.currentTimeMillis());
         return serialize(schemaId, value);
     }
 
     /** The registry wire format: magic byte 0, the schema id big-endian, then Avro binary. */
-    static byte[] serialize(int schemaId, EnrichedEvent value) {
+    static byte[] serialize(int schemaId, GenericRecord value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         out.write(0);
         out.write(schemaId >>> 24);
@@ -139,7 +146,7 @@ public final class PeerRecords {
             WRITER.write(value, encoder);
             encoder.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write an EnrichedEvent", e);
+            throw new UncheckedIOException("cannot write an enriched record", e);
         }
         return out.toByteArray();
     }
