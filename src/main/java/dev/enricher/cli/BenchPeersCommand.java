@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
             "Each contender runs in a JVM of its own (-Xmx1g), one after the other; the broker, the simulator "
                 + "(every call answered after exactly --latency-ms), a closed-loop load generator and a "
                 + "read_committed reader stay in this JVM. Every contender does the same work per event: decode the "
-                + "JSON event, one iab call with the same request bytes, write an Avro EnrichedEvent.",
+                + "JSON event, one iab call with the same request bytes, write the Avro enriched record of that one task (its result in results.iab).",
             "Per row: throughput (first to last output read), efficiency = throughput / (C / L), p50 and p99 "
                 + "end-to-end latency (input timestamp to output read), CPU seconds of the contender's JVM per 1,000 "
                 + "events, its peak RSS (VmHWM), lost and duplicated inputs.",

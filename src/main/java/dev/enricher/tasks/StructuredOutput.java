@@ -186,7 +186,10 @@ public final class StructuredOutput {
         String doc = node.path("description").asText(null);
         switch (type.asText()) {
             case "string":
-                return Schema.create(Schema.Type.STRING);
+                // Read as java.lang.String, as the generated result records' strings are (avro.java.string).
+                Schema string = Schema.create(Schema.Type.STRING);
+                string.addProp(org.apache.avro.generic.GenericData.STRING_PROP, "String");
+                return string;
             case "integer":
                 return Schema.create(Schema.Type.LONG);
             case "number":

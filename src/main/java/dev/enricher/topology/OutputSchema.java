@@ -83,10 +83,33 @@ public final class OutputSchema {
                 ENVELOPE_SCHEMA.getNamespace(), false, envelope);
         // Round-trip through the parser: the schema a registry stores and a consumer compiles is exactly this text.
         Schema parsed = new Schema.Parser().parse(schema.toString());
-        // Strings are java.lang.String for every reader that honours avro.java.string (the generated result records
-        // already say so), not Utf8: what a consumer's generated classes and a generic reader then both get.
-        GenericData.setStringType(parsed, GenericData.StringType.String);
-        return parsed;
+        // Strings are java.lang.String for every reader that honours avro.java.string (as the generated result records
+        // partly say already), not Utf8: what a consumer's generated classes and a generic reader then both get.
+        javaStrings(parsed, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        return new Schema.Parser().parse(parsed.toString());
+    }
+
+    /** Marks every string (and every map's keys) of {@code schema} to be read as {@code java.lang.String}. */
+    private static void javaStrings(Schema schema, Set<Schema> seen) {
+        if (!seen.add(schema)) {
+            return;
+        }
+        switch (schema.getType()) {
+            case STRING, MAP -> {
+                if (schema.getProp(GenericData.STRING_PROP) == null) {
+                    schema.addProp(GenericData.STRING_PROP, GenericData.StringType.String.name());
+                }
+                if (schema.getType() == Schema.Type.MAP) {
+                    javaStrings(schema.getValueType(), seen);
+                }
+            }
+            case RECORD -> schema.getFields().forEach(f -> javaStrings(f.schema(), seen));
+            case ARRAY -> javaStrings(schema.getElementType(), seen);
+            case UNION -> schema.getTypes().forEach(t -> javaStrings(t, seen));
+            default -> {
+                // nothing to mark
+            }
+        }
     }
 
     /** Records every named type in {@code schema}, refusing one name defined two ways by different tasks. */

@@ -191,7 +191,7 @@ public final class RecordAssembler implements EventSink {
         value.put("source_topic", input.topic());
         value.put("source_partition", input.partition());
         value.put("source_offset", input.offset());
-        value.put("source_timestamp", input.timestamp());
+        value.put("source_timestamp", Instant.ofEpochMilli(input.timestamp()));
         value.put("text", text);
         value.put("text_redacted", redactor != null);
         value.put("attributes", decoded.attributes());
@@ -199,7 +199,7 @@ public final class RecordAssembler implements EventSink {
         value.put("model_calls", calls);
         value.put("failed_tasks", failures);
         value.put("skipped_tasks", List.of());
-        value.put("enriched_at", nowMillis);
+        value.put("enriched_at", Instant.ofEpochMilli(nowMillis));
         byte[] bytes = enrichedSerializer.serialize(enrichedTopic, value);
         return new Record<>(input.key(), bytes, input.timestamp(), inputHeaders(input));
     }

@@ -4,18 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.DeadLetterCategory;
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.config.EnricherConfig;
+import dev.enricher.serde.GeneratedClassTrust;
 import dev.enricher.simulator.Simulator;
 import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.tasks.EnrichmentTask;
-import dev.enricher.tasks.TaskType;
+import dev.enricher.topology.EnrichedRecords;
+import dev.enricher.topology.OutputSchema;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +41,8 @@ class CheckerTest {
     static Simulator simulator;
     static List<EnrichmentTask> tasks;
     static ExpectedResults expected;
+    /** The enriched record's schema of these tasks, as the service derives and writes it. */
+    static Schema schema;
 
     @BeforeAll
     static void start() {
@@ -43,6 +57,7 @@ class CheckerTest {
                   - {name: pii, type: pii, options: {usecase: redact}}
                 """, Map.of(), "test").tasks();
         expected = new ExpectedResults(tasks, simulator);
+        schema = OutputSchema.of(tasks);
     }
 
     @AfterAll
@@ -76,17 +91,42 @@ class CheckerTest {
     }
 
     /** The enriched record the service publishes for {@code in}, from the simulator's answers to its own text. */
-    static EnrichedEvent enriched(TopicRecords.In in) {
+    static GenericRecord enriched(TopicRecords.In in) {
         ExpectedResults.Expected want = expected.of(text(in));
-        EnrichedEvent e = EnrichedEvent.newBuilder().setId("chaos-" + in.seq()).setSourceTopic("chaos-input")
-                .setSourcePartition(in.partition()).setSourceOffset(in.offset())
-                .setSourceTimestamp(Instant.ofEpochMilli(1_000)).setText(want.text()).setTextRedacted(want.redacted())
-                .setAttributes(Map.of()).setModelCalls(List.of()).setFailedTasks(List.of())
-                .setEnrichedAt(Instant.ofEpochMilli(2_000)).build();
+        GenericData.Record results = new GenericData.Record(schema.getField(OutputSchema.RESULTS).schema());
         for (EnrichmentTask task : tasks) {
-            e.put(TaskType.of(task).resultField(), Map.of(task.name(), want.results().get(task.name())));
+            results.put(task.name(), want.results().get(task.name()));
         }
-        return e;
+        GenericData.Record e = new GenericData.Record(schema);
+        e.put("id", "chaos-" + in.seq());
+        e.put("source_topic", "chaos-input");
+        e.put("source_partition", in.partition());
+        e.put("source_offset", in.offset());
+        e.put("source_timestamp", 1_000L);
+        e.put("text", want.text());
+        e.put("text_redacted", want.redacted());
+        e.put("attributes", Map.of());
+        e.put(OutputSchema.RESULTS, results);
+        e.put("model_calls", List.of());
+        e.put("failed_tasks", List.of());
+        e.put("skipped_tasks", List.of());
+        e.put("enriched_at", 2_000L);
+        return throughTheTopic(e);
+    }
+
+    /** {@code e} written as the service writes it and read back as the run reads the enriched topic. */
+    static GenericRecord throughTheTopic(GenericRecord e) {
+        GeneratedClassTrust.install();
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+            new GenericDatumWriter<GenericRecord>(schema, SpecificData.get()).write(e, encoder);
+            encoder.flush();
+            return TopicRecords.enrichedReader(schema).read(null,
+                    DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
     }
 
     static DeadLetter deadLetter(TopicRecords.In in, DeadLetterCategory category) {
@@ -95,7 +135,7 @@ class CheckerTest {
                 .setCategory(category).setReason("test").build();
     }
 
-    static TopicRecords.Out out(int position, TopicRecords.In in, EnrichedEvent e) {
+    static TopicRecords.Out out(int position, TopicRecords.In in, GenericRecord e) {
         return new TopicRecords.Out(in.partition(), position, in.key(), in.partition(), in.offset(), e, null);
     }
 
@@ -134,12 +174,12 @@ class CheckerTest {
     @Test
     void anAnswerOnAnotherRecordIsMisattributed() {
         List<TopicRecords.Out> outs = correctEnriched();
-        EnrichedEvent first = outs.get(0).enriched();
-        EnrichedEvent second = outs.get(1).enriched();
+        GenericRecord first = EnrichedRecords.results(outs.get(0).enriched());
+        GenericRecord second = EnrichedRecords.results(outs.get(1).enriched());
         // The IAB answers of events 1 and 2 swapped: each record carries a completion that belongs to the other.
-        var iab = first.getIab();
-        first.setIab(second.getIab());
-        second.setIab(iab);
+        Object iab = first.get("iab");
+        first.put("iab", second.get("iab"));
+        second.put("iab", iab);
         Verdict v = check(outs, correctDeadLetters(), true);
         assertThat(v.misattributed()).isEqualTo(2);
         assertThat(v.holds()).isFalse();
@@ -149,8 +189,8 @@ class CheckerTest {
     @Test
     void aTextOrIdFromAnotherRecordIsMisattributed() {
         List<TopicRecords.Out> outs = correctEnriched();
-        outs.get(2).enriched().setText(outs.get(3).enriched().getText());
-        outs.get(4).enriched().setId("chaos-1");
+        outs.get(2).enriched().put("text", outs.get(3).enriched().get("text"));
+        outs.get(4).enriched().put("id", "chaos-1");
         Verdict v = check(outs, correctDeadLetters(), true);
         assertThat(v.misattributed()).isEqualTo(2);
     }
@@ -158,7 +198,7 @@ class CheckerTest {
     @Test
     void anUnredactedTextWhereRedactionWasAskedIsMisattributed() {
         List<TopicRecords.Out> outs = correctEnriched();
-        outs.get(0).enriched().setText(text(INPUTS.get(0)));
+        outs.get(0).enriched().put("text", text(INPUTS.get(0)));
         assertThat(check(outs, correctDeadLetters(), true).misattributed()).isEqualTo(1);
     }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.DeadLetterCategory;
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.AvroSerdes;
 import dev.enricher.serde.HttpSchemaRegistry;
@@ -35,7 +34,7 @@ class CommandsWithApicurioTest {
         KAFKA.createTopic("raw-messages", 1);
         HttpSchemaRegistry registry = new HttpSchemaRegistry(RegistryConfig.of(APICURIO.ccompatUrl()));
         try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers());
-             var enriched = AvroSerdes.specific(EnrichedEvent.class, registry, AvroSerdeConfig.defaults());
+             var enriched = AvroSerdes.generic(registry, AvroSerdeConfig.defaults());
              var deadLetters = AvroSerdes.specific(DeadLetter.class, registry, AvroSerdeConfig.defaults())) {
             producer.send(new ProducerRecord<>("enriched", DeadLetters.utf8("evt-3"),
                     enriched.serializer().serialize("enriched", BenchSerdeCommand.event(3)))).get();
@@ -70,7 +69,7 @@ class CommandsWithApicurioTest {
         KAFKA.createTopic("enriched-2", 1);
         HttpSchemaRegistry registry = new HttpSchemaRegistry(RegistryConfig.of(APICURIO.ccompatUrl()));
         try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers());
-             var enriched = AvroSerdes.specific(EnrichedEvent.class, registry, AvroSerdeConfig.defaults())) {
+             var enriched = AvroSerdes.generic(registry, AvroSerdeConfig.defaults())) {
             producer.send(new ProducerRecord<>("enriched-2",
                     enriched.serializer().serialize("enriched-2", BenchSerdeCommand.event(4)))).get();
         }

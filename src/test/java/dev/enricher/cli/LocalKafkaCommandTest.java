@@ -73,7 +73,7 @@ class LocalKafkaCommandTest {
             String registryUrl = registryLine.split(" ")[2];
             try (dev.enricher.serde.HttpSchemaRegistry registry = new dev.enricher.serde.HttpSchemaRegistry(
                     dev.enricher.serde.RegistryConfig.of(registryUrl))) {
-                org.apache.avro.Schema schema = dev.enricher.avro.EnrichedEvent.getClassSchema();
+                org.apache.avro.Schema schema = dev.enricher.bench.SerdeBenchmark.SAMPLE_SCHEMA;
                 int id = registry.register("enriched-value", schema);
                 assertThat(registry.schemaById(id)).isEqualTo(schema);
             }

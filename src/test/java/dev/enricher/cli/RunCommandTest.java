@@ -108,8 +108,13 @@ class RunCommandTest {
         Run ok = command();
         assertThat(ok.cmd().execute("validate-config", "--config", good.toString(), "--print-schema")).isZero();
         org.apache.avro.Schema printed = new org.apache.avro.Schema.Parser().parse(ok.out().toString());
-        assertThat(printed).isEqualTo(dev.enricher.avro.EnrichedEvent.getClassSchema());
-        assertThat(printed.getField("iab")).isNotNull();
+        org.apache.avro.Schema results = printed.getField("results").schema();
+        assertThat(results.getFields()).extracting(org.apache.avro.Schema.Field::name)
+                .as("one field per configured task, in task order").containsExactly("iab", "pii");
+        assertThat(results.getField("iab").schema().getTypes()).extracting(org.apache.avro.Schema::getFullName)
+                .containsExactly("null", "dev.enricher.avro.IabResult");
+        assertThat(printed.getField("text")).isNotNull();
+        assertThat(printed.getField("model_calls")).isNotNull();
 
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, config("127.0.0.1:9092", "http://127.0.0.1:1/v1", dir).replace("type: iab", "type: nope"));

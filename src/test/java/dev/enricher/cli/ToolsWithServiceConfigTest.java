@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.DeadLetterCategory;
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.AvroSerdes;
 import dev.enricher.serde.InMemorySchemaRegistry;
@@ -134,7 +133,7 @@ class ToolsWithServiceConfigTest {
         KAFKA.createTopic("dlq-secured", 1);
         KAFKA.createTopic("raw-secured", 1);
         try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers());
-             var enriched = AvroSerdes.specific(EnrichedEvent.class, SCHEMAS, AvroSerdeConfig.defaults());
+             var enriched = AvroSerdes.generic(SCHEMAS, AvroSerdeConfig.defaults());
              var deadLetters = AvroSerdes.specific(DeadLetter.class, SCHEMAS, AvroSerdeConfig.defaults())) {
             producer.send(new ProducerRecord<>("enriched-secured", DeadLetters.utf8("evt-5"),
                     enriched.serializer().serialize("enriched-secured", BenchSerdeCommand.event(5)))).get();
@@ -183,7 +182,7 @@ class ToolsWithServiceConfigTest {
     void theRegistryUrlOptionOverridesTheFilesAndKeepsItsCredentials() throws Exception {
         KAFKA.createTopic("enriched-moved", 1);
         try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers());
-             var enriched = AvroSerdes.specific(EnrichedEvent.class, SCHEMAS, AvroSerdeConfig.defaults())) {
+             var enriched = AvroSerdes.generic(SCHEMAS, AvroSerdeConfig.defaults())) {
             producer.send(new ProducerRecord<>("enriched-moved",
                     enriched.serializer().serialize("enriched-moved", BenchSerdeCommand.event(6)))).get();
         }

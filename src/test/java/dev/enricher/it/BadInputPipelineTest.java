@@ -135,7 +135,7 @@ class BadInputPipelineTest {
 
         reader.assertExactlyOnce(sent, t.input());
         assertThat(reader.only(sent.get(0)).kind()).isEqualTo(Kind.ENRICHED);
-        assertThat(reader.only(sent.get(0)).enriched().getId()).isEqualTo("a-1");
+        assertThat(reader.only(sent.get(0)).enriched().get("id")).isEqualTo("a-1");
         assertDeadLetter(reader.only(sent.get(1)), sent.get(1), DeadLetterCategory.DESERIALIZATION);
         assertThat(reader.only(sent.get(1)).deadLetter().getReason()).containsIgnoringCase("schema");
         assertThat(reader.only(sent.get(2)).kind()).isEqualTo(Kind.ENRICHED);

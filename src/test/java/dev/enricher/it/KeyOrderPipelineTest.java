@@ -89,7 +89,8 @@ class KeyOrderPipelineTest {
     }
 
     private static Instant leftAt(Output o) {
-        return o.kind() == Kind.ENRICHED ? o.enriched().getEnrichedAt() : o.deadLetter().getDeadLetteredAt();
+        return o.kind() == Kind.ENRICHED ? java.time.Instant.ofEpochMilli(dev.enricher.topology.EnrichedRecords.millis(
+                o.enriched(), "enriched_at")) : o.deadLetter().getDeadLetteredAt();
     }
 
     /** Wall-clock milliseconds, but every reading later than the previous one (by 1 ms when the clock has not moved). */

@@ -1,7 +1,6 @@
 package dev.enricher.it;
 
 import dev.enricher.avro.DeadLetter;
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.client.ApiKey;
 import dev.enricher.client.ClientConfig;
 import dev.enricher.serde.InMemorySchemaRegistry;
@@ -79,8 +78,8 @@ public final class PipelineProcess {
      */
     static InMemorySchemaRegistry registryWithOutputSchemas(String enrichedTopic, String deadLetterTopic) {
         InMemorySchemaRegistry r = new InMemorySchemaRegistry();
-        r.register(SubjectNameStrategy.TOPIC.subject(enrichedTopic, false, EnrichedEvent.getClassSchema()),
-                EnrichedEvent.getClassSchema());
+        org.apache.avro.Schema enriched = dev.enricher.topology.OutputSchema.of(PipelineFixture.tasks(TaskType.IAB));
+        r.register(SubjectNameStrategy.TOPIC.subject(enrichedTopic, false, enriched), enriched);
         r.register(SubjectNameStrategy.TOPIC.subject(deadLetterTopic, false, DeadLetter.getClassSchema()),
                 DeadLetter.getClassSchema());
         return r;

@@ -3,7 +3,6 @@ package dev.enricher.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatWire;
 import dev.enricher.client.Choice;
@@ -17,6 +16,7 @@ import dev.enricher.testing.OutputReader;
 import dev.enricher.testing.PipelineFixture;
 import dev.enricher.testing.Sent;
 import dev.enricher.topology.EnrichmentPipeline;
+import dev.enricher.topology.EnrichedRecords;
 import dev.enricher.topology.PipelineSettings;
 import java.io.IOException;
 import java.time.Duration;
@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -86,9 +87,9 @@ class RollingTaskChangePipelineTest {
         int withNewList = 0;
         int withOldList = 0;
         for (Sent s : sent) {
-            EnrichedEvent e = reader.only(s).enriched();
-            Set<String> names = names(e);
-            String summary = e.getTextGeneration().get("summary").getText();
+            GenericRecord e = reader.only(s).enriched();
+            Set<String> names = new TreeSet<>(EnrichedRecords.answered(e));
+            String summary = EnrichedRecords.result(e, "summary", dev.enricher.avro.TextResult.class).getText();
             if (names.equals(Set.of("iab", "topic", "summary"))) {
                 withNewList++;
                 assertThat(summary).as("summary of %s asked with the new prompt", s.id())
@@ -116,17 +117,6 @@ class RollingTaskChangePipelineTest {
         String content = fx.simulator().answerContent(wire.requestBody(task.request(text)));
         return ((TextResult) task.parse(new ChatCompletion("expected", 0, task.model(),
                 List.of(new Choice(0, "assistant", content, "stop")), null, null, 1, null), text)).text();
-    }
-
-    private static Set<String> names(EnrichedEvent e) {
-        Set<String> names = new TreeSet<>();
-        for (Map<String, ?> m : java.util.Arrays.asList(e.getIab(), e.getPii(), e.getZeroShot(),
-                e.getTextGeneration())) {
-            if (m != null) {
-                names.addAll(m.keySet());
-            }
-        }
-        return names;
     }
 
     private static int activeTasks(EnrichmentPipeline p) {

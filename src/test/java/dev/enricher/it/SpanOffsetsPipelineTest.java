@@ -1,8 +1,10 @@
 package dev.enricher.it;
 
+import dev.enricher.avro.PiiResult;
+import org.apache.avro.generic.GenericRecord;
+import dev.enricher.topology.EnrichedRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.avro.PiiEntity;
 import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.tasks.TaskFactory;
@@ -65,11 +67,11 @@ class SpanOffsetsPipelineTest {
         for (Sent s : sent) {
             OutputReader.Output o = reader.only(s);
             assertThat(o.kind()).as("%s", o).isEqualTo(Kind.ENRICHED);
-            EnrichedEvent e = o.enriched();
-            String published = e.getText();
+            GenericRecord e = o.enriched();
+            String published = EnrichedRecords.string(e, "text");
             assertThat(published).as("no redactor: the text as sent").isEqualTo(s.text());
-            assertThat(e.getTextRedacted()).isFalse();
-            List<PiiEntity> entities = e.getPii().get("pii").getEntities();
+            assertThat(e.get("text_redacted")).isEqualTo(false);
+            List<PiiEntity> entities = EnrichedRecords.result(e, "pii", PiiResult.class).getEntities();
             for (PiiEntity entity : entities) {
                 assertThat(slice(published, entity.getStart(), entity.getEnd())).as("span of %s", s)
                         .isEqualTo(entity.getText());

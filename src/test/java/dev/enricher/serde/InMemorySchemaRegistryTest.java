@@ -127,8 +127,8 @@ class InMemorySchemaRegistryTest {
 
     @Test
     void ourSchemasEvolveBackwardCompatibly() {
-        // Adding an optional field to the real EnrichedEvent must stay BACKWARD compatible (the reason for null defaults).
-        Schema event = dev.enricher.avro.EnrichedEvent.getClassSchema();
+        // Adding an optional field to the real enriched record must stay BACKWARD compatible (the reason for null defaults).
+        Schema event = Events.SCHEMA;
         Schema evolved = new Schema.Parser().parse(event.toString().replace("\"fields\":[{\"name\":\"id\"",
                 "\"fields\":[{\"name\":\"tenant\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"id\""));
         registry.register("enriched-value", event);

@@ -16,19 +16,29 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The rules every schema in {@code schemas/} keeps, so downstream readers get documentation and additions stay
- * BACKWARD compatible: every record, enum and field has a doc; every optional field is a union with null first
- * and a null default; every enum has a default symbol.
+ * The rules every schema in {@code schemas/} and {@code schemas/results/} keeps, so downstream readers get
+ * documentation and additions stay BACKWARD compatible: every record, enum and field has a doc; every optional field
+ * is a union with null first and a null default; every enum has a default symbol.
  */
 class SchemaFilesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The result records' shared type, which other result files refer to by name: parsed before them. */
+    private static final Path SCORED_LABEL = Path.of("schemas", "results", "ScoredLabel.avsc");
 
     static Stream<Path> schemaFiles() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("schemas"))) {
-            List<Path> list = files.filter(p -> p.toString().endsWith(".avsc")).sorted().toList();
-            assertThat(list).extracting(p -> p.getFileName().toString())
-                    .contains("TextEvent.avsc", "EnrichedEvent.avsc", "DeadLetter.avsc");
-            return list.stream();
+        List<Path> list = new ArrayList<>(avsc(Path.of("schemas")));
+        assertThat(list).extracting(p -> p.getFileName().toString())
+                .contains("TextEvent.avsc", "EnrichedEvent.avsc", "DeadLetter.avsc");
+        List<Path> results = avsc(Path.of("schemas", "results"));
+        assertThat(results).extracting(p -> p.getFileName().toString())
+                .contains("ScoredLabel.avsc", "IabResult.avsc", "PiiResult.avsc", "TextResult.avsc");
+        list.addAll(results);
+        return list.stream();
+    }
+
+    private static List<Path> avsc(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".avsc")).sorted().toList();
         }
     }
 
@@ -43,8 +53,37 @@ class SchemaFilesTest {
     @ParameterizedTest
     @MethodSource("schemaFiles")
     void parsesAsAvro(Path file) throws IOException {
-        Schema schema = new Schema.Parser().parse(file.toFile());
+        Schema.Parser parser = new Schema.Parser();
+        if (file.startsWith(SCORED_LABEL.getParent()) && !file.equals(SCORED_LABEL)) {
+            parser.parse(SCORED_LABEL.toFile()); // as the build does: the results' shared type comes first
+        }
+        Schema schema = parser.parse(file.toFile());
         assertThat(schema.getNamespace()).isEqualTo("dev.enricher.avro");
+    }
+
+    @Test
+    void theResultRecordsParseTogetherAsTheBuildParsesThem() throws IOException {
+        Schema.Parser parser = new Schema.Parser();
+        Schema scoredLabel = parser.parse(SCORED_LABEL.toFile());
+        assertThat(scoredLabel.getFullName()).isEqualTo("dev.enricher.avro.ScoredLabel");
+        for (Path file : avsc(SCORED_LABEL.getParent())) {
+            if (!file.equals(SCORED_LABEL)) {
+                Schema schema = parser.parse(file.toFile());
+                assertThat(schema.getType()).as(file.toString()).isEqualTo(Schema.Type.RECORD);
+                assertThat(schema.getNamespace()).as(file.toString()).isEqualTo("dev.enricher.avro");
+            }
+        }
+        assertThat(parser.getTypes()).containsKeys("dev.enricher.avro.IabResult", "dev.enricher.avro.ZeroShotResult");
+    }
+
+    @Test
+    void theEnvelopesResultsIsAnEmptyRecordWithAnEmptyDefault() throws IOException {
+        Schema envelope = new Schema.Parser().parse(Path.of("schemas", "EnrichedEvent.avsc").toFile());
+        Schema.Field results = envelope.getField("results");
+        assertThat(results).isNotNull();
+        assertThat(results.schema().getType()).isEqualTo(Schema.Type.RECORD);
+        assertThat(results.schema().getFields()).as("filled per deployment from its tasks").isEmpty();
+        assertThat(results.defaultVal()).isEqualTo(java.util.Map.of());
     }
 
     @Test

@@ -3,8 +3,8 @@ package dev.enricher.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.avro.TextEvent;
+import org.apache.avro.generic.GenericRecord;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
@@ -68,7 +68,7 @@ class SerializerRegistryTest {
 
     @Test
     void afterWarmUpNoRecordCostsARegistryCall() {
-        Serde<EnrichedEvent> serde = AvroSerdes.specific(EnrichedEvent.class, registry, AvroSerdeConfig.defaults());
+        Serde<GenericRecord> serde = AvroSerdes.generic(registry, AvroSerdeConfig.defaults());
         byte[] first = serde.serializer().serialize("enriched", Events.enriched(0));
         serde.deserializer().deserialize("enriched", first);
         int warm = registry.totalCalls();
@@ -76,7 +76,7 @@ class SerializerRegistryTest {
 
         for (int i = 1; i < 500; i++) {
             byte[] bytes = serde.serializer().serialize("enriched", Events.enriched(i));
-            assertThat(serde.deserializer().deserialize("enriched", bytes).getSourceOffset()).isEqualTo(i);
+            assertThat(serde.deserializer().deserialize("enriched", bytes).get("source_offset")).isEqualTo((long) i);
         }
 
         assertThat(registry.totalCalls()).isEqualTo(warm);

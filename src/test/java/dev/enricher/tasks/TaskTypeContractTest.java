@@ -5,29 +5,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatMessage;
 import dev.enricher.client.ChatRequest;
 import dev.enricher.client.ChatWire;
 import dev.enricher.client.ModelCatalog;
 import dev.enricher.serde.GeneratedClassTrust;
+import dev.enricher.topology.OutputSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,7 +86,7 @@ class TaskTypeContractTest {
                     "Jane asks about hiking boots.", " \n ");
             case THINKING -> new Example(Map.of(), "<think>She wants boots.</think>Recommend the trail boots.",
                     "<think>only reasoning, never an answer</think>");
-            case PROMPT -> new Example(Map.of("template", "What does this person want? {{text}}", "output",
+            case PROMPT -> new Example(Map.of("system", "What does this person want?", "template", "{{text}}", "output",
                     Map.of("json-schema", Map.of("type", "object", "required", List.of("want", "urgency"),
                             "properties", Map.of("want", Map.of("type", "string"),
                                     "urgency", Map.of("type", "integer", "minimum", 1, "maximum", 5),
@@ -141,23 +140,28 @@ class TaskTypeContractTest {
     @ParameterizedTest
     @MethodSource("types")
     void aRepresentativeAnswerMapsToADatumOfTheDeclaredSchema(TaskType type) {
+        EnrichmentTask task = task(type);
         TaskResult result = parse(type);
 
         Object avro = type.toAvro(result);
 
-        assertThat(GenericData.get().validate(type.resultSchema(), avro))
+        assertThat(GenericData.get().validate(type.resultSchema(task), avro))
                 .as("%s's Avro value validates against its declared schema", type).isTrue();
         assertThat(avro).isInstanceOf(IndexedRecord.class);
-        assertThat(((IndexedRecord) avro).getSchema()).isEqualTo(type.resultSchema());
+        assertThat(((IndexedRecord) avro).getSchema()).isEqualTo(type.resultSchema(task));
     }
 
     @ParameterizedTest
     @MethodSource("types")
-    void theDeclaredFieldOfTheEnrichedRecordHoldsMapsOfTheDeclaredSchema(TaskType type) {
-        Schema.Field field = EnrichedEvent.getClassSchema().getField(type.resultField());
+    void theTasksFieldOfTheEnrichedRecordIsItsResultSchemaOptional(TaskType type) {
+        EnrichmentTask task = task(type);
 
-        assertThat(field).as("field '%s' of EnrichedEvent", type.resultField()).isNotNull();
-        assertThat(resultValueSchema(field)).isEqualTo(type.resultSchema());
+        Schema.Field field = OutputSchema.of(List.of(task)).getField(OutputSchema.RESULTS).schema()
+                .getField(task.name());
+
+        assertThat(field).as("field 'results.%s' of the enriched record", task.name()).isNotNull();
+        assertThat(resultValueSchema(field)).isEqualTo(type.resultSchema(task));
+        assertThat(field.defaultVal()).isEqualTo(JsonProperties.NULL_VALUE);
     }
 
     @ParameterizedTest
@@ -165,17 +169,16 @@ class TaskTypeContractTest {
     void theAvroValueRoundTripsThroughTheEnrichedRecordInItsField(TaskType type) throws IOException {
         EnrichmentTask task = task(type);
         Object avro = type.toAvro(parse(type));
-        EnrichedEvent record = envelope();
-        record.put(type.resultField(), Map.of(task.name(), avro));
+        Schema schema = OutputSchema.of(List.of(task));
+        GenericRecord record = envelope(schema);
+        ((GenericRecord) record.get(OutputSchema.RESULTS)).put(task.name(), avro);
 
-        EnrichedEvent read = roundTrip(record);
+        GenericRecord read = roundTrip(schema, record);
 
-        assertThat(read.get(type.resultField())).isEqualTo(Map.of(task.name(), avro));
-        for (String other : resultFields()) {
-            if (!other.equals(type.resultField())) {
-                assertThat(read.get(other)).as(other).isNull();
-            }
-        }
+        GenericRecord results = (GenericRecord) read.get(OutputSchema.RESULTS);
+        assertThat(results.getSchema().getFields()).extracting(Schema.Field::name).containsExactly(task.name());
+        assertThat(results.get(task.name())).isEqualTo(avro);
+        assertThat(read.get("text").toString()).isEqualTo(TEXT);
     }
 
     @ParameterizedTest
@@ -217,15 +220,21 @@ class TaskTypeContractTest {
     @Test
     void defaultNamesAndResultSchemasAreUnique() {
         assertThat(types().map(TaskType::defaultName)).doesNotHaveDuplicates();
-        assertThat(types().map(t -> t.resultSchema().getFullName())).doesNotHaveDuplicates();
+        assertThat(types().map(t -> t.resultSchema(task(t)).getFullName())).doesNotHaveDuplicates();
     }
 
     @Test
-    void everyResultFieldOfTheEnrichedRecordIsClaimedByExactlyOneType() {
-        List<String> claimed = types().map(TaskType::resultField).toList();
+    void oneTaskOfEachTypeGivesOneResultFieldEachInTaskOrder() {
+        List<EnrichmentTask> tasks = types().map(TaskTypeContractTest::task).toList();
 
-        assertThat(claimed).doesNotHaveDuplicates();
-        assertThat(claimed).containsExactlyInAnyOrderElementsOf(resultFields());
+        Schema results = OutputSchema.of(tasks).getField(OutputSchema.RESULTS).schema();
+
+        assertThat(results.getFields()).extracting(Schema.Field::name)
+                .containsExactlyElementsOf(types().map(TaskType::defaultName).toList());
+        for (EnrichmentTask task : tasks) {
+            assertThat(resultValueSchema(results.getField(task.name()))).as(task.name())
+                    .isEqualTo(TaskType.of(task).resultSchema(task));
+        }
     }
 
     @Test
@@ -268,46 +277,42 @@ class TaskTypeContractTest {
         return task(type).parse(Completions.of(example(type).answer()), TEXT);
     }
 
-    /** The fields of the enriched record that hold results: optional maps from task name to a result record. */
-    private static Set<String> resultFields() {
-        return EnrichedEvent.getClassSchema().getFields().stream()
-                .filter(f -> resultValueSchema(f) != null)
-                .map(Schema.Field::name)
-                .collect(Collectors.toCollection(HashSet::new));
-    }
-
-    /** The record a result field's map holds, or null when {@code field} is not {@code ["null", map<record>]}. */
+    /** The record a task's result field holds, or null when {@code field} is not {@code ["null", record]}. */
     private static Schema resultValueSchema(Schema.Field field) {
         Schema s = field.schema();
         if (s.getType() != Schema.Type.UNION || s.getTypes().size() != 2
                 || s.getTypes().get(0).getType() != Schema.Type.NULL) {
             return null;
         }
-        Schema map = s.getTypes().get(1);
-        return map.getType() == Schema.Type.MAP && map.getValueType().getType() == Schema.Type.RECORD
-                ? map.getValueType() : null;
+        Schema record = s.getTypes().get(1);
+        return record.getType() == Schema.Type.RECORD ? record : null;
     }
 
-    /** The enriched record's envelope with no results. */
-    private static EnrichedEvent envelope() {
-        return EnrichedEvent.newBuilder()
-                .setSourceTopic("in")
-                .setSourcePartition(0)
-                .setSourceOffset(0L)
-                .setSourceTimestamp(Instant.EPOCH)
-                .setText(TEXT)
-                .setModelCalls(List.of())
-                .setFailedTasks(List.of())
-                .setEnrichedAt(Instant.EPOCH)
-                .build();
+    /** The enriched record of {@code schema} with its envelope set and every result null. */
+    private static GenericRecord envelope(Schema schema) {
+        GenericData.Record e = new GenericData.Record(schema);
+        e.put("source_topic", "in");
+        e.put("source_partition", 0);
+        e.put("source_offset", 0L);
+        e.put("source_timestamp", 0L);
+        e.put("text", TEXT);
+        e.put("text_redacted", false);
+        e.put("attributes", Map.of());
+        e.put(OutputSchema.RESULTS, new GenericData.Record(schema.getField(OutputSchema.RESULTS).schema()));
+        e.put("model_calls", List.of());
+        e.put("failed_tasks", List.of());
+        e.put("skipped_tasks", List.of());
+        e.put("enriched_at", 0L);
+        return e;
     }
 
-    private static EnrichedEvent roundTrip(EnrichedEvent record) throws IOException {
+    /** Written and read as the pipeline and its readers do: built-in results as their generated classes. */
+    private static GenericRecord roundTrip(Schema schema, GenericRecord record) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new SpecificDatumWriter<>(EnrichedEvent.class).write(record, encoder);
+        new SpecificDatumWriter<GenericRecord>(schema, SpecificData.get()).write(record, encoder);
         encoder.flush();
-        return new SpecificDatumReader<>(EnrichedEvent.class)
+        return new SpecificDatumReader<GenericRecord>(schema, schema, SpecificData.get())
                 .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.enricher.avro.DeadLetter;
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.testing.Sent.Hdr;
 import dev.enricher.testing.Sent.SourceRef;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +20,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,11 +56,12 @@ public final class OutputReader implements AutoCloseable {
      * @param headers    output headers; empty when values are not kept
      * @param sourceTopic the input topic the output names
      * @param source     the input partition and offset the output names
-     * @param enriched   the decoded value when kind is ENRICHED and values are kept
+     * @param enriched   the decoded value when kind is ENRICHED and values are kept: the envelope generic, the
+     *                   built-in results as their generated classes ({@link dev.enricher.topology.EnrichedRecords})
      * @param deadLetter the decoded value when kind is DEAD_LETTER and values are kept
      */
     public record Output(Kind kind, String key, int partition, long offset, long timestamp, List<Hdr> headers,
-                         String sourceTopic, SourceRef source, EnrichedEvent enriched, DeadLetter deadLetter) {
+                         String sourceTopic, SourceRef source, GenericRecord enriched, DeadLetter deadLetter) {
         /** The value of the first header named {@code name}; null when there is none. */
         public String header(String name) {
             for (Hdr h : headers) {
@@ -80,7 +81,7 @@ public final class OutputReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String enrichedTopic;
     private final String deadLetterTopic;
-    private final Deserializer<EnrichedEvent> enrichedValues;
+    private final Deserializer<GenericRecord> enrichedValues;
     private final Deserializer<DeadLetter> deadLetterValues;
     private final boolean keepValues;
     private final String secret;
@@ -96,7 +97,7 @@ public final class OutputReader implements AutoCloseable {
     private final AtomicInteger deadLetterCount = new AtomicInteger();
 
     OutputReader(String bootstrapServers, String enrichedTopic, String deadLetterTopic,
-                 Deserializer<EnrichedEvent> enrichedValues, Deserializer<DeadLetter> deadLetterValues,
+                 Deserializer<GenericRecord> enrichedValues, Deserializer<DeadLetter> deadLetterValues,
                  boolean keepValues, String secret) {
         this.enrichedTopic = enrichedTopic;
         this.deadLetterTopic = deadLetterTopic;
@@ -149,15 +150,15 @@ public final class OutputReader implements AutoCloseable {
             headers.add(Hdr.of(h));
         }
         String where = kind + " " + r.partition() + "@" + r.offset();
-        EnrichedEvent enriched = null;
+        GenericRecord enriched = null;
         DeadLetter deadLetter = null;
         String sourceTopic;
         SourceRef source;
         try {
             if (kind == Kind.ENRICHED) {
                 enriched = enrichedValues.deserialize(r.topic(), r.value());
-                sourceTopic = enriched.getSourceTopic();
-                source = new SourceRef(enriched.getSourcePartition(), enriched.getSourceOffset());
+                sourceTopic = enriched.get("source_topic").toString();
+                source = new SourceRef((Integer) enriched.get("source_partition"), (Long) enriched.get("source_offset"));
                 if (secret != null && enriched.toString().contains(secret)) {
                     problems.add("API key found in " + where);
                 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.enricher.avro.DeadLetter;
-import dev.enricher.avro.EnrichedEvent;
 import dev.enricher.client.ApiKey;
 import dev.enricher.client.ClientConfig;
 import dev.enricher.client.RetryPolicy;
@@ -372,8 +371,8 @@ public final class PipelineFixture implements BeforeEachCallback, AfterEachCallb
      * the decoded values or only the index; stopped after the test.
      */
     public OutputReader reader(Topics t, SchemaRegistry readerRegistry, boolean keepValues) {
-        Deserializer<EnrichedEvent> enriched = AvroSerdes.specific(EnrichedEvent.class, readerRegistry,
-                AvroSerdeConfig.defaults()).deserializer();
+        Deserializer<org.apache.avro.generic.GenericRecord> enriched =
+                dev.enricher.serde.AvroDeserializer.mixed(readerRegistry);
         Deserializer<DeadLetter> deadLetters = AvroSerdes.specific(DeadLetter.class, readerRegistry,
                 AvroSerdeConfig.defaults()).deserializer();
         OutputReader r = new OutputReader(bootstrapServers(), t.enriched(), t.deadLetters(), enriched, deadLetters,

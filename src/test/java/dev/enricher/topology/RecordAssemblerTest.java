@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.entry;
 
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.avro.DeadLetterCategory;
-import dev.enricher.avro.EnrichedEvent;
-import dev.enricher.avro.ModelCall;
-import dev.enricher.avro.TaskFailure;
 import dev.enricher.avro.ThinkingSplit;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
@@ -17,6 +14,7 @@ import dev.enricher.engine.Failure;
 import dev.enricher.engine.FinishedEvent;
 import dev.enricher.engine.InputRecord;
 import dev.enricher.engine.TaskOutcome;
+import dev.enricher.serde.AvroDeserializer;
 import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.AvroSerdes;
 import dev.enricher.serde.InMemorySchemaRegistry;
@@ -41,6 +39,7 @@ import dev.enricher.tasks.PiiTask;
 import dev.enricher.tasks.PiiUsecase;
 import dev.enricher.tasks.ScoredLabel;
 import dev.enricher.tasks.TaskResult;
+import dev.enricher.tasks.TaskType;
 import dev.enricher.tasks.TextGenerationTask;
 import dev.enricher.tasks.TextResult;
 import dev.enricher.tasks.ThinkingResult;
@@ -55,8 +54,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.JsonProperties;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Record;
@@ -85,15 +86,16 @@ class RecordAssemblerTest {
     private static final ThinkingTask THINKING = new ThinkingTask();
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-    private final Serde<EnrichedEvent> enrichedSerde =
-            AvroSerdes.specific(EnrichedEvent.class, registry, AvroSerdeConfig.defaults());
+    private final Serde<GenericRecord> enrichedSerde = AvroSerdes.generic(registry, AvroSerdeConfig.defaults());
+    /** Reads as the tools do: the envelope generic, the built-in results as their generated classes. */
+    private final AvroDeserializer<GenericRecord> enrichedReader = AvroDeserializer.mixed(registry);
     private final Serde<DeadLetter> deadLetterSerde =
             AvroSerdes.specific(DeadLetter.class, registry, AvroSerdeConfig.defaults());
 
     // ---- enriched: every result type ----
 
     @Test
-    void everyResultTypeRoundTripsKeyedByTaskName() {
+    void everyResultTypeRoundTripsInTheFieldOfItsTaskName() {
         List<EnrichmentTask> tasks = List.of(IAB, IAB_ENRICHED, FOLLOWUPS, PII, NER, JSON, CLASSIFY, ZERO_SHOT,
                 SUMMARY, TITLE, THINKING);
         Map<String, TaskResult> results = new LinkedHashMap<>();
@@ -128,28 +130,32 @@ class RecordAssemblerTest {
         }
         RecordAssembler assembler = assembler(tasks);
 
-        EnrichedEvent e = readEnriched(assembler.enriched(
+        GenericRecord e = readEnriched(assembler.enriched(
                 new FinishedEvent(input(key("k1"), List.of()), new DecodedEvent(TEXT, "evt-1", Map.of("lang", "en")),
                         outcomes, null), NOW));
 
-        assertThat(e.getId()).isEqualTo("evt-1");
-        assertThat(e.getSourceTopic()).isEqualTo("raw");
-        assertThat(e.getSourcePartition()).isEqualTo(3);
-        assertThat(e.getSourceOffset()).isEqualTo(42L);
-        assertThat(e.getSourceTimestamp()).isEqualTo(Instant.ofEpochMilli(TIMESTAMP));
-        assertThat(e.getText()).isEqualTo(TEXT);
-        assertThat(e.getTextRedacted()).isFalse();
-        assertThat(e.getAttributes()).containsExactly(entry("lang", "en"));
-        assertThat(e.getEnrichedAt()).isEqualTo(Instant.ofEpochMilli(NOW));
-        assertThat(e.getFailedTasks()).isEmpty();
+        assertThat(EnrichedRecords.string(e, "id")).isEqualTo("evt-1");
+        assertThat(EnrichedRecords.string(e, "source_topic")).isEqualTo("raw");
+        assertThat(e.get("source_partition")).isEqualTo(3);
+        assertThat(e.get("source_offset")).isEqualTo(42L);
+        assertThat(EnrichedRecords.millis(e, "source_timestamp")).isEqualTo(TIMESTAMP);
+        assertThat(EnrichedRecords.string(e, "text")).isEqualTo(TEXT);
+        assertThat(e.get("text_redacted")).isEqualTo(false);
+        assertThat(strings(e.get("attributes"))).containsExactly(entry("lang", "en"));
+        assertThat(EnrichedRecords.millis(e, "enriched_at")).isEqualTo(NOW);
+        assertThat(EnrichedRecords.failedTasks(e)).isEmpty();
+        assertThat((List<?>) e.get("skipped_tasks")).isEmpty();
+        assertThat(EnrichedRecords.answered(e)).containsExactly("iab", "iab_enriched", "followups", "pii", "entities",
+                "extract", "classify", "labels", "summary", "title", "thinking");
 
-        dev.enricher.avro.IabResult iab = e.getIab().get("iab");
+        dev.enricher.avro.IabResult iab = EnrichedRecords.result(e, "iab", dev.enricher.avro.IabResult.class);
         assertThat(iab.getAudience()).containsExactly(new dev.enricher.avro.ScoredLabel("Hikers", 0.91));
         assertThat(iab.getIab10()).containsExactly(new dev.enricher.avro.ScoredLabel("Sports", 0.8),
                 new dev.enricher.avro.ScoredLabel("Travel", 0.4));
         assertThat(iab.getIab22()).isEmpty();
 
-        dev.enricher.avro.IabEnrichedResult ie = e.getIabEnriched().get("iab_enriched");
+        dev.enricher.avro.IabEnrichedResult ie = EnrichedRecords.result(e, "iab_enriched",
+                dev.enricher.avro.IabEnrichedResult.class);
         assertThat(ie.getAudience()).containsExactly(
                 new dev.enricher.avro.IabAudience("401", "400", "Hikers", "Interest", "Outdoors", null, 0.9),
                 new dev.enricher.avro.IabAudience(null, null, "Shoppers", null, null, null, 0.5));
@@ -160,10 +166,10 @@ class RecordAssemblerTest {
         assertThat(ie.getKeywords()).containsExactly("boots", "trail");
         assertThat(ie.getUserIntent()).isEqualTo(new dev.enricher.avro.UserIntent("purchase", "commercial", 0.75));
 
-        assertThat(e.getFollowupQuestions().get("followups").getQuestions()).containsExactly("Which size?",
-                "Waterproof?");
+        assertThat(EnrichedRecords.result(e, "followups", dev.enricher.avro.FollowupQuestionsResult.class)
+                .getQuestions()).containsExactly("Which size?", "Waterproof?");
 
-        dev.enricher.avro.PiiResult pii = e.getPii().get("pii");
+        dev.enricher.avro.PiiResult pii = EnrichedRecords.result(e, "pii", dev.enricher.avro.PiiResult.class);
         assertThat(pii.getEntities()).containsExactly(new dev.enricher.avro.PiiEntity("Ann", "person", 5, 8, 0.99),
                 new dev.enricher.avro.PiiEntity("555-0100", "phone", 12, 20, 0.9));
         assertThat(pii.getEntitiesByLabel()).containsOnly(entry("person", List.of("Ann")),
@@ -171,27 +177,65 @@ class RecordAssemblerTest {
         assertThat(pii.getRedactedText()).isNull();
 
         // Avro's Java reader builds a HashMap: written in order, a map is read back without one.
-        assertThat(e.getEntities().get("entities").getEntities())
+        assertThat(EnrichedRecords.result(e, "entities", dev.enricher.avro.EntitiesResult.class).getEntities())
                 .containsOnly(entry("person", List.of("Ann")), entry("organization", List.of()));
-        Map<String, String> fields = e.getExtraction().get("extract").getData().get("product").get(0);
+        Map<String, String> fields = EnrichedRecords.result(e, "extract", dev.enricher.avro.ExtractionResult.class)
+                .getData().get("product").get(0);
         assertThat(fields).containsOnly(entry("name", "\"Trail X1\""), entry("price", null));
-        assertThat(e.getClassification().get("classify").getClassification())
-                .containsExactly(entry("sentiment", "positive"));
-        assertThat(e.getZeroShot().get("labels").getLabels()).containsExactly(
-                new dev.enricher.avro.ScoredLabel("sports", 0.7), new dev.enricher.avro.ScoredLabel("travel", 0.2));
-        assertThat(e.getTextGeneration()).containsOnlyKeys("summary", "title");
-        assertThat(e.getTextGeneration().get("summary"))
+        assertThat(EnrichedRecords.result(e, "classify", dev.enricher.avro.ClassificationResult.class)
+                .getClassification()).containsExactly(entry("sentiment", "positive"));
+        assertThat(EnrichedRecords.result(e, "labels", dev.enricher.avro.ZeroShotResult.class).getLabels())
+                .containsExactly(new dev.enricher.avro.ScoredLabel("sports", 0.7),
+                        new dev.enricher.avro.ScoredLabel("travel", 0.2));
+        assertThat(EnrichedRecords.result(e, "summary"))
                 .isEqualTo(new dev.enricher.avro.TextResult("Ann wants hiking boots.", "stop", false));
-        assertThat(e.getTextGeneration().get("title")).isEqualTo(new dev.enricher.avro.TextResult("Boots", "length",
+        assertThat(EnrichedRecords.result(e, "title")).isEqualTo(new dev.enricher.avro.TextResult("Boots", "length",
                 true));
-        assertThat(e.getThinking().get("thinking")).isEqualTo(new dev.enricher.avro.ThinkingResult("Boots.",
+        assertThat(EnrichedRecords.result(e, "thinking")).isEqualTo(new dev.enricher.avro.ThinkingResult("Boots.",
                 "She asks about boots.", ThinkingSplit.TAGS, false));
 
-        assertThat(e.getModelCalls()).extracting(ModelCall::getTask).containsExactly("iab", "iab_enriched",
-                "followups", "pii", "entities", "extract", "classify", "labels", "summary", "title", "thinking");
-        assertThat(e.getModelCalls().get(9)).isEqualTo(ModelCall.newBuilder().setTask("title")
-                .setModel(TITLE.model()).setCompletionId("cmpl-title").setRequestId("req-title").setPromptTokens(120)
-                .setCompletionTokens(null).setLatencyMs(85).setAttempts(2).build());
+        assertThat(EnrichedRecords.modelCalls(e)).extracting(c -> EnrichedRecords.string(c, "task")).containsExactly("iab",
+                "iab_enriched", "followups", "pii", "entities", "extract", "classify", "labels", "summary", "title",
+                "thinking");
+        assertThat(fields(EnrichedRecords.modelCalls(e).get(9))).containsExactly(entry("task", "title"),
+                entry("model", TITLE.model()), entry("completion_id", "cmpl-title"), entry("request_id", "req-title"),
+                entry("prompt_tokens", 120), entry("completion_tokens", null), entry("latency_ms", 85L),
+                entry("attempts", 2), entry("accepted", true));
+    }
+
+    // ---- enriched: the schema ----
+
+    @Test
+    void theSchemaHasExactlyOneResultsFieldPerTaskInTaskOrderTypedByItsResult() {
+        List<EnrichmentTask> tasks = List.of(SUMMARY, IAB, PII_REDACT, TITLE, ZERO_SHOT);
+        RecordAssembler assembler = assembler(tasks);
+
+        Schema results = assembler.schema().getField(OutputSchema.RESULTS).schema();
+
+        assertThat(assembler.schema()).isEqualTo(RecordAssembler.enrichedSchema(tasks))
+                .isEqualTo(OutputSchema.of(tasks));
+        assertThat(results.getFields()).extracting(Schema.Field::name)
+                .containsExactly("summary", "iab", "redact", "title", "labels");
+        for (EnrichmentTask t : tasks) {
+            Schema.Field f = results.getField(t.name());
+            assertThat(f.schema().getTypes()).as(t.name()).containsExactly(Schema.create(Schema.Type.NULL),
+                    TaskType.of(t).resultSchema(t));
+            assertThat(f.defaultVal()).as(t.name()).isEqualTo(JsonProperties.NULL_VALUE);
+        }
+        // The envelope around it is the published one.
+        assertThat(assembler.schema().getFields()).extracting(Schema.Field::name)
+                .containsExactlyElementsOf(OutputSchema.envelope().getFields().stream().map(Schema.Field::name)
+                        .toList());
+
+        // What a reader gets is written with that schema.
+        GenericRecord e = readEnriched(assembler.enriched(event(List.of(
+                success(SUMMARY, new TextResult("x", null, false), null),
+                success(IAB, new IabResult(List.of(), List.of(), List.of()), null),
+                success(PII_REDACT, new PiiResult(List.of(), Map.of(), REDACTED), null),
+                success(TITLE, new TextResult("t", null, false), null),
+                success(ZERO_SHOT, new ZeroShotResult(List.of(new ScoredLabel("sports", 0.7))), null))), NOW));
+        assertThat(e.getSchema()).isEqualTo(assembler.schema());
+        assertThat(EnrichedRecords.answered(e)).containsExactly("summary", "iab", "redact", "title", "labels");
     }
 
     @Test
@@ -206,10 +250,11 @@ class RecordAssemblerTest {
         instance.put("missing", null);
         RecordAssembler assembler = assembler(List.of(JSON));
 
-        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(success(JSON,
+        GenericRecord e = readEnriched(assembler.enriched(event(List.of(success(JSON,
                 new ExtractionResult(Map.of("product", List.of(instance, Map.of())) ), call("extract")))), NOW));
 
-        List<Map<String, String>> instances = e.getExtraction().get("extract").getData().get("product");
+        List<Map<String, String>> instances = EnrichedRecords.result(e, "extract",
+                dev.enricher.avro.ExtractionResult.class).getData().get("product");
         assertThat(instances).hasSize(2);
         assertThat(instances.get(0)).containsOnly(entry("name", "\"Acme\""), entry("count", "42"),
                 entry("price", "19.5"), entry("in_stock", "true"), entry("tags", "[\"a\",\"b\"]"),
@@ -218,22 +263,26 @@ class RecordAssemblerTest {
     }
 
     @Test
-    void aTypeWithNoConfiguredTaskIsNullAndAConfiguredOneIsAMap() {
+    void onlyTheConfiguredTasksHaveAFieldEachHoldingItsResult() {
         RecordAssembler assembler = assembler(List.of(IAB, SUMMARY));
 
-        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(
+        GenericRecord e = readEnriched(assembler.enriched(event(List.of(
                 success(IAB, new IabResult(List.of(), List.of(), List.of()), call("iab")),
                 success(SUMMARY, new TextResult("Boots.", null, false), null))), NOW));
 
-        assertThat(e.getIab()).containsOnlyKeys("iab");
-        assertThat(e.getTextGeneration()).containsOnlyKeys("summary");
-        assertThat(e.getTextGeneration().get("summary").getFinishReason()).isNull();
-        assertThat(Arrays.asList(e.getIabEnriched(), e.getFollowupQuestions(), e.getPii(), e.getEntities(),
-                e.getExtraction(), e.getClassification(), e.getZeroShot(), e.getThinking())).containsOnlyNulls();
-        assertThat(e.getId()).isNull();
-        assertThat(e.getAttributes()).isEmpty();
+        assertThat(EnrichedRecords.results(e).getSchema().getFields()).extracting(Schema.Field::name)
+                .containsExactly("iab", "summary");
+        assertThat(EnrichedRecords.result(e, "iab")).isInstanceOf(dev.enricher.avro.IabResult.class);
+        assertThat(EnrichedRecords.result(e, "summary", dev.enricher.avro.TextResult.class).getFinishReason())
+                .isNull();
+        // Tasks of other types, or of no configured name, have no field at all (not a row of nulls).
+        assertThat(EnrichedRecords.results(e).hasField("thinking")).isFalse();
+        assertThat(EnrichedRecords.result(e, "pii")).isNull();
+        assertThat(EnrichedRecords.string(e, "id")).isNull();
+        assertThat(strings(e.get("attributes"))).isEmpty();
+        assertThat((List<?>) e.get("skipped_tasks")).isEmpty();
         // A task that never called the API (no CallInfo) has no model call.
-        assertThat(e.getModelCalls()).extracting(ModelCall::getTask).containsExactly("iab");
+        assertThat(EnrichedRecords.modelCalls(e)).extracting(c -> EnrichedRecords.string(c, "task")).containsExactly("iab");
     }
 
     // ---- enriched: key, timestamp, headers ----
@@ -252,7 +301,7 @@ class RecordAssemblerTest {
         assertThat(out.timestamp()).isEqualTo(TIMESTAMP);
         assertThat(headerList(out)).containsExactly(entry("trace", "t-1"), entry("empty", null),
                 entry("trace", "t-2"), entry("source", "app"));
-        assertThat(readEnriched(out).getSourceTimestamp()).isEqualTo(Instant.ofEpochMilli(TIMESTAMP));
+        assertThat(EnrichedRecords.millis(readEnriched(out), "source_timestamp")).isEqualTo(TIMESTAMP);
     }
 
     @Test
@@ -274,7 +323,7 @@ class RecordAssemblerTest {
     @Test
     void aSerializationFailurePropagatesAsSerdeException() {
         // Auto-registration off and nothing registered: the serializer refuses, as with a locked-down registry.
-        Serializer<EnrichedEvent> strict = AvroSerdes.specific(EnrichedEvent.class, new InMemorySchemaRegistry(),
+        Serializer<GenericRecord> strict = AvroSerdes.generic(new InMemorySchemaRegistry(),
                 AvroSerdeConfig.defaults().withAutoRegister(false)).serializer();
         RecordAssembler assembler = new RecordAssembler(ENRICHED, DLQ, List.of(SUMMARY), strict,
                 deadLetterSerde.serializer());
@@ -295,20 +344,41 @@ class RecordAssemblerTest {
         Failure unparseable = new Failure(DeadLetterCategory.RESPONSE_UNPARSEABLE, "expected an array at $",
                 "labels", ZERO_SHOT.model(), null, null, null, null, null, null, null, null, "{oops");
 
-        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(
+        GenericRecord e = readEnriched(assembler.enriched(event(List.of(
                 success(IAB, new IabResult(List.of(), List.of(), List.of()), call("iab")),
                 new TaskOutcome("summary", SUMMARY.model(), null, null, exhausted),
                 new TaskOutcome("labels", ZERO_SHOT.model(), null, null, unparseable))), NOW));
 
-        assertThat(e.getIab()).containsOnlyKeys("iab");
-        assertThat(e.getTextGeneration()).isEmpty(); // configured, but its only task failed
-        assertThat(e.getZeroShot()).isEmpty();
-        assertThat(e.getModelCalls()).extracting(ModelCall::getTask).containsExactly("iab");
-        assertThat(e.getFailedTasks()).containsExactly(
-                new TaskFailure("summary", SUMMARY.model(), "API_RETRIES_EXHAUSTED", "503 five times in 2 minutes",
-                        503, 5, "req-9"),
-                new TaskFailure("labels", ZERO_SHOT.model(), "RESPONSE_UNPARSEABLE", "expected an array at $", null,
-                        null, null));
+        assertThat(EnrichedRecords.result(e, "iab")).isInstanceOf(dev.enricher.avro.IabResult.class);
+        assertThat(EnrichedRecords.answered(e)).containsExactly("iab"); // configured, but the others failed
+        assertThat(EnrichedRecords.modelCalls(e)).extracting(c -> EnrichedRecords.string(c, "task")).containsExactly("iab");
+        assertThat(EnrichedRecords.failedTasks(e)).extracting(RecordAssemblerTest::fields).containsExactly(
+                failure("summary", SUMMARY.model(), "API_RETRIES_EXHAUSTED", "503 five times in 2 minutes", 503, 5,
+                        "req-9"),
+                failure("labels", ZERO_SHOT.model(), "RESPONSE_UNPARSEABLE", "expected an array at $", null, null,
+                        null));
+        assertThat((List<?>) e.get("skipped_tasks")).as("a failed task is not a skipped one").isEmpty();
+    }
+
+    @Test
+    void aFailedTasksFieldIsNullWhileItStaysInTheSchema() {
+        RecordAssembler assembler = assembler(List.of(SUMMARY, IAB, TITLE));
+        Failure exhausted = new Failure(DeadLetterCategory.API_RETRIES_EXHAUSTED, "503 five times in 2 minutes",
+                "summary", SUMMARY.model(), 503, "server_error", "overloaded", "try later", "req-9", 5, 1L, 2L, null);
+
+        GenericRecord e = readEnriched(assembler.enriched(event(List.of(
+                new TaskOutcome("summary", SUMMARY.model(), null, null, exhausted),
+                success(IAB, new IabResult(List.of(), List.of(), List.of()), call("iab")),
+                success(TITLE, new TextResult("Boots", "stop", false), call("title")))), NOW));
+
+        GenericRecord results = EnrichedRecords.results(e);
+        assertThat(results.hasField("summary")).as("the failed task keeps its field").isTrue();
+        assertThat(results.get("summary")).as("and it is null").isNull();
+        assertThat(results.get("iab")).isInstanceOf(dev.enricher.avro.IabResult.class);
+        assertThat(results.get("title")).isEqualTo(new dev.enricher.avro.TextResult("Boots", "stop", false));
+        assertThat(EnrichedRecords.answered(e)).containsExactly("iab", "title");
+        assertThat(EnrichedRecords.failedTasks(e)).extracting(f -> EnrichedRecords.string(f, "task")).containsExactly("summary");
+        assertThat((List<?>) e.get("skipped_tasks")).isEmpty();
     }
 
     // ---- enriched: redaction ----
@@ -317,25 +387,26 @@ class RecordAssemblerTest {
     void aSucceededRedactTaskReplacesTheText() {
         RecordAssembler assembler = assembler(List.of(PII_REDACT, SUMMARY));
 
-        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(
+        GenericRecord e = readEnriched(assembler.enriched(event(List.of(
                 success(PII_REDACT, new PiiResult(List.of(new PiiEntity("Ann", "person", 5, 8, 0.99)),
                         Map.of("person", List.of("Ann")), REDACTED), call("redact")),
                 success(SUMMARY, new TextResult("x", null, false), null))), NOW));
 
-        assertThat(e.getText()).isEqualTo(REDACTED);
-        assertThat(e.getTextRedacted()).isTrue();
-        assertThat(e.getPii().get("redact").getRedactedText()).isEqualTo(REDACTED);
+        assertThat(EnrichedRecords.string(e, "text")).isEqualTo(REDACTED);
+        assertThat(e.get("text_redacted")).isEqualTo(true);
+        assertThat(EnrichedRecords.result(e, "redact", dev.enricher.avro.PiiResult.class).getRedactedText())
+                .isEqualTo(REDACTED);
     }
 
     @Test
     void anExtractOnlyPiiTaskKeepsTheText() {
         RecordAssembler assembler = assembler(List.of(PII));
 
-        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(success(PII,
+        GenericRecord e = readEnriched(assembler.enriched(event(List.of(success(PII,
                 new PiiResult(List.of(), Map.of(), null), call("pii")))), NOW));
 
-        assertThat(e.getText()).isEqualTo(TEXT);
-        assertThat(e.getTextRedacted()).isFalse();
+        assertThat(EnrichedRecords.string(e, "text")).isEqualTo(TEXT);
+        assertThat(e.get("text_redacted")).isEqualTo(false);
     }
 
     @Test
@@ -344,14 +415,14 @@ class RecordAssemblerTest {
         Failure failure = new Failure(DeadLetterCategory.API_RECORD_ERROR, "400 invalid body", "redact",
                 PII_REDACT.model(), 400, "invalid_request_error", null, "bad", "req-1", 1, 1L, 1L, null);
 
-        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(
+        GenericRecord e = readEnriched(assembler.enriched(event(List.of(
                 new TaskOutcome("redact", PII_REDACT.model(), null, null, failure),
                 success(SUMMARY, new TextResult("x", null, false), null))), NOW));
 
-        assertThat(e.getText()).isEmpty();
-        assertThat(e.getTextRedacted()).isTrue();
-        assertThat(e.getPii()).isEmpty();
-        assertThat(e.getFailedTasks()).extracting(TaskFailure::getTask).containsExactly("redact");
+        assertThat(EnrichedRecords.string(e, "text")).isEqualTo("");
+        assertThat(e.get("text_redacted")).isEqualTo(true);
+        assertThat(EnrichedRecords.result(e, "redact")).isNull();
+        assertThat(EnrichedRecords.failedTasks(e)).extracting(f -> EnrichedRecords.string(f, "task")).containsExactly("redact");
     }
 
     @Test
@@ -359,12 +430,14 @@ class RecordAssemblerTest {
         PiiTask second = new PiiTask("redact2", null, PiiUsecase.REDACT, null, 0.5, null);
         RecordAssembler assembler = assembler(List.of(PII_REDACT, second));
 
-        EnrichedEvent e = readEnriched(assembler.enriched(event(List.of(
+        GenericRecord e = readEnriched(assembler.enriched(event(List.of(
                 success(PII_REDACT, new PiiResult(List.of(), Map.of(), "first"), null),
                 success(second, new PiiResult(List.of(), Map.of(), "second"), null))), NOW));
 
-        assertThat(e.getText()).isEqualTo("first");
-        assertThat(e.getPii()).containsOnlyKeys("redact", "redact2");
+        assertThat(EnrichedRecords.string(e, "text")).isEqualTo("first");
+        assertThat(EnrichedRecords.answered(e)).containsExactly("redact", "redact2");
+        assertThat(EnrichedRecords.result(e, "redact2", dev.enricher.avro.PiiResult.class).getRedactedText())
+                .isEqualTo("second");
     }
 
     // ---- dead letters ----
@@ -547,9 +620,39 @@ class RecordAssemblerTest {
         return new RecordAssembler(ENRICHED, DLQ, tasks, enrichedSerde.serializer(), deadLetterSerde.serializer());
     }
 
-    private EnrichedEvent readEnriched(Record<byte[], byte[]> record) {
-        Deserializer<EnrichedEvent> d = enrichedSerde.deserializer();
-        return d.deserialize(ENRICHED, record.value());
+    private GenericRecord readEnriched(Record<byte[], byte[]> record) {
+        return enrichedReader.deserialize(ENRICHED, record.value());
+    }
+
+    /** A record's fields by name, in field order, text as Java strings (however the reader gives them). */
+    private static Map<String, Object> fields(GenericRecord record) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Schema.Field f : record.getSchema().getFields()) {
+            Object v = record.get(f.pos());
+            m.put(f.name(), v instanceof CharSequence c ? c.toString() : v);
+        }
+        return m;
+    }
+
+    /** An Avro map of strings with Java string keys and values. */
+    private static Map<String, String> strings(Object avroMap) {
+        Map<String, String> m = new LinkedHashMap<>();
+        ((Map<?, ?>) avroMap).forEach((k, v) -> m.put(k.toString(), v == null ? null : v.toString()));
+        return m;
+    }
+
+    /** A {@code failed_tasks} entry as {@link #fields} gives it. */
+    private static Map<String, Object> failure(String task, String model, String category, String reason,
+                                               Integer httpStatus, Integer attempts, String requestId) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("task", task);
+        m.put("model", model);
+        m.put("category", category);
+        m.put("reason", reason);
+        m.put("http_status", httpStatus);
+        m.put("attempts", attempts);
+        m.put("request_id", requestId);
+        return m;
     }
 
     private DeadLetter readDeadLetter(Record<byte[], byte[]> record) {

@@ -18,7 +18,8 @@ import java.util.List;
  * This project's pipeline as a benchmark contender: {@link EnrichmentPipeline} with the engine's max-in-flight set to
  * {@code --concurrency} and its pending events per task to twice that (at least the default 1,024), key order, the {@code iab} task, one stream thread unless {@code --threads}, the given
  * guarantee. Its schema registry is in-memory (the child process has no registry server to talk to), seeded so that
- * EnrichedEvent and DeadLetter get the ids the harness registered and passed in; it refuses to start otherwise.
+ * the enriched record of the {@code iab} task ({@link PeerRecords#SCHEMA}, the schema the pipeline derives from its
+ * tasks) and DeadLetter get the ids the harness registered and passed in; it refuses to start otherwise.
  */
 final class EnginePeer {
     private EnginePeer() {
@@ -32,7 +33,7 @@ final class EnginePeer {
         int deadLetterId = registry.register(deadLetters + "-value", DeadLetter.getClassSchema());
         if (enrichedId != args.integer("schema-id", 1) || deadLetterId != args.integer("dead-letter-schema-id", 1)) {
             throw new IllegalArgumentException("--schema-id / --dead-letter-schema-id must be " + enrichedId + " / "
-                    + deadLetterId + " (the ids an empty registry gives EnrichedEvent and DeadLetter, in that order)");
+                    + deadLetterId + " (the ids an empty registry gives the enriched record and DeadLetter, in that order)");
         }
         int concurrency = args.integer("concurrency", 1);
         String url = args.string("api-url");

@@ -14,7 +14,7 @@ import java.util.Set;
  * <p>Options: {@code --bootstrap}, {@code --input-topic}, {@code --output-topic}, {@code --dead-letter-topic},
  * {@code --group} (consumer group or application id), {@code --api-url}, {@code --concurrency},
  * {@code --threads}, {@code --guarantee} ({@code at_least_once} or {@code exactly_once_v2}), {@code --schema-id} (the
- * registry id of the EnrichedEvent schema to write in each record's header), {@code --state-dir}. The API key comes
+ * registry id of the enriched record's schema, {@link PeerRecords#SCHEMA}, to write in each record's header), {@code --state-dir}. The API key comes
  * from the environment variable {@value #API_KEY_ENV}, never the command line (it would show in {@code ps}).
  */
 public final class PeerArgs {

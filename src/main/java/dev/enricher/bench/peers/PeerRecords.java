@@ -121,7 +121,7 @@ public final class PeerRecords {
         value.put("source_topic", topic);
         value.put("source_partition", partition);
         value.put("source_offset", offset);
-        value.put("source_timestamp", timestamp);
+        value.put("source_timestamp", java.time.Instant.ofEpochMilli(timestamp));
         value.put("text", input.text());
         value.put("text_redacted", false);
         value.put("attributes", input.attributes());
@@ -129,7 +129,7 @@ public final class PeerRecords {
         value.put("model_calls", calls);
         value.put("failed_tasks", List.of());
         value.put("skipped_tasks", List.of());
-        value.put("enriched_at", System.currentTimeMillis());
+        value.put("enriched_at", java.time.Instant.now());
         return serialize(schemaId, value);
     }
 

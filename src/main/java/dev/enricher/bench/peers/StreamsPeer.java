@@ -30,8 +30,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  *   <li>{@code blocking}: what a Streams user writes first: each record's API call made in the topology
  *       ({@code processValues}, the {@code mapValues} that can see the record's offset) with the JDK's blocking
  *       {@link HttpClient#send}, so a stream thread serves one event per round trip;</li>
- *   <li>{@code passthrough}: the same topology without the call (decode the JSON, write an EnrichedEvent without
- *       results): what Kafka Streams, the serdes and the broker cost on this machine, the floor under every
+ *   <li>{@code passthrough}: the same topology without the call (decode the JSON, write the enriched record with a
+ *       null {@code results.iab}): what Kafka Streams, the serdes and the broker cost on this machine, the floor under every
  *       contender.</li>
  * </ul>
  * A failed call (non-2xx, transport error, unparseable answer) throws, which stops the stream thread as a plain app

@@ -8,7 +8,7 @@
  * <p>A package apart from the harness ({@code dev.enricher.bench}) because it is the other side of a process
  * boundary, and because the Parallel Consumer peer ({@code bench/peers/}, a Maven project on Vert.x 4) compiles
  * {@code PeerArgs} and {@code PeerRecords} from this tree by path: those two may use only the JDK, Jackson, Avro, the
- * generated Avro classes, the client's wire types, the tasks, {@code topology.AvroResults} and
+ * generated Avro classes, the client's wire types, the tasks, {@code topology.OutputSchema} and
  * {@code serde.GeneratedClassTrust} (the list in {@code bench/peers/pom.xml}), never Vert.x nor the harness. The
  * contenders here may use the service's packages; nothing here uses {@code dev.enricher.bench} or {@code cli}.
  */
