@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
@@ -20,6 +21,8 @@ import org.apache.avro.specific.SpecificDatumReader;
  * KafkaAvroDeserializer is not on Maven Central; with it, set {@code specific.avro.reader=true} instead.
  */
 public final class RegistryDecoder {
+    /** Finds the generated classes where this class was loaded from (also under a plugin or test class loader). */
+    private static final SpecificData MODEL = new SpecificData(EnrichedEvent.class.getClassLoader());
     private final HttpClient http = HttpClient.newHttpClient();
     private final String registryUrl;
     private final Map<Integer, SpecificDatumReader<EnrichedEvent>> readers = new ConcurrentHashMap<>();
@@ -37,7 +40,8 @@ public final class RegistryDecoder {
         int id = b.getInt();
         SpecificDatumReader<EnrichedEvent> reader = readers.get(id);
         if (reader == null) {
-            reader = new SpecificDatumReader<>(writerSchema(id), EnrichedEvent.getClassSchema());
+            reader = new SpecificDatumReader<>(writerSchema(id), EnrichedEvent.getClassSchema(),
+                    MODEL);
             readers.put(id, reader);
         }
         return reader.read(null, DecoderFactory.get().binaryDecoder(framed, 5, framed.length - 5, null));
