@@ -13,7 +13,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Prints the sentiment and the top IAB audience of every enriched record:
- * {@code java -cp ... example.ReadEnriched 127.0.0.1:9092 http://127.0.0.1:8081 enriched-events}.
+ * {@code java -cp ... example.ReadEnriched 127.0.0.1:9092 http://127.0.0.1:8085 enriched-events}.
  * Each result is a typed field of {@code results}, null when its task failed or was skipped.
  */
 public final class ReadEnriched {

@@ -27,7 +27,7 @@ public final class RegistryDecoder {
     private final String registryUrl;
     private final Map<Integer, SpecificDatumReader<EnrichedEvent>> readers = new ConcurrentHashMap<>();
 
-    /** @param registryUrl e.g. {@code http://127.0.0.1:8081} or Apicurio's {@code .../apis/ccompat/v7} */
+    /** @param registryUrl e.g. {@code http://127.0.0.1:8085} or Apicurio's {@code .../apis/ccompat/v7} */
     public RegistryDecoder(String registryUrl) {
         this.registryUrl = registryUrl.replaceAll("/+$", "");
     }

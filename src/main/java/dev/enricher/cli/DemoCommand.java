@@ -4,7 +4,6 @@ import dev.enricher.client.ApiKey;
 import dev.enricher.engine.EngineStats;
 import dev.enricher.local.DemoEnvironment;
 import dev.enricher.tools.DemoRun;
-import dev.enricher.tools.JsonRendering;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Spec;
  * {@code stream-enricher demo}: the whole service on a fresh machine with nothing running. A
  * {@link DemoEnvironment} (in-process broker, in-memory registry, the simulator or the real API when
  * {@code ZEROGPU_API_KEY} is set, the pipeline with four tasks), a {@link DemoRun} over the sample stream with a
- * live progress line, then a few enriched records as JSON and a summary. Exit code 0 when every event came out
+ * live progress line, then a few enriched records (text, one line per task) and a summary. Exit code 0 when every event came out
  * (lost=0), 1 otherwise.
  *
  * <p>The summary line is the last line printed: the environment is closed (and its threads with it) before the
@@ -39,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--bad-every", defaultValue = "500", description = "Every Nth event is malformed, to show a dead "
             + "letter; 0 for none (default: ${DEFAULT-VALUE}).")
     int badEvery;
-    @Option(names = "--show", defaultValue = "3", description = "Enriched records printed as JSON (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--show", defaultValue = "3", description = "Enriched records shown, each as its text and one line per task (default: ${DEFAULT-VALUE}).")
     int show;
     @Option(names = "--latency-ms", description = "Fixed simulator latency; default: per-model realistic latencies.")
     Long latencyMs;
@@ -89,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
                 err.flush();
             }
         }
-        outcome.samples().forEach(e -> out.println(JsonRendering.indented(e)));
+        outcome.samples().forEach(e -> out.println(DemoRun.describe(e)));
         out.printf("demo: summary: %,d events in %.1f s; API calls %,d in flight at most; retries %,d; "
                         + "dead letters by category %s; duplicates seen %d%n", events, outcome.seconds(),
                 stats.peakInFlight(), stats.retries(), outcome.categories(), outcome.duplicates());

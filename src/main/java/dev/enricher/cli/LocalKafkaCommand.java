@@ -36,9 +36,9 @@ import picocli.CommandLine.Spec;
                     + "idempotent and transactional producers and exactly_once_v2 work; topics are created on first "
                     + "use with 1 partition unless created beforehand.",
             "",
-            "Next to the broker it serves a schema registry on 127.0.0.1:8081 (--registry-port): the Confluent "
-                    + "REST API over the project's in-memory registry, with its compatibility checks, so run, produce, "
-                    + "tail and a consumer in other processes share schemas. Its subjects last until the command "
+            "Next to the broker it serves a schema registry on 127.0.0.1:8085 (--registry-port; not 8081, where "
+                    + "run serves health and metrics): the Confluent REST API over the project's in-memory "
+                    + "registry, with its compatibility checks, so run, produce, tail and a consumer in other processes share schemas. Its subjects last until the command "
                     + "stops (producers register again after a restart). The third line names its URL.",
             "",
             "Example: stream-enricher local-kafka --port 9092 &  then  stream-enricher produce "
@@ -60,7 +60,7 @@ final class LocalKafkaCommand implements Callable<Integer> {
                     + "(default: ~/.stream-enricher/local-kafka).")
     Path dataDir;
 
-    @Option(names = "--registry-port", defaultValue = "8081",
+    @Option(names = "--registry-port", defaultValue = "8085",
             description = "Port on 127.0.0.1 of the schema registry served next to the broker (the Confluent REST API "
                     + "over the project's in-memory registry, with compatibility checks; subjects last until the "
                     + "command stops); 0 picks a free one (default: ${DEFAULT-VALUE}).")

@@ -18,7 +18,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,7 +70,7 @@ public final class DemoRun {
      * @param enriched     events with an enriched record
      * @param deadLettered events with a dead letter
      * @param duplicates   outputs seen for an event that already had one
-     * @param samples      the first enriched events, as many as {@link Settings#show}
+     * @param samples      the first enriched events, as many as {@link Settings#show} (shown by {@link #describe})
      * @param categories   dead letters by category, in the categories' order
      * @param seconds      from the start to the last output
      */
@@ -115,6 +117,95 @@ public final class DemoRun {
         this.progress = Objects.requireNonNull(progress, "progress");
         this.terminal = terminal;
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    }
+
+    /**
+     * An enriched record as a person reads it in the demo's output: a line with the record's id, its source
+     * coordinates and its text, then one line per configured task, in task order, with its result as one line of
+     * JSON and the model that answered (or why it has none: failed, skipped).
+     *
+     * <pre>
+     * sample-2 (raw-events 2@0, text redacted): Organizers of the Riverton food festival said ...
+     *   iab: {"audience":[{"name":"Food &amp; Drink","score":0.94}],"iab_1_0":[...],"iab_2_2":[...]}  [zlm-v1-iab-classify-edge, 1134 ms]
+     *   sentiment: {"label":"neutral","score":0.53,"reasons":["festival"]}  [llama-3.1-8b-instruct-fast, 1064 ms]
+     * </pre>
+     *
+     * @param enriched an enriched record as {@link dev.enricher.serde.AvroDeserializer#mixed} reads it
+     * @return the lines, separated by {@code \n}, without a trailing one
+     */
+    public static String describe(GenericRecord enriched) {
+        StringBuilder out = new StringBuilder();
+        String id = string(enriched, "id");
+        out.append(id == null ? "event" : id).append(" (").append(string(enriched, "source_topic"))
+                .append(' ').append(enriched.get("source_partition")).append('@').append(enriched.get("source_offset"));
+        if (Boolean.TRUE.equals(enriched.get("text_redacted"))) {
+            out.append(", text redacted");
+        }
+        out.append("): ").append(string(enriched, "text"));
+        GenericRecord results = (GenericRecord) enriched.get("results");
+        for (Schema.Field field : results.getSchema().getFields()) {
+            String task = field.name();
+            out.append("\n  ").append(task).append(": ");
+            Object result = results.get(field.pos());
+            if (result != null) {
+                out.append(result instanceof IndexedRecord r ? JsonRendering.record(r).toString() : result);
+                GenericRecord call = acceptedCall(enriched, task);
+                if (call != null) {
+                    out.append("  [").append(string(call, "model")).append(", ")
+                            .append(call.get("latency_ms")).append(" ms");
+                    Object attempts = call.get("attempts");
+                    if (attempts instanceof Integer n && n > 1) {
+                        out.append(", ").append(n).append(" attempts");
+                    }
+                    out.append(']');
+                }
+                continue;
+            }
+            GenericRecord failed = entryOf(entries(enriched, "failed_tasks"), task);
+            GenericRecord skipped = failed != null ? null : entryOf(entries(enriched, "skipped_tasks"), task);
+            if (failed != null) {
+                out.append("failed (").append(string(failed, "category")).append("): ")
+                        .append(string(failed, "reason"));
+            } else if (skipped != null) {
+                out.append("skipped: ").append(string(skipped, "reason"));
+            } else {
+                out.append("no result");
+            }
+        }
+        return out.toString();
+    }
+
+    /** The model call whose answer became {@code task}'s result; null when it made none (or none is listed). */
+    private static GenericRecord acceptedCall(GenericRecord enriched, String task) {
+        GenericRecord found = null;
+        for (GenericRecord call : entries(enriched, "model_calls")) {
+            if (task.equals(string(call, "task")) && !Boolean.FALSE.equals(call.get("accepted"))) {
+                found = call;
+            }
+        }
+        return found;
+    }
+
+    /** The entries of the envelope's array {@code field} ({@code model_calls}, ...); empty when it has none. */
+    @SuppressWarnings("unchecked")
+    private static List<GenericRecord> entries(GenericRecord record, String field) {
+        Object v = record.hasField(field) ? record.get(field) : null;
+        return v == null ? List.of() : (List<GenericRecord>) v;
+    }
+
+    /** A string field as a Java string (a reader may give {@link org.apache.avro.util.Utf8}); null when null. */
+    private static String string(GenericRecord record, String field) {
+        Object v = record.get(field);
+        return v == null ? null : v.toString();
+    }
+
+    private static GenericRecord entryOf(List<GenericRecord> entries, String task) {
+        for (GenericRecord e : entries) {
+            if (task.equals(string(e, "task"))) {
+                return e;
+            }
+        }
+        return null;
     }
 
     /** Sends the events and waits for their outcomes (or the timeout). */

@@ -36,8 +36,12 @@ class DemoCommandTest {
         assertThat(code).as(err.toString()).isZero();
         assertThat(lines.get(lines.size() - 1))
                 .matches("demo: events=300 enriched=297 dead_lettered=3 lost=0 throughput_eps=\\d+");
-        assertThat(out.toString()).contains("\"followup_questions\"", "\"redacted_text\"", "\"model_calls\"",
-                "dead letters by category {DESERIALIZATION=3}");
+        assertThat(out.toString()).contains("dead letters by category {DESERIALIZATION=3}");
+        // The sample: its text, then one line per task with its result and the model that answered.
+        assertThat(lines).filteredOn(l -> l.startsWith("  ")).extracting(l -> l.substring(2, l.indexOf(':')))
+                .containsExactly("iab", "questions", "pii", "sentiment");
+        assertThat(out.toString()).contains("  iab: {\"audience\":", "  questions: {\"questions\":[",
+                "\"redacted_text\":", "  sentiment: {\"label\":", "[zlm-v1-iab-classify-edge, ");
         assertThat(err.toString()).contains("produced", "enriched", "dead-lettered", "in flight", "events/s");
 
         // The summary is the last line on the console: no log line of a closing client follows it.

@@ -71,8 +71,12 @@ class TailCommandTest {
         assertThat(v.get("id").asText()).isEqualTo("evt-7");
         assertThat(v.get("source_offset").asLong()).isEqualTo(7);
         assertThat(v.get("source_timestamp").asText()).isEqualTo(java.time.Instant.ofEpochMilli(
-                (Long) enriched.get("source_timestamp")).toString());
+                dev.enricher.topology.EnrichedRecords.millis(enriched, "source_timestamp")).toString());
         assertThat(v.get("text_redacted").asBoolean()).isTrue();
+        // results: one nested object per task, named by the task, without Avro's union wrapper.
+        assertThat(v.get("results").fieldNames()).toIterable().containsExactly("iab", "followups", "pii");
+        assertThat(v.at("/results/iab").fieldNames()).toIterable().containsExactly("audience", "iab_1_0", "iab_2_2");
+        assertThat(v.at("/results/followups/questions").isArray()).isTrue();
         assertThat(v.at("/results/iab/iab_1_0/0/name").asText()).isEqualTo("Hobbies & Interests");
         assertThat(v.at("/results/pii/entities/0/text").asText()).isEqualTo("Anna Berger");
         assertThat(v.at("/model_calls/0/model").asText()).isEqualTo("zlm-v1-iab-classify-edge");
