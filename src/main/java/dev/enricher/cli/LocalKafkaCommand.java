@@ -38,8 +38,9 @@ import picocli.CommandLine.Spec;
             "",
             "Next to the broker it serves a schema registry on 127.0.0.1:8085 (--registry-port; not 8081, where "
                     + "run serves health and metrics): the Confluent REST API over the project's in-memory "
-                    + "registry, with its compatibility checks, so run, produce, tail and a consumer in other processes share schemas. Its subjects last until the command "
-                    + "stops (producers register again after a restart). The third line names its URL.",
+                    + "registry, with its compatibility checks, so run, produce, tail and a consumer in other "
+                    + "processes share schemas. Its subjects last until the command stops (producers register again "
+                    + "after a restart). The third line names its URL.",
             "",
             "Example: stream-enricher local-kafka --port 9092 &  then  stream-enricher produce "
                     + "--bootstrap-servers 127.0.0.1:9092 --topic raw-messages --sample 100"},
