@@ -50,7 +50,7 @@ class CommandsWithApicurioTest {
         JsonNode doc = new ObjectMapper().readTree(tail.out());
         assertThat(doc.get("value_encoding").asText()).isEqualTo("avro");
         assertThat(doc.at("/value/id").asText()).isEqualTo("evt-3");
-        assertThat(doc.at("/value/followup_questions/followups/questions/0").asText())
+        assertThat(doc.at("/value/results/followups/questions/0").asText())
                 .isEqualTo("Can I exchange the boots for a different size?");
 
         Cli.Result replay = Cli.run("replay-dlq", "--bootstrap-servers", KAFKA.bootstrapServers(), "--from", "dead-letters",

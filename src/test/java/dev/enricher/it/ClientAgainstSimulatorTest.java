@@ -90,6 +90,10 @@ class ClientAgainstSimulatorTest {
             case GLINER_CLASSIFICATION -> Map.of("schema", Map.of("sentiment", List.of("positive", "negative", "neutral")));
             case ZERO_SHOT -> Map.of("labels", List.of("refund request", "praise", "shipping problem"));
             case TEXT_GENERATION -> Map.of("system_prompt", "Summarise the message in one sentence.");
+            case PROMPT -> Map.of("system", "You judge customer messages.", "template", "{{text}}", "output",
+                    Map.of("json-schema", Map.of("type", "object", "required", List.of("mood", "urgent"),
+                            "properties", Map.of("mood", Map.of("type", "string", "enum", List.of("calm", "angry")),
+                                    "urgent", Map.of("type", "boolean")))));
             default -> Map.of();
         };
     }
@@ -141,6 +145,9 @@ class ClientAgainstSimulatorTest {
             assertThat(r.text()).isNotBlank();
         } else if (result instanceof ThinkingResult r) {
             assertThat(r.answer()).isNotBlank();
+        } else if (result instanceof dev.enricher.tasks.PromptTask.StructuredResult r) {
+            assertThat(r.record().get("mood").toString()).isIn("calm", "angry");
+            assertThat(r.record().get("urgent")).isInstanceOf(Boolean.class);
         } else {
             throw new AssertionError("no check for " + result);
         }
