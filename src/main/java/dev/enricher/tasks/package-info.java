@@ -6,7 +6,8 @@
  *
  * <p><b>Owns</b> the task types and their registry {@link dev.enricher.tasks.TaskType}: the only list of types.
  * <b>May use</b> the client's values ({@code ChatRequest}, {@code ChatCompletion}, {@code ZeroGpuException},
- * {@code ModelCatalog}), Jackson, Avro and the generated {@code dev.enricher.avro} classes; never Kafka, Vert.x,
+ * {@code ModelCatalog}), Jackson, Avro and the generated {@code dev.enricher.avro} classes, Mustache (prompt
+ * templates), the JSON Schema validator (structured answers) and CEL (task conditions); never Kafka, Vert.x,
  * the engine or the simulator (ArchUnit keeps it so).
  *
  * <p><b>Adding a task type</b> is one new class and one line: the task record (request and parse) with its nested
