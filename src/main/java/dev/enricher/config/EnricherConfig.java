@@ -145,6 +145,17 @@ public final class EnricherConfig {
         return out;
     }
 
+    /** The tasks' conditions by task name; tasks without one run on every event and are absent. */
+    public Map<String, dev.enricher.tasks.TaskCondition> conditions() {
+        Map<String, dev.enricher.tasks.TaskCondition> out = new java.util.LinkedHashMap<>();
+        for (TaskSpec s : tasks) {
+            if (s.when() != null) {
+                out.put(s.effectiveName(), s.condition());
+            }
+        }
+        return out;
+    }
+
     public EngineConfig engine() {
         RetryPolicy retry = new RetryPolicy(get(RETRY_MAX_ATTEMPTS), get(RETRY_INITIAL), get(RETRY_MAX_BACKOFF),
                 get(RETRY_MAX_RETRY_AFTER), get(RETRY_MAX_ELAPSED));
@@ -211,7 +222,7 @@ public final class EnricherConfig {
                 .enrichedTopic(get(ENRICHED_TOPIC)).deadLetterTopic(get(DEAD_LETTER_TOPIC))
                 .guarantee(ProcessingGuarantee.parse(get(GUARANTEE))).streamThreads(get(STREAM_THREADS))
                 .stateDir(stateDir()).decoder(decoder()).engine(engine()).serde(serde())
-                .tasks(tasks());
+                .tasks(tasks()).conditions(conditions());
         streams.forEach(b::streamsProperty);
         return b.build();
     }

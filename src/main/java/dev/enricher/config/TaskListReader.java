@@ -16,7 +16,7 @@ import java.util.Map;
  * reported here, with the task's place in the list ({@code tasks[2]}), rather than when the pipeline starts.
  */
 final class TaskListReader {
-    private static final List<String> TASK_KEYS = List.of("name", "type", "model", "options");
+    private static final List<String> TASK_KEYS = List.of("name", "type", "model", "options", "when");
 
     private TaskListReader() {
     }
@@ -53,7 +53,7 @@ final class TaskListReader {
             String f = names.next();
             if (!TASK_KEYS.contains(f)) {
                 problems.add(new ConfigException.Problem(where + "." + f,
-                        "is not a task key; valid: name, type, model, options"));
+                        "is not a task key; valid: name, type, model, options, when"));
             }
         }
         JsonNode type = t.get("type");
@@ -76,14 +76,26 @@ final class TaskListReader {
         Map<String, Object> opts = options == null || options.isNull() ? Map.of()
                 : YamlConfigReader.YAML.convertValue(options, YamlConfigReader.YAML.getTypeFactory()
                 .constructMapType(LinkedHashMap.class, String.class, Object.class));
+        JsonNode when = t.get("when");
+        if (when != null && !when.isNull() && !when.isTextual()) {
+            problems.add(new ConfigException.Problem(where + ".when", "must be a condition in CEL, as a string, e.g. "
+                    + "\"attributes.category == 'news'\""));
+            return null;
+        }
+        TaskSpec spec = new TaskSpec(text(t.get("name")), tt, text(t.get("model")), opts, text(when));
         try {
-            TaskSpec spec = new TaskSpec(text(t.get("name")), tt, text(t.get("model")), opts);
             TaskFactory.create(spec);
-            return spec;
         } catch (IllegalArgumentException e) {
             problems.add(new ConfigException.Problem(where, e.getMessage()));
             return null;
         }
+        try {
+            spec.condition();
+        } catch (IllegalArgumentException e) {
+            problems.add(new ConfigException.Problem(where + ".when", e.getMessage()));
+            return null;
+        }
+        return spec;
     }
 
     private static String text(JsonNode n) {

@@ -26,6 +26,7 @@ public final class EngineStats {
     private final LongAdder retries = new LongAdder();
     private final LongAdder resent = new LongAdder();
     private final LongAdder repairs = new LongAdder();
+    private final LongAdder skipped = new LongAdder();
     private final LongAdder fallbacks = new LongAdder();
     private final LongAdder heldBack = new LongAdder();
     private final LongAdder staleCompletions = new LongAdder();
@@ -191,6 +192,15 @@ public final class EngineStats {
 
     void retried() {
         retries.increment();
+    }
+
+    void skippedOne() {
+        skipped.increment();
+    }
+
+    /** Tasks not run on an event because their condition was false for it. */
+    public long skippedTasks() {
+        return skipped.sum();
     }
 
     void repairAsked() {

@@ -6,7 +6,9 @@ import dev.enricher.client.Scheduler;
 import dev.enricher.client.Ticker;
 import dev.enricher.serde.decode.InputDecoder;
 import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.tasks.TaskCondition;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,6 +35,8 @@ public final class EnrichmentEngine implements AutoCloseable {
 
     private final EngineConfig config;
     private final List<EnrichmentTask> tasks;
+    /** Each task's condition, by task index; null for a task that runs on every event. Set before start. */
+    private volatile List<TaskCondition> conditions;
     /** Each task's {@link EnrichmentTask#fingerprint()}, in task order: computed once, shared by every processor. */
     private final List<String> fingerprints;
     private final InputDecoder decoder;
@@ -122,6 +126,30 @@ public final class EnrichmentEngine implements AutoCloseable {
     /** Set once the KafkaStreams instance exists; until then an opening circuit only stops sending. */
     public void instanceControl(InstanceControl control) {
         circuit.control(Objects.requireNonNull(control, "control"));
+    }
+
+    /**
+     * Set before start: the tasks' conditions by task name ({@code when:}); a task without one runs on every event.
+     *
+     * @throws IllegalArgumentException naming a condition whose task is not configured
+     */
+    public void conditions(Map<String, TaskCondition> byName) {
+        List<TaskCondition> aligned = new java.util.ArrayList<>(tasks.size());
+        java.util.Set<String> unknown = new java.util.HashSet<>(byName.keySet());
+        for (EnrichmentTask t : tasks) {
+            aligned.add(byName.get(t.name()));
+            unknown.remove(t.name());
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("conditions given for tasks that are not configured: " + unknown);
+        }
+        this.conditions = java.util.Collections.unmodifiableList(aligned);
+    }
+
+    /** Task {@code i}'s condition; null when it runs on every event. */
+    TaskCondition condition(int i) {
+        List<TaskCondition> c = conditions;
+        return c == null ? null : c.get(i);
     }
 
     /** Set before start: told about every API call (metrics). */

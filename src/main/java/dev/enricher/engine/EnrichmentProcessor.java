@@ -12,6 +12,7 @@ import dev.enricher.serde.decode.DecodeException;
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.PromptTemplate;
 import dev.enricher.tasks.RefusedAnswer;
+import dev.enricher.tasks.TaskCondition;
 import dev.enricher.tasks.TaskInput;
 import dev.enricher.tasks.TaskResult;
 import java.time.Duration;
@@ -310,6 +311,12 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             return;
         }
         for (int i = 0; i < e.taskCount(); i++) {
+            if (e.outstanding(i) && e.attempts(i) == 0 && skippedByCondition(e, i)) {
+                if (e.finished) {
+                    return; // the condition failed on this event, and that ended it
+                }
+                continue;
+            }
             if (e.outstanding(i)) {
                 Long next = e.nextAttemptAt(i);
                 if (next != null && next > now) {
@@ -328,6 +335,33 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         if (e.allTasksEnded() || failedForGood(e)) {
             finish(e, false);
         }
+    }
+
+    /**
+     * Evaluates task {@code i}'s condition on the event before its first call (again after a restore: the same event
+     * gives the same answer, so nothing is stored). False: the task is skipped, with no call. A condition that fails
+     * on the event fails the task (VALIDATION), naming why.
+     *
+     * @return true when the task is not to be sent (skipped, or failed)
+     */
+    private boolean skippedByCondition(PendingEvent e, int i) {
+        TaskCondition condition = engine.condition(i);
+        if (condition == null) {
+            return false;
+        }
+        boolean run;
+        try {
+            run = condition.test(new TaskCondition.Event(e.event.id(), e.event.text(), e.event.attributes(),
+                    e.headerText()));
+        } catch (TaskCondition.ConditionFailedException ex) {
+            failTask(e, i, Failures.conditionFailed(tasks.get(i), ex));
+            return true;
+        }
+        if (!run) {
+            e.skip(i, "its condition is false for this event (when: " + condition.expression() + ")");
+            stats.skippedOne();
+        }
+        return !run;
     }
 
     private void send(PendingEvent e, int i) {

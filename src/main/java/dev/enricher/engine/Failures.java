@@ -59,6 +59,12 @@ final class Failures {
                 e.getClass().getName(), null, e.getMessage(), null, null, null, null, null);
     }
 
+    /** A task's condition failed on the event (a VALIDATION dead letter naming the task and why). */
+    static Failure conditionFailed(EnrichmentTask task, RuntimeException e) {
+        return new Failure(DeadLetterCategory.VALIDATION, e.getMessage(), task.name(), task.model(), null,
+                e.getClass().getSimpleName(), null, null, null, null, null, null, null);
+    }
+
     static Failure taskBug(EnrichmentTask task, RuntimeException e) {
         return new Failure(DeadLetterCategory.INTERNAL, "task '" + task.name() + "' failed to build its request: "
                 + e.getClass().getSimpleName() + ": " + e.getMessage(), task.name(), task.model(), null,

@@ -31,6 +31,11 @@ final class PendingEvent {
     final long seq;
     final PendingEntry entry;
     final TaskResult[] results;
+    /**
+     * Why task i is skipped for this event (its condition is false); null when it is not. Not stored: a restored
+     * event evaluates the same conditions on the same input again.
+     */
+    private final String[] skipped;
     DecodedEvent event;
     /** True once the entry has been written to the store (and so must be deleted when the event leaves). */
     boolean stored;
@@ -43,6 +48,7 @@ final class PendingEvent {
         this.seq = seq;
         this.entry = entry;
         this.results = new TaskResult[entry.getTasks().size()];
+        this.skipped = new String[entry.getTasks().size()];
     }
 
     static PendingEvent admit(long seq, InputRecord in, List<String> taskNames, List<String> fingerprints, long now) {
@@ -135,14 +141,34 @@ final class PendingEvent {
         return entry.getTopic() + "-" + entry.getPartition() + "@" + entry.getOffset();
     }
 
-    /** True when no task is outstanding. */
+    /** True when no task is outstanding (a skipped task has ended). */
     boolean allTasksEnded() {
-        for (StoredTask t : entry.getTasks()) {
-            if (t.getStatus() == StoredTaskStatus.OUTSTANDING) {
+        for (int i = 0; i < taskCount(); i++) {
+            if (outstanding(i)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Task {@code i} is not run on this event, for {@code reason}. */
+    void skip(int i, String reason) {
+        skipped[i] = reason;
+    }
+
+    /** Attempts task {@code i} made so far (0 before its first call). */
+    int attempts(int i) {
+        return task(i).getAttempts();
+    }
+
+    /** The input's headers as text (UTF-8; the last value of a repeated key), for task conditions. */
+    java.util.Map<String, String> headerText() {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (StoredHeader h : entry.getHeaders()) {
+            byte[] v = bytes(h.getValue());
+            out.put(h.getKey(), v == null ? "" : new String(v, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     boolean anyTaskFailed() {
@@ -189,9 +215,9 @@ final class PendingEvent {
         return false;
     }
 
-    /** Whether task {@code i} waits for an answer or a retry. */
+    /** Whether task {@code i} waits for an answer or a retry (not when it is skipped). */
     boolean outstanding(int i) {
-        return task(i).getStatus() == StoredTaskStatus.OUTSTANDING;
+        return task(i).getStatus() == StoredTaskStatus.OUTSTANDING && skipped[i] == null;
     }
 
     boolean succeeded(int i) {
@@ -367,7 +393,9 @@ final class PendingEvent {
                         toInt(c.getPromptTokens()), toInt(c.getCompletionTokens()), c.getLatencyMs(), c.getAttempts(),
                         c.getFirstAttemptAt(), c.getLastAttemptAt())));
             }
-            if (t.getStatus() == StoredTaskStatus.SUCCEEDED) {
+            if (skipped[i] != null) {
+                out.add(TaskOutcome.skipped(task.name(), model, skipped[i]));
+            } else if (t.getStatus() == StoredTaskStatus.SUCCEEDED) {
                 out.add(new TaskOutcome(task.name(), model, results[i], call, null, earlier));
             } else if (t.getStatus() == StoredTaskStatus.FAILED) {
                 out.add(new TaskOutcome(task.name(), model, null, call, restore(t.getFailure(), t, model), earlier));

@@ -14,16 +14,35 @@ import java.util.Objects;
  * @param failure why it failed; null when it succeeded
  * @param earlier the answered calls before the last one, whose answers were refused and sent back for repair (each
  *                was paid), oldest first; empty for most tasks
+ * @param skipped why the task was not run on this event (its condition was false); null when it ran
  */
 public record TaskOutcome(String task, String model, TaskResult result, CallInfo call, Failure failure,
-                          List<EarlierCall> earlier) {
+                          List<EarlierCall> earlier, String skipped) {
     public TaskOutcome {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(model, "model");
         earlier = earlier == null ? List.of() : List.copyOf(earlier);
-        if ((result == null) == (failure == null)) {
-            throw new IllegalArgumentException("task " + task + ": exactly one of result and failure must be set");
+        int set = (result == null ? 0 : 1) + (failure == null ? 0 : 1) + (skipped == null ? 0 : 1);
+        if (set != 1) {
+            throw new IllegalArgumentException("task " + task + ": exactly one of result, failure and skipped must be"
+                    + " set");
         }
+    }
+
+    /** An outcome of a task that ran (a result or a failure). */
+    public TaskOutcome(String task, String model, TaskResult result, CallInfo call, Failure failure,
+                       List<EarlierCall> earlier) {
+        this(task, model, result, call, failure, earlier, null);
+    }
+
+    /** A task not run on this event, for {@code reason}: no call, no result. */
+    public static TaskOutcome skipped(String task, String model, String reason) {
+        return new TaskOutcome(task, model, null, null, null, List.of(), Objects.requireNonNull(reason, "reason"));
+    }
+
+    /** Whether the task was skipped (not run) for this event. */
+    public boolean wasSkipped() {
+        return skipped != null;
     }
 
     /** An outcome with no earlier calls. */

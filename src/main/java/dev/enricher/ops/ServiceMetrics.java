@@ -132,6 +132,9 @@ public final class ServiceMetrics implements AutoCloseable {
         FunctionCounter.builder("enricher.answer.repairs", s, EngineStats::repairs)
                 .description("Answers refused by their task (not the JSON Schema asked for) and sent back for repair")
                 .register(registry);
+        FunctionCounter.builder("enricher.skipped.tasks", s, EngineStats::skippedTasks)
+                .description("Tasks not run on an event because their condition (when:) was false: no call, no cost")
+                .register(registry);
         FunctionCounter.builder("enricher.fallbacks", s, EngineStats::fallbacks)
                 .description("Tasks tried on their fallback model after their own failed for good").register(registry);
         FunctionCounter.builder("enricher.enriched", s, EngineStats::enriched)

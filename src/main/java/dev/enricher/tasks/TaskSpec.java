@@ -15,12 +15,23 @@ import java.util.Objects;
  * @param options type-specific options (keys in {@link TaskType#optionKeys()}); values are as a YAML reader gives
  *                them (strings, numbers, booleans, lists, maps); a null value means "use the default".
  *                Null for none. Kept unmodifiable, in order.
+ * @param when    the task's condition ({@link TaskCondition}, CEL over the event); null to run on every event
  */
-public record TaskSpec(String name, TaskType type, String model, Map<String, Object> options) {
+public record TaskSpec(String name, TaskType type, String model, Map<String, Object> options, String when) {
     public TaskSpec {
         Objects.requireNonNull(type, "type");
         // LinkedHashMap, not Map.copyOf: null values are allowed and order helps messages.
         options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
+    }
+
+    /** A spec that runs on every event. */
+    public TaskSpec(String name, TaskType type, String model, Map<String, Object> options) {
+        this(name, type, model, options, null);
+    }
+
+    /** The task's condition compiled; null when it runs on every event. */
+    public TaskCondition condition() {
+        return when == null ? null : TaskCondition.compile(effectiveName(), when);
     }
 
     /** A spec of {@code type} with its default name and model and no options. */

@@ -84,6 +84,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
             engine = new EnrichmentEngine(settings.engine(), settings.tasks(), decoder, sink, transport,
                     clientConfig.limits());
             engine.callObserver(observer);
+            engine.conditions(settings.conditions());
             Topology topology = topology(settings, engine);
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties(settings));
             engine.instanceControl(new InstanceControl() {

@@ -5,6 +5,7 @@ import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.decode.DecoderConfig;
 import dev.enricher.serde.decode.InputFormat;
 import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.tasks.TaskCondition;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,6 +24,8 @@ import java.util.Set;
  * @param enrichedTopic    where enriched events go (same key as the input)
  * @param deadLetterTopic  where dead letters go (same key as the input)
  * @param tasks            the tasks run on every event, in order; names unique; at least one
+ * @param conditions       the conditions of the tasks that have one, by task name (a task without one runs on every
+ *                         event); empty for none
  * @param decoder          how input values are decoded
  * @param engine           the async engine's settings
  * @param guarantee        at-least-once or exactly-once
@@ -32,7 +35,8 @@ import java.util.Set;
  * @param streamsOverrides any further Kafka Streams, consumer or producer properties, applied last
  */
 public record PipelineSettings(String applicationId, String bootstrapServers, String inputTopic, String enrichedTopic,
-                               String deadLetterTopic, List<EnrichmentTask> tasks, DecoderConfig decoder,
+                               String deadLetterTopic, List<EnrichmentTask> tasks,
+                               Map<String, TaskCondition> conditions, DecoderConfig decoder,
                                EngineConfig engine, ProcessingGuarantee guarantee, int streamThreads, Path stateDir,
                                AvroSerdeConfig serde, Map<String, Object> streamsOverrides) {
 
@@ -57,6 +61,13 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
             }
         }
         tasks = List.copyOf(tasks);
+        conditions = conditions == null ? Map.of() : Map.copyOf(conditions);
+        for (String name : conditions.keySet()) {
+            if (!names.contains(name)) {
+                throw new IllegalArgumentException("a condition is given for task '" + name + "', which is not "
+                        + "configured; tasks: " + names);
+            }
+        }
         Objects.requireNonNull(decoder, "decoder");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(guarantee, "guarantee");
@@ -95,6 +106,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         b.enrichedTopic = enrichedTopic;
         b.deadLetterTopic = deadLetterTopic;
         b.tasks = tasks;
+        b.conditions = conditions;
         b.decoder = decoder;
         b.engine = engine;
         b.guarantee = guarantee;
@@ -113,6 +125,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         private String enrichedTopic = "enriched-events";
         private String deadLetterTopic = "enricher-dead-letters";
         private List<EnrichmentTask> tasks = List.of();
+        private Map<String, TaskCondition> conditions = Map.of();
         private DecoderConfig decoder = DecoderConfig.defaults(InputFormat.JSON);
         private EngineConfig engine = EngineConfig.defaults();
         private ProcessingGuarantee guarantee = ProcessingGuarantee.EXACTLY_ONCE_V2;
@@ -127,6 +140,8 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         public Builder enrichedTopic(String v) { enrichedTopic = v; return this; }
         public Builder deadLetterTopic(String v) { deadLetterTopic = v; return this; }
         public Builder tasks(List<EnrichmentTask> v) { tasks = v; return this; }
+        /** The tasks' conditions by task name (see {@link PipelineSettings#conditions()}). */
+        public Builder conditions(Map<String, TaskCondition> v) { conditions = v; return this; }
         public Builder decoder(DecoderConfig v) { decoder = v; return this; }
         public Builder engine(EngineConfig v) { engine = v; return this; }
         public Builder guarantee(ProcessingGuarantee v) { guarantee = v; return this; }
@@ -138,7 +153,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
 
         public PipelineSettings build() {
             return new PipelineSettings(applicationId, bootstrapServers, inputTopic, enrichedTopic, deadLetterTopic,
-                    tasks, decoder, engine, guarantee, streamThreads, stateDir, serde, streamsOverrides);
+                    tasks, conditions, decoder, engine, guarantee, streamThreads, stateDir, serde, streamsOverrides);
         }
     }
 }

@@ -155,7 +155,15 @@ public final class RecordAssembler implements EventSink {
         List<GenericRecord> calls = new ArrayList<>();
         List<GenericRecord> failures = new ArrayList<>();
         String redactedText = null;
+        List<GenericRecord> skipped = new ArrayList<>();
         for (TaskOutcome outcome : event.outcomes()) {
+            if (outcome.wasSkipped()) {
+                GenericData.Record r = new GenericData.Record(itemSchema("skipped_tasks"));
+                r.put("task", outcome.task());
+                r.put("reason", outcome.skipped());
+                skipped.add(r);
+                continue;
+            }
             if (!outcome.succeeded()) {
                 failures.add(taskFailure(outcome));
                 // Answers the task refused were paid for all the same: accounted, not accepted.
@@ -198,7 +206,7 @@ public final class RecordAssembler implements EventSink {
         value.put(OutputSchema.RESULTS, results);
         value.put("model_calls", calls);
         value.put("failed_tasks", failures);
-        value.put("skipped_tasks", List.of());
+        value.put("skipped_tasks", skipped);
         value.put("enriched_at", Instant.ofEpochMilli(nowMillis));
         byte[] bytes = enrichedSerializer.serialize(enrichedTopic, value);
         return new Record<>(input.key(), bytes, input.timestamp(), inputHeaders(input));

@@ -179,4 +179,23 @@ class EnricherConfigTest {
         Files.writeString(f, VALID);
         assertThat(EnricherConfig.load(f, ENV).pipeline().inputTopic()).isEqualTo("raw");
     }
+
+    @Test
+    void aTasksConditionIsCompiledAtStartAndReachesThePipeline() {
+        EnricherConfig c = EnricherConfig.parse(VALID.replace("- {name: questions, type: followup_questions}",
+                "- {name: questions, type: followup_questions, when: \"attributes.category == 'news'\"}"), ENV, "t");
+        assertThat(c.pipeline().conditions()).containsOnlyKeys("questions");
+        assertThat(c.pipeline().conditions().get("questions").expression()).isEqualTo("attributes.category == 'news'");
+    }
+
+    @Test
+    void aBadConditionIsRefusedNamingTheTaskAndThePosition() {
+        String yaml = VALID.replace("- {name: questions, type: followup_questions}",
+                "- {name: questions, type: followup_questions, when: \"attributes.category = 'news'\"}")
+                .replace("- {name: iab, type: iab}", "- {name: iab, type: iab, when: 42}");
+        assertThatThrownBy(() -> EnricherConfig.parse(yaml, ENV, "bad.yaml"))
+                .hasMessageContaining("tasks[1].when").hasMessageContaining("task 'questions'")
+                .hasMessageContaining("line 1, column")
+                .hasMessageContaining("tasks[0].when").hasMessageContaining("must be a condition in CEL, as a string");
+    }
 }

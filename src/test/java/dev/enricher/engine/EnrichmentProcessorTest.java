@@ -626,6 +626,65 @@ class EnrichmentProcessorTest {
         assertThat(client.requestCount()).isEqualTo(1);
     }
 
+    // ------------------------------------------------------------------------------------------------ conditions
+
+    private void startWithConditions(Map<String, String> when, EnrichmentTask... tasks) {
+        Map<String, dev.enricher.tasks.TaskCondition> conditions = new HashMap<>();
+        when.forEach((task, expression) -> conditions.put(task, dev.enricher.tasks.TaskCondition.compile(task,
+                expression)));
+        engine = new EnrichmentEngine(config(clock), List.of(tasks),
+                InputDecoder.create(DecoderConfig.defaults(InputFormat.JSON), null), sink, client);
+        engine.conditions(conditions);
+        settings = PipelineSettings.builder().bootstrapServers("unused:9092").applicationId("engine-test")
+                .inputTopic("in").enrichedTopic("out").deadLetterTopic("dlq").tasks(List.of(tasks))
+                .conditions(conditions).engine(config(clock)).build();
+        openDriver(tmp.resolve("state-1"));
+    }
+
+    @Test
+    void aTaskWhoseConditionIsFalseIsSkippedWithNoCallAndTheOthersRun() {
+        startWithConditions(Map.of("followups", "attributes.category == 'news'", "summary", "text_length > 10"),
+                IAB, FOLLOWUPS, SUMMARY);
+        input.pipeInput("A", "{\"id\":\"e0\",\"text\":\"Football match report [ev0]\",\"category\":\"sports\"}");
+        assertThat(client.calls()).extracting(FakeChatTransport.FakeCall::model)
+                .as("no call for the task whose condition is false").containsExactlyInAnyOrder(IAB.model(),
+                        SUMMARY.model());
+        answer(IAB, 0);
+        answer(SUMMARY, 0);
+        settle();
+        assertThat(enrichedTopic.readValuesToList()).containsExactly("enriched:0");
+        FinishedEvent done = sink.byOffset.get(0L);
+        TaskOutcome followups = done.outcomes().get(1);
+        assertThat(followups.wasSkipped()).isTrue();
+        assertThat(followups.skipped()).contains("attributes.category == 'news'");
+        assertThat(done.outcomes().get(0).succeeded()).isTrue();
+        assertThat(engine.stats().skippedTasks()).isEqualTo(1);
+
+        input.pipeInput("B", "{\"id\":\"e1\",\"text\":\"Election night [ev1]\",\"category\":\"news\"}");
+        assertThat(client.unanswered()).extracting(FakeChatTransport.FakeCall::model)
+                .containsExactlyInAnyOrder(IAB.model(), FOLLOWUPS.model(), SUMMARY.model());
+    }
+
+    @Test
+    void anEventWhoseEveryTaskIsSkippedIsEnrichedWithoutAnyCall() {
+        startWithConditions(Map.of("iab", "text_length > 100000"), IAB);
+        input.pipeInput("A", event(0));
+        tick(TICK);
+        assertThat(client.requestCount()).isZero();
+        assertThat(enrichedTopic.readValuesToList()).containsExactly("enriched:0");
+        assertThat(sink.byOffset.get(0L).outcomes()).singleElement().satisfies(o -> assertThat(o.wasSkipped()).isTrue());
+    }
+
+    @Test
+    void aConditionThatFailsOnAnEventDeadLettersItNamingTheTask() {
+        startWithConditions(Map.of("iab", "attributes.category == 'news'"), IAB);
+        input.pipeInput("A", event(0)); // no category attribute
+        tick(TICK);
+        assertThat(deadLetterTopic.readValuesToList()).containsExactly("dlq:0:VALIDATION");
+        assertThat(sink.byOffset.get(0L).failure().reason()).contains("task 'iab'").contains("has(attributes.x)");
+        assertThat(client.requestCount()).isZero();
+    }
+
     /** Errors of an API that does not know the model, as the simulator gives them. */
     private static final class ZeroGpuExceptions {
         static dev.enricher.client.ZeroGpuException modelNotFound(int status) {

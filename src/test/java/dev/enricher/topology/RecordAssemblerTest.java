@@ -381,6 +381,27 @@ class RecordAssemblerTest {
         assertThat((List<?>) e.get("skipped_tasks")).isEmpty();
     }
 
+    @Test
+    void aSkippedTaskIsListedWithWhyItsFieldIsNullAndItCostsNoCall() {
+        RecordAssembler assembler = assembler(List.of(SUMMARY, IAB));
+
+        GenericRecord e = readEnriched(assembler.enriched(event(List.of(
+                TaskOutcome.skipped("summary", SUMMARY.model(), "its condition is false for this event (when: x)"),
+                success(IAB, new IabResult(List.of(), List.of(), List.of()), call("iab")))), NOW));
+
+        assertThat(EnrichedRecords.results(e).get("summary")).isNull();
+        assertThat(EnrichedRecords.answered(e)).containsExactly("iab");
+        @SuppressWarnings("unchecked")
+        List<GenericRecord> skipped = (List<GenericRecord>) e.get("skipped_tasks");
+        assertThat(skipped).singleElement().satisfies(k -> {
+            assertThat(EnrichedRecords.string(k, "task")).isEqualTo("summary");
+            assertThat(EnrichedRecords.string(k, "reason")).contains("when: x");
+        });
+        assertThat(EnrichedRecords.modelCalls(e)).extracting(c -> EnrichedRecords.string(c, "task"))
+                .containsExactly("iab");
+        assertThat(EnrichedRecords.failedTasks(e)).isEmpty();
+    }
+
     // ---- enriched: redaction ----
 
     @Test
