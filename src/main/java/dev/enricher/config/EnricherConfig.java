@@ -150,7 +150,7 @@ public final class EnricherConfig {
         Map<String, dev.enricher.tasks.TaskCondition> out = new java.util.LinkedHashMap<>();
         for (TaskSpec s : tasks) {
             if (s.when() != null) {
-                out.put(s.effectiveName(), s.condition());
+                out.put(s.effectiveName(), dev.enricher.tasks.TaskCondition.compile(s.effectiveName(), s.when()));
             }
         }
         return out;

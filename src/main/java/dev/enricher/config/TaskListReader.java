@@ -1,6 +1,7 @@
 package dev.enricher.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.enricher.tasks.TaskCondition;
 import dev.enricher.tasks.TaskFactory;
 import dev.enricher.tasks.TaskSpec;
 import dev.enricher.tasks.TaskType;
@@ -90,7 +91,9 @@ final class TaskListReader {
             return null;
         }
         try {
-            spec.condition();
+            if (spec.when() != null) {
+                TaskCondition.compile(spec.effectiveName(), spec.when());
+            }
         } catch (IllegalArgumentException e) {
             problems.add(new ConfigException.Problem(where + ".when", e.getMessage()));
             return null;

@@ -29,11 +29,6 @@ public record TaskSpec(String name, TaskType type, String model, Map<String, Obj
         this(name, type, model, options, null);
     }
 
-    /** The task's condition compiled; null when it runs on every event. */
-    public TaskCondition condition() {
-        return when == null ? null : TaskCondition.compile(effectiveName(), when);
-    }
-
     /** A spec of {@code type} with its default name and model and no options. */
     public static TaskSpec of(TaskType type) {
         return new TaskSpec(null, type, null, null);
