@@ -20,8 +20,9 @@ import java.util.stream.Stream;
 
 /**
  * Everything the demo runs on, in this JVM: an {@link EmbeddedKafka} broker with the demo's three topics, the
- * ZeroGPU simulator (or the real API), and the service configured for them, with an in-memory registry and three
- * tasks (IAB classification, follow-up questions, PII redaction, and a sentiment prompt with a typed answer) under {@code exactly_once_v2}.
+ * ZeroGPU simulator (or the real API), and the service configured for them, with an in-memory registry and four
+ * tasks (IAB classification, follow-up questions, PII redaction, and a sentiment prompt with a typed answer, run on
+ * texts of 40 or more characters) under {@code exactly_once_v2}.
  *
  * <p>Lifecycle: {@link #start} blocks until the broker answers and Kafka Streams has been started; on failure it
  * closes what it had started and rethrows. {@link #close} stops the service (Kafka Streams commits and closes), the
@@ -130,6 +131,7 @@ public final class DemoEnvironment implements AutoCloseable {
                   - {name: pii, type: pii, options: {usecase: redact}}
                   - name: sentiment
                     type: prompt
+                    when: "text_length >= 40"
                     options:
                       system: You judge the sentiment of customer texts.
                       template: "What is the sentiment of this text? {{text}}"
