@@ -351,8 +351,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         }
         boolean run;
         try {
-            run = condition.test(new TaskCondition.Event(e.event.id(), e.event.text(), e.event.attributes(),
-                    e.headerText()));
+            run = condition.test(e.conditionInput());
         } catch (TaskCondition.ConditionFailedException ex) {
             failTask(e, i, Failures.conditionFailed(tasks.get(i), ex));
             return true;

@@ -15,6 +15,7 @@ import dev.enricher.engine.avro.StoredTaskStatus;
 import dev.enricher.serde.decode.DecodedEvent;
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.RefusedAnswer;
+import dev.enricher.tasks.TaskCondition;
 import dev.enricher.tasks.TaskResult;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -36,6 +37,8 @@ final class PendingEvent {
      * event evaluates the same conditions on the same input again.
      */
     private final String[] skipped;
+    /** {@link #conditionInput()}, once built. */
+    private TaskCondition.Event conditionInput;
     DecodedEvent event;
     /** True once the entry has been written to the store (and so must be deleted when the event leaves). */
     boolean stored;
@@ -161,14 +164,20 @@ final class PendingEvent {
         return task(i).getAttempts();
     }
 
-    /** The input's headers as text (UTF-8; the last value of a repeated key), for task conditions. */
-    java.util.Map<String, String> headerText() {
-        java.util.Map<String, String> out = new java.util.HashMap<>();
-        for (StoredHeader h : entry.getHeaders()) {
-            byte[] v = bytes(h.getValue());
-            out.put(h.getKey(), v == null ? "" : new String(v, java.nio.charset.StandardCharsets.UTF_8));
+    /**
+     * What task conditions read of this event (headers as UTF-8 text, the last value of a repeated key), built once
+     * for all its conditional tasks; the event must be decoded.
+     */
+    TaskCondition.Event conditionInput() {
+        if (conditionInput == null) {
+            java.util.Map<String, String> headers = new java.util.HashMap<>();
+            for (StoredHeader h : entry.getHeaders()) {
+                byte[] v = bytes(h.getValue());
+                headers.put(h.getKey(), v == null ? "" : new String(v, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            conditionInput = new TaskCondition.Event(event.id(), event.text(), event.attributes(), headers);
         }
-        return out;
+        return conditionInput;
     }
 
     boolean anyTaskFailed() {

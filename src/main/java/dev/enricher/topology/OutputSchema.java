@@ -85,8 +85,9 @@ public final class OutputSchema {
         Schema parsed = new Schema.Parser().parse(schema.toString());
         // Strings are java.lang.String for every reader that honours avro.java.string (as the generated result records
         // partly say already), not Utf8: what a consumer's generated classes and a generic reader then both get.
+        // The parsed copy shares no object with the generated classes' schemas, so marking it changes only this one.
         javaStrings(parsed, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
-        return new Schema.Parser().parse(parsed.toString());
+        return parsed;
     }
 
     /** Marks every string (and every map's keys) of {@code schema} to be read as {@code java.lang.String}. */

@@ -166,10 +166,7 @@ public final class RecordAssembler implements EventSink {
             }
             if (!outcome.succeeded()) {
                 failures.add(taskFailure(outcome));
-                // Answers the task refused were paid for all the same: accounted, not accepted.
-                for (EarlierCall earlier : outcome.earlier()) {
-                    calls.add(modelCall(outcome.task(), earlier.model(), earlier.call(), false));
-                }
+                addRefusedCalls(outcome, calls);
                 if (outcome.call() != null && outcome.failure().rawContent() != null) {
                     calls.add(modelCall(outcome.task(), outcome.model(), outcome.call(), false));
                 }
@@ -182,9 +179,7 @@ public final class RecordAssembler implements EventSink {
                         + " but no task of that type is configured under that name");
             }
             results.put(outcome.task(), type.toAvro(outcome.result()));
-            for (EarlierCall earlier : outcome.earlier()) {
-                calls.add(modelCall(outcome.task(), earlier.model(), earlier.call(), false));
-            }
+            addRefusedCalls(outcome, calls);
             if (outcome.call() != null) {
                 calls.add(modelCall(outcome.task(), outcome.model(), outcome.call(), true));
             }
@@ -301,6 +296,13 @@ public final class RecordAssembler implements EventSink {
         r.put("attempts", call.attempts());
         r.put("accepted", accepted);
         return r;
+    }
+
+    /** The calls whose answers the task refused: paid for all the same, so accounted (not accepted). */
+    private void addRefusedCalls(TaskOutcome outcome, List<GenericRecord> calls) {
+        for (EarlierCall earlier : outcome.earlier()) {
+            calls.add(modelCall(outcome.task(), earlier.model(), earlier.call(), false));
+        }
     }
 
     /** The record type of the envelope's array field {@code field}. */
