@@ -138,6 +138,21 @@ final class ConfigKeys {
             ConfigType.oneOf("topic", "record", "topic_record"), "topic",
             "Subject naming: topic (<topic>-value), record (full record name) or topic_record.");
 
+    // privacy: what stays out of the outputs
+    static final ConfigKey<String> PRIVACY_REDACT_WITH = key("privacy.redact-with", ConfigType.STRING, null,
+            "A PII task (options.usecase: redact) that runs first on every event: every other task reads its redacted "
+                    + "text, the enriched record carries only the redacted text, and the PII result keeps labels, "
+                    + "offsets and scores but no entity text. Off when absent.");
+    static final ConfigKey<List<String>> PRIVACY_DROP_ATTRIBUTES = key("privacy.drop-attributes", ConfigType.NAMES,
+            List.of(), "Event attributes never sent to a task nor written to the enriched record.");
+    static final ConfigKey<String> PRIVACY_DEAD_LETTER_VALUE = key("privacy.dead-letter-value",
+            ConfigType.oneOf("keep", "drop"), "keep", "keep: dead letters carry the original key, value and "
+                    + "headers (needed to replay them); drop: only the source topic, partition and offset to re-read "
+                    + "the input from (within the input topic's retention), and no raw model answer.");
+    static final ConfigKey<String> PRIVACY_ENTITY_HASH_KEY = key("privacy.entity-hash-key", ConfigType.PASSWORD,
+            null, "With redact-with: the secret of a keyed hash (HMAC-SHA256, hex) kept per PII entity instead of "
+                    + "its text, equal for equal texts, for joining; at least 16 bytes; give it as ${ENV_VAR}.");
+
     // ops and log
     static final ConfigKey<String> OPS_HOST = key("ops.host", ConfigType.STRING, "0.0.0.0",
             "Address of the health and metrics HTTP server.");
@@ -165,6 +180,11 @@ final class ConfigKeys {
 
     static boolean isDeclared(String name) {
         return NAMES.contains(name);
+    }
+
+    /** True when key {@code name} takes a list (a YAML list is joined with commas). */
+    static boolean isList(String name) {
+        return ALL.stream().anyMatch(k -> k.name().equals(name) && k.type() == ConfigType.NAMES);
     }
 
     private static <T> ConfigKey<T> key(String name, ConfigType<T> type, T defaultValue, String doc) {

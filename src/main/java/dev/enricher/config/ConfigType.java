@@ -61,6 +61,14 @@ final class ConfigType<T> {
 
     static final ConfigType<Boolean> BOOLEAN = of("true or false", ConfigType::parseBoolean);
 
+    /**
+     * A list of names: a YAML list, or one comma-separated string (as an environment variable gives it); blanks
+     * and repeats dropped.
+     */
+    static final ConfigType<List<String>> NAMES = new ConfigType<>("a list of names, e.g. [email, user_id]",
+            text -> java.util.Arrays.stream(text.split(",")).map(String::trim).filter(t -> !t.isEmpty()).distinct()
+                    .toList(), value -> String.join(",", value));
+
     static final ConfigType<Path> PATH = of("a file system path", ConfigType::parsePath);
 
     static final ConfigType<URI> URL = of("an http(s) URL", ConfigType::parseUrl);

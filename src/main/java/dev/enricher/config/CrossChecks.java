@@ -30,7 +30,12 @@ final class CrossChecks {
         if (config.hasApiKey()) {
             builds("api", config::client, problems);
         }
-        builds("kafka", config::pipeline, problems);
+        int before = problems.size();
+        builds(config.get(ConfigKeys.PRIVACY_REDACT_WITH) == null ? RawConfig.TASKS : "privacy", config::graph,
+                problems);
+        if (problems.size() == before) {
+            builds("kafka", config::pipeline, problems);
+        }
         for (String property : OWNED_BY_KEYS) {
             if (config.streamsProperties().containsKey(property)) {
                 problems.add(new ConfigException.Problem(RawConfig.STREAMS + "." + property,

@@ -148,12 +148,41 @@ public final class EnricherConfig {
     /** The tasks' conditions by task name; tasks without one run on every event and are absent. */
     public Map<String, dev.enricher.tasks.TaskCondition> conditions() {
         Map<String, dev.enricher.tasks.TaskCondition> out = new java.util.LinkedHashMap<>();
+        List<String> names = tasks.stream().map(TaskSpec::effectiveName).toList();
         for (TaskSpec s : tasks) {
             if (s.when() != null) {
-                out.put(s.effectiveName(), dev.enricher.tasks.TaskCondition.compile(s.effectiveName(), s.when()));
+                out.put(s.effectiveName(), dev.enricher.tasks.TaskCondition.compile(s.effectiveName(), s.when(),
+                        names));
             }
         }
         return out;
+    }
+
+    /** The inputs of the tasks that read another task's result ({@code input:}), by task name. */
+    public Map<String, String> inputs() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (TaskSpec s : tasks) {
+            if (s.input() != null) {
+                out.put(s.effectiveName(), s.input());
+            }
+        }
+        return out;
+    }
+
+    /** What stays out of the outputs ({@code privacy.*}). */
+    public dev.enricher.topology.Privacy privacy() {
+        return new dev.enricher.topology.Privacy(get(PRIVACY_REDACT_WITH), get(PRIVACY_DROP_ATTRIBUTES),
+                get(PRIVACY_DEAD_LETTER_VALUE).equals("drop"), get(PRIVACY_ENTITY_HASH_KEY));
+    }
+
+    /**
+     * The task graph: inputs, conditions and the privacy option's redaction, checked together.
+     *
+     * @throws IllegalArgumentException naming the tasks when they do not hold together
+     */
+    public dev.enricher.tasks.TaskGraph graph() {
+        return PipelineSettings.builder().bootstrapServers("graph-check").tasks(tasks()).conditions(conditions())
+                .inputs(inputs()).privacy(privacy()).build().graph();
     }
 
     public EngineConfig engine() {
@@ -222,7 +251,7 @@ public final class EnricherConfig {
                 .enrichedTopic(get(ENRICHED_TOPIC)).deadLetterTopic(get(DEAD_LETTER_TOPIC))
                 .guarantee(ProcessingGuarantee.parse(get(GUARANTEE))).streamThreads(get(STREAM_THREADS))
                 .stateDir(stateDir()).decoder(decoder()).engine(engine()).serde(serde())
-                .tasks(tasks()).conditions(conditions());
+                .tasks(tasks()).conditions(conditions()).inputs(inputs()).privacy(privacy());
         streams.forEach(b::streamsProperty);
         return b.build();
     }

@@ -17,7 +17,7 @@ import java.util.Map;
  * reported here, with the task's place in the list ({@code tasks[2]}), rather than when the pipeline starts.
  */
 final class TaskListReader {
-    private static final List<String> TASK_KEYS = List.of("name", "type", "model", "options", "when");
+    private static final List<String> TASK_KEYS = List.of("name", "type", "model", "options", "when", "input");
 
     private TaskListReader() {
     }
@@ -35,10 +35,24 @@ final class TaskListReader {
                     "must be a list of tasks ({name, type, model, options})"));
             return specs;
         }
+        List<String> where = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             TaskSpec spec = readTask(node.get(i), RawConfig.TASKS + "[" + i + "]", problems);
             if (spec != null) {
                 specs.add(spec);
+                where.add(RawConfig.TASKS + "[" + i + "]");
+            }
+        }
+        // Conditions may read every other task's result: compiled once all the names are known.
+        List<String> names = specs.stream().map(TaskSpec::effectiveName).toList();
+        for (int i = 0; i < specs.size(); i++) {
+            TaskSpec spec = specs.get(i);
+            if (spec.when() != null) {
+                try {
+                    TaskCondition.compile(spec.effectiveName(), spec.when(), names);
+                } catch (IllegalArgumentException e) {
+                    problems.add(new ConfigException.Problem(where.get(i) + ".when", e.getMessage()));
+                }
             }
         }
         return specs;
@@ -54,7 +68,7 @@ final class TaskListReader {
             String f = names.next();
             if (!TASK_KEYS.contains(f)) {
                 problems.add(new ConfigException.Problem(where + "." + f,
-                        "is not a task key; valid: name, type, model, options, when"));
+                        "is not a task key; valid: name, type, model, options, when, input"));
             }
         }
         JsonNode type = t.get("type");
@@ -83,19 +97,17 @@ final class TaskListReader {
                     + "\"attributes.category == 'news'\""));
             return null;
         }
-        TaskSpec spec = new TaskSpec(text(t.get("name")), tt, text(t.get("model")), opts, text(when));
+        JsonNode input = t.get("input");
+        if (input != null && !input.isNull() && !input.isTextual()) {
+            problems.add(new ConfigException.Problem(where + ".input", "must name a text field of another task's "
+                    + "result as <task>.<field>, e.g. pii.redacted_text or summary.text"));
+            return null;
+        }
+        TaskSpec spec = new TaskSpec(text(t.get("name")), tt, text(t.get("model")), opts, text(when), text(input));
         try {
             TaskFactory.create(spec);
         } catch (IllegalArgumentException e) {
             problems.add(new ConfigException.Problem(where, e.getMessage()));
-            return null;
-        }
-        try {
-            if (spec.when() != null) {
-                TaskCondition.compile(spec.effectiveName(), spec.when());
-            }
-        } catch (IllegalArgumentException e) {
-            problems.add(new ConfigException.Problem(where + ".when", e.getMessage()));
             return null;
         }
         return spec;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +75,16 @@ final class YamlConfigReader {
                 Map.Entry<String, JsonNode> e = it.next();
                 flatten(prefix + "." + e.getKey(), e.getValue(), out, problems);
             }
+        } else if (node.isArray() && ConfigKeys.isList(prefix)) {
+            List<String> items = new ArrayList<>();
+            for (JsonNode item : node) {
+                if (!item.isValueNode() || item.asText().contains(",")) {
+                    problems.add(new ConfigException.Problem(prefix, "must be a list of names, e.g. [email, user_id]"));
+                    return;
+                }
+                items.add(item.asText());
+            }
+            out.put(prefix, String.join(",", items));
         } else if (node.isArray()) {
             problems.add(new ConfigException.Problem(prefix, "is a list, but a single value is expected here"));
         } else if (!node.isNull()) {

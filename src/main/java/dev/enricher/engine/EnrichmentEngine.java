@@ -7,6 +7,7 @@ import dev.enricher.client.Ticker;
 import dev.enricher.serde.decode.InputDecoder;
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.TaskCondition;
+import dev.enricher.tasks.TaskGraph;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,8 +38,13 @@ public final class EnrichmentEngine implements AutoCloseable {
     private final List<EnrichmentTask> tasks;
     /** Each task's condition, by task index; null for a task that runs on every event. Set before start. */
     private volatile List<TaskCondition> conditions;
-    /** Each task's {@link EnrichmentTask#fingerprint()}, in task order: computed once, shared by every processor. */
-    private final List<String> fingerprints;
+    /**
+     * Each task's {@link EnrichmentTask#fingerprint()} (and the input it reads, when not the event's text), in task
+     * order: computed once the graph is set, shared by every processor.
+     */
+    private volatile List<String> fingerprints;
+    /** How the tasks depend on each other; independent until {@link #graph} is set before start. */
+    private volatile TaskGraph graph;
     private final InputDecoder decoder;
     private final EventSink sink;
     private final EngineStats stats = new EngineStats();
@@ -71,10 +77,10 @@ public final class EnrichmentEngine implements AutoCloseable {
                      ChatTransport transport, Admission.Limits limits, Ticker ticker, Scheduler scheduler) {
         this.config = Objects.requireNonNull(config, "config");
         this.tasks = List.copyOf(tasks);
-        this.fingerprints = this.tasks.stream().map(EnrichmentTask::fingerprint).toList();
         if (this.tasks.isEmpty()) {
             throw new IllegalArgumentException("the engine needs at least one task");
         }
+        graph(TaskGraph.independent(this.tasks));
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -144,6 +150,29 @@ public final class EnrichmentEngine implements AutoCloseable {
             throw new IllegalArgumentException("conditions given for tasks that are not configured: " + unknown);
         }
         this.conditions = java.util.Collections.unmodifiableList(aligned);
+    }
+
+    /**
+     * Set before start: how the tasks depend on each other (inputs from other tasks' results, conditions reading
+     * them). A task's fingerprint includes its input, so a task whose input changed is asked again after a restore.
+     *
+     * @throws IllegalArgumentException when the graph is of other tasks
+     */
+    public void graph(TaskGraph g) {
+        if (g.size() != tasks.size()) {
+            throw new IllegalArgumentException("the graph has " + g.size() + " tasks, the engine " + tasks.size());
+        }
+        List<String> prints = new java.util.ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskGraph.Input in = g.input(i);
+            prints.add(tasks.get(i).fingerprint() + (in == null ? "" : "|input=" + in.ref()));
+        }
+        this.fingerprints = List.copyOf(prints);
+        this.graph = g;
+    }
+
+    TaskGraph graph() {
+        return graph;
     }
 
     /** Task {@code i}'s condition; null when it runs on every event. */

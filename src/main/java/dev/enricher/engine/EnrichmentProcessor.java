@@ -13,6 +13,7 @@ import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.PromptTemplate;
 import dev.enricher.tasks.RefusedAnswer;
 import dev.enricher.tasks.TaskCondition;
+import dev.enricher.tasks.TaskGraph;
 import dev.enricher.tasks.TaskInput;
 import dev.enricher.tasks.TaskResult;
 import java.time.Duration;
@@ -303,22 +304,41 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     }
 
     private void startTasks(PendingEvent e, boolean restoring) {
-        long now = now();
-        e.reparseSucceeded(tasks);
+        TaskGraph graph = engine.graph();
+        e.reparseSucceeded(tasks, graph.order(), i -> inputText(e, i));
         if (failedForGood(e)) {
             // Restored after one task failed for good while it waited for its turn: nothing more to send.
             finish(e, false);
             return;
         }
-        for (int i = 0; i < e.taskCount(); i++) {
-            if (e.outstanding(i) && e.attempts(i) == 0 && skippedByCondition(e, i)) {
-                if (e.finished) {
-                    return; // the condition failed on this event, and that ended it
-                }
+        advance(e, restoring);
+        if (!e.finished && (e.allTasksEnded() || failedForGood(e))) {
+            finish(e, false);
+        }
+    }
+
+    /**
+     * Moves the event's task graph on: in dependency order, every outstanding task not yet started whose
+     * dependencies all ended is decided. A dependency skipped skips it; a dependency failed fails it; all succeeded:
+     * its condition is evaluated (before its first call), then its call goes out (or its retry is scheduled). Nothing
+     * is written here: the caller stores or finishes the event.
+     */
+    private void advance(PendingEvent e, boolean restoring) {
+        TaskGraph graph = engine.graph();
+        long now = now();
+        for (int i : graph.order()) {
+            if (e.finished || failedForGood(e)) {
+                return; // a task failed on this event, and that ended it
+            }
+            if (!e.outstanding(i) || e.isStarted(i) || !dependenciesDecided(e, i, graph)) {
+                continue;
+            }
+            if (e.attempts(i) == 0 && skippedByCondition(e, i)) {
                 continue;
             }
             if (e.outstanding(i)) {
                 Long next = e.nextAttemptAt(i);
+                e.started(i);
                 if (next != null && next > now) {
                     timers.schedule(next, e.seq, i);
                 } else {
@@ -326,21 +346,65 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
                         stats.resentOne();
                     }
                     send(e, i);
-                    if (e.finished) {
-                        return; // the task failed before a call went out, and that ended the event
-                    }
                 }
             }
-        }
-        if (e.allTasksEnded() || failedForGood(e)) {
-            finish(e, false);
         }
     }
 
     /**
-     * Evaluates task {@code i}'s condition on the event before its first call (again after a restore: the same event
-     * gives the same answer, so nothing is stored). False: the task is skipped, with no call. A condition that fails
-     * on the event fails the task (VALIDATION), naming why.
+     * True when task {@code i} may be decided: every task it depends on ended. When one was skipped, task {@code i}
+     * is skipped; when one failed, it fails; when its input text is empty, it is skipped (nothing to ask about).
+     */
+    private boolean dependenciesDecided(PendingEvent e, int i, TaskGraph graph) {
+        for (int d : graph.dependencies(i)) {
+            if (e.skipped(d)) {
+                e.skip(i, "task '" + tasks.get(d).name() + "', which it depends on, was skipped: " + e.skipReason(d));
+                stats.skippedOne();
+                return false;
+            }
+            if (e.failed(d)) {
+                e.failed(i, Failures.dependencyFailed(tasks.get(i), tasks.get(d).name(), e.failure(d, tasks.get(d))));
+                return false;
+            }
+            if (!e.succeeded(d)) {
+                return false;
+            }
+        }
+        String text = inputText(e, i);
+        if (text == null || text.isBlank()) {
+            e.skip(i, "its input " + graph.input(i).ref() + " is empty on this event");
+            stats.skippedOne();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Task {@code i}'s input text: the event's text, or the field of the result it reads; null while that result is
+     * not there (or holds no text).
+     */
+    private String inputText(PendingEvent e, int i) {
+        String known = e.inputText(i);
+        if (known != null) {
+            return known;
+        }
+        TaskGraph graph = engine.graph();
+        TaskGraph.Input in = graph.input(i);
+        String text;
+        if (in == null) {
+            text = e.event.text();
+        } else {
+            TaskResult upstream = e.results[in.task()];
+            text = upstream == null ? null : graph.inputText(i, upstream);
+        }
+        e.inputText(i, text);
+        return text;
+    }
+
+    /**
+     * Evaluates task {@code i}'s condition on the event (and the results it reads) before its first call (again after
+     * a restore: the same event and results give the same answer, so nothing is stored). False: the task is skipped,
+     * with no call. A condition that fails on the event fails the task (VALIDATION), naming why.
      *
      * @return true when the task is not to be sent (skipped, or failed)
      */
@@ -351,9 +415,10 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         }
         boolean run;
         try {
-            run = condition.test(e.conditionInput());
+            run = condition.test(e.conditionInput(condition, tasks));
         } catch (TaskCondition.ConditionFailedException ex) {
-            failTask(e, i, Failures.conditionFailed(tasks.get(i), ex));
+            e.failed(i, Failures.conditionFailed(tasks.get(i), ex));
+            logFailure(e, i, Failures.conditionFailed(tasks.get(i), ex));
             return true;
         }
         if (!run) {
@@ -367,7 +432,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         EnrichmentTask task = tasks.get(i);
         ChatRequest request;
         try {
-            TaskInput input = new TaskInput(e.event.text(), e.event.id(), e.event.attributes());
+            TaskInput input = new TaskInput(inputText(e, i), e.event.id(), e.event.attributes());
             List<RefusedAnswer> refused = e.refused(i);
             request = refused.isEmpty() ? task.request(input) : task.request(input, refused);
             if (e.onFallback(i)) {
@@ -424,7 +489,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     private void succeeded(PendingEvent e, int i, EnrichmentTask task, ChatCompletion completion) {
         TaskResult result;
         try {
-            result = task.parse(completion, e.event.text());
+            result = task.parse(completion, inputText(e, i));
         } catch (ZeroGpuException ex) {
             int refusals = e.refused(i).size();
             if (ex.kind() == FailureKind.UNPARSEABLE_CONTENT && refusals < task.repairs()) {
@@ -498,14 +563,28 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
 
     private void failTask(PendingEvent e, int i, Failure f) {
         e.failed(i, f);
+        logFailure(e, i, f);
+        taskEnded(e);
+    }
+
+    private void logFailure(PendingEvent e, int i, Failure f) {
         if (warnings.allow(now())) {
             LOG.warn("{} task '{}' failed for good: {} status={} request_id={}: {}", e.coordinates(),
                     tasks.get(i).name(), f.category(), f.httpStatus(), f.requestId(), f.reason());
         }
-        taskEnded(e);
     }
 
+    /** A task ended: the tasks that wait for it are decided, then the event is stored, or finished when all ended. */
     private void taskEnded(PendingEvent e) {
+        if (e.finished) {
+            return;
+        }
+        if (!failedForGood(e)) {
+            advance(e, false);
+        }
+        if (e.finished) {
+            return;
+        }
         if (e.allTasksEnded() || failedForGood(e)) {
             finish(e, true);
         } else {

@@ -65,6 +65,16 @@ final class Failures {
                 e.getClass().getSimpleName(), null, null, null, null, null, null, null);
     }
 
+    /**
+     * Task {@code task} depends on task {@code upstream}, which failed for good with {@code cause}: it fails too,
+     * in the upstream's category, naming both.
+     */
+    static Failure dependencyFailed(EnrichmentTask task, String upstream, Failure cause) {
+        return new Failure(cause.category(), "task '" + task.name() + "' depends on task '" + upstream
+                + "', which failed: " + cause.reason(), task.name(), task.model(), null, null, null, null, null, null,
+                null, null, null);
+    }
+
     static Failure taskBug(EnrichmentTask task, RuntimeException e) {
         return new Failure(DeadLetterCategory.INTERNAL, "task '" + task.name() + "' failed to build its request: "
                 + e.getClass().getSimpleName() + ": " + e.getMessage(), task.name(), task.model(), null,

@@ -39,6 +39,13 @@ final class PendingEvent {
     private final String[] skipped;
     /** {@link #conditionInput()}, once built. */
     private TaskCondition.Event conditionInput;
+    /**
+     * Whether task i's current call went out, or its retry is scheduled, in this processor's life. Not stored: after
+     * a restore nothing is in flight, and every outstanding task whose inputs are ready is sent again.
+     */
+    private final boolean[] started;
+    /** Each task's input text once known (the event's text, or a field of another task's result). */
+    private final String[] inputs;
     DecodedEvent event;
     /** True once the entry has been written to the store (and so must be deleted when the event leaves). */
     boolean stored;
@@ -52,6 +59,8 @@ final class PendingEvent {
         this.entry = entry;
         this.results = new TaskResult[entry.getTasks().size()];
         this.skipped = new String[entry.getTasks().size()];
+        this.started = new boolean[entry.getTasks().size()];
+        this.inputs = new String[entry.getTasks().size()];
     }
 
     static PendingEvent admit(long seq, InputRecord in, List<String> taskNames, List<String> fingerprints, long now) {
@@ -159,6 +168,44 @@ final class PendingEvent {
         skipped[i] = reason;
     }
 
+    /** Whether task {@code i} was skipped on this event. */
+    boolean skipped(int i) {
+        return skipped[i] != null;
+    }
+
+    /** Why task {@code i} was skipped; null when it was not. */
+    String skipReason(int i) {
+        return skipped[i];
+    }
+
+    /** Task {@code i}'s call went out, or its retry is scheduled. */
+    void started(int i) {
+        started[i] = true;
+    }
+
+    /** Whether task {@code i}'s call went out, or its retry is scheduled, since this event was taken into memory. */
+    boolean isStarted(int i) {
+        return started[i];
+    }
+
+    boolean failed(int i) {
+        return task(i).getStatus() == StoredTaskStatus.FAILED;
+    }
+
+    /** The failure of task {@code i}, which failed. */
+    Failure failure(int i, EnrichmentTask task) {
+        return restore(task(i).getFailure(), task(i), model(task, i));
+    }
+
+    /** Task {@code i}'s input text, once set. */
+    String inputText(int i) {
+        return inputs[i];
+    }
+
+    void inputText(int i, String text) {
+        inputs[i] = text;
+    }
+
     /** Attempts task {@code i} made so far (0 before its first call). */
     int attempts(int i) {
         return task(i).getAttempts();
@@ -168,7 +215,22 @@ final class PendingEvent {
      * What task conditions read of this event (headers as UTF-8 text, the last value of a repeated key), built once
      * for all its conditional tasks; the event must be decoded.
      */
-    TaskCondition.Event conditionInput() {
+    TaskCondition.Event conditionInput(TaskCondition condition, List<EnrichmentTask> tasks) {
+        TaskCondition.Event base = conditionInput();
+        if (condition.dependencies().isEmpty()) {
+            return base;
+        }
+        java.util.Map<String, Object> byName = new java.util.HashMap<>();
+        for (int j = 0; j < taskCount(); j++) {
+            EnrichmentTask t = tasks.get(j);
+            if (results[j] != null && condition.dependencies().contains(t.name())) {
+                byName.put(t.name(), dev.enricher.tasks.TaskType.of(t).toAvro(results[j]));
+            }
+        }
+        return base.withResults(byName);
+    }
+
+    private TaskCondition.Event conditionInput() {
         if (conditionInput == null) {
             java.util.Map<String, String> headers = new java.util.HashMap<>();
             for (StoredHeader h : entry.getHeaders()) {
@@ -363,11 +425,18 @@ final class PendingEvent {
      * it, such as span offsets checked against the text) fails its task for good with the reason, as it would have
      * when it came in: never an exception while the processor starts.
      */
-    void reparseSucceeded(List<EnrichmentTask> tasks) {
-        for (int i = 0; i < taskCount(); i++) {
+    void reparseSucceeded(List<EnrichmentTask> tasks, int[] order, java.util.function.IntFunction<String> inputText) {
+        for (int i : order) {
             if (succeeded(i)) {
+                String text = inputText.apply(i);
+                if (text == null) {
+                    // Its input task's stored answer is refused now (see above): nothing to read the answer against.
+                    failed(i, Failure.of(DeadLetterCategory.INTERNAL, "task '" + tasks.get(i).name() + "': the "
+                            + "result it read its input from is no longer accepted after a restart", null, null));
+                    continue;
+                }
                 try {
-                    results[i] = tasks.get(i).parse(storedCompletion(i), event.text());
+                    results[i] = tasks.get(i).parse(storedCompletion(i), text);
                 } catch (ZeroGpuException ex) {
                     failed(i, Failures.recordError(tasks.get(i), ex));
                 }

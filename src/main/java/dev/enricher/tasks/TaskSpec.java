@@ -16,8 +16,11 @@ import java.util.Objects;
  *                them (strings, numbers, booleans, lists, maps); a null value means "use the default".
  *                Null for none. Kept unmodifiable, in order.
  * @param when    the task's condition ({@link TaskCondition}, CEL over the event); null to run on every event
+ * @param input   where the task's input text comes from: {@code <task>.<field>}, a text field of another task's result
+ *                (see {@link TaskGraph}); null for the event's text
  */
-public record TaskSpec(String name, TaskType type, String model, Map<String, Object> options, String when) {
+public record TaskSpec(String name, TaskType type, String model, Map<String, Object> options, String when,
+                       String input) {
     public TaskSpec {
         Objects.requireNonNull(type, "type");
         // LinkedHashMap, not Map.copyOf: null values are allowed and order helps messages.
@@ -26,7 +29,12 @@ public record TaskSpec(String name, TaskType type, String model, Map<String, Obj
 
     /** A spec that runs on every event. */
     public TaskSpec(String name, TaskType type, String model, Map<String, Object> options) {
-        this(name, type, model, options, null);
+        this(name, type, model, options, null, null);
+    }
+
+    /** A spec that reads the event's text. */
+    public TaskSpec(String name, TaskType type, String model, Map<String, Object> options, String when) {
+        this(name, type, model, options, when, null);
     }
 
     /** A spec of {@code type} with its default name and model and no options. */

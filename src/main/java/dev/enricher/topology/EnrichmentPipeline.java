@@ -85,6 +85,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
                     clientConfig.limits());
             engine.callObserver(observer);
             engine.conditions(settings.conditions());
+            engine.graph(settings.graph());
             Topology topology = topology(settings, engine);
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties(settings));
             engine.instanceControl(new InstanceControl() {

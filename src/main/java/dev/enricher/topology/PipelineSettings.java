@@ -6,6 +6,8 @@ import dev.enricher.serde.decode.DecoderConfig;
 import dev.enricher.serde.decode.InputFormat;
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.TaskCondition;
+import dev.enricher.tasks.TaskGraph;
+import dev.enricher.tasks.TaskType;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,6 +28,9 @@ import java.util.Set;
  * @param tasks            the tasks run on every event, in order; names unique; at least one
  * @param conditions       the conditions of the tasks that have one, by task name (a task without one runs on every
  *                         event); empty for none
+ * @param inputs           the inputs of the tasks that read another task's result, by task name, each
+ *                         {@code <task>.<field>} (see {@link TaskGraph}); a task absent reads the event's text
+ * @param privacy          what is kept out of the outputs; {@link Privacy#NONE} for nothing
  * @param decoder          how input values are decoded
  * @param engine           the async engine's settings
  * @param guarantee        at-least-once or exactly-once
@@ -36,7 +41,8 @@ import java.util.Set;
  */
 public record PipelineSettings(String applicationId, String bootstrapServers, String inputTopic, String enrichedTopic,
                                String deadLetterTopic, List<EnrichmentTask> tasks,
-                               Map<String, TaskCondition> conditions, DecoderConfig decoder,
+                               Map<String, TaskCondition> conditions, Map<String, String> inputs, Privacy privacy,
+                               DecoderConfig decoder,
                                EngineConfig engine, ProcessingGuarantee guarantee, int streamThreads, Path stateDir,
                                AvroSerdeConfig serde, Map<String, Object> streamsOverrides) {
 
@@ -68,6 +74,9 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
                         + "configured; tasks: " + names);
             }
         }
+        inputs = inputs == null ? Map.of() : Map.copyOf(inputs);
+        privacy = privacy == null ? Privacy.NONE : privacy;
+        graph(tasks, conditions, inputs, privacy); // refuses what does not hold together, naming the tasks
         Objects.requireNonNull(decoder, "decoder");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(guarantee, "guarantee");
@@ -78,12 +87,59 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         streamsOverrides = streamsOverrides == null ? Map.of() : Map.copyOf(streamsOverrides);
     }
 
+    /** How the tasks depend on each other per event: their inputs (with the privacy option's) and conditions. */
+    public TaskGraph graph() {
+        return graph(tasks, conditions, inputs, privacy);
+    }
+
+    /**
+     * The inputs in effect: the configured ones, and with {@link Privacy#redactWith} every other task that would
+     * read the event's text reads the redacting task's {@code redacted_text}.
+     */
+    public Map<String, String> effectiveInputs() {
+        return effectiveInputs(tasks, inputs, privacy);
+    }
+
+    private static Map<String, String> effectiveInputs(List<EnrichmentTask> tasks, Map<String, String> inputs,
+                                                       Privacy privacy) {
+        if (!privacy.redacts()) {
+            return inputs;
+        }
+        Map<String, String> out = new LinkedHashMap<>(inputs);
+        for (EnrichmentTask t : tasks) {
+            if (!t.name().equals(privacy.redactWith())) {
+                out.putIfAbsent(t.name(), privacy.redactWith() + ".redacted_text");
+            }
+        }
+        return out;
+    }
+
+    private static TaskGraph graph(List<EnrichmentTask> tasks, Map<String, TaskCondition> conditions,
+                                   Map<String, String> inputs, Privacy privacy) {
+        if (privacy.redacts()) {
+            EnrichmentTask redactor = tasks.stream().filter(t -> t.name().equals(privacy.redactWith())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("privacy.redact-with names task '"
+                            + privacy.redactWith() + "', which is not configured; tasks: "
+                            + tasks.stream().map(EnrichmentTask::name).toList()));
+            if (!TaskType.of(redactor).redacts(redactor)) {
+                throw new IllegalArgumentException("privacy.redact-with names task '" + redactor.name() + "', which "
+                        + "does not redact: it must be of type pii with options.usecase: redact");
+            }
+            if (conditions.containsKey(redactor.name()) || inputs.containsKey(redactor.name())) {
+                throw new IllegalArgumentException("task '" + redactor.name() + "' redacts for privacy.redact-with, "
+                        + "so it must run on every event's own text: remove its " + (conditions.containsKey(
+                        redactor.name()) ? "when:" : "input:"));
+            }
+        }
+        return TaskGraph.of(tasks, effectiveInputs(tasks, inputs, privacy), conditions);
+    }
+
     /** As a record's, but a secret Kafka property (a password, a private key, a JAAS line) shows as {@code ****}. */
     @Override
     public String toString() {
         return "PipelineSettings[applicationId=" + applicationId + ", bootstrapServers=" + bootstrapServers
                 + ", inputTopic=" + inputTopic + ", enrichedTopic=" + enrichedTopic + ", deadLetterTopic="
-                + deadLetterTopic + ", tasks=" + tasks + ", decoder=" + decoder + ", engine=" + engine + ", guarantee="
+                + deadLetterTopic + ", tasks=" + tasks + ", inputs=" + inputs + ", privacy=" + privacy + ", decoder=" + decoder + ", engine=" + engine + ", guarantee="
                 + guarantee + ", streamThreads=" + streamThreads + ", stateDir=" + stateDir + ", serde=" + serde
                 + ", streamsOverrides=" + KafkaProperties.masked(streamsOverrides) + "]";
     }
@@ -107,6 +163,8 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         b.deadLetterTopic = deadLetterTopic;
         b.tasks = tasks;
         b.conditions = conditions;
+        b.inputs = inputs;
+        b.privacy = privacy;
         b.decoder = decoder;
         b.engine = engine;
         b.guarantee = guarantee;
@@ -126,6 +184,8 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         private String deadLetterTopic = "enricher-dead-letters";
         private List<EnrichmentTask> tasks = List.of();
         private Map<String, TaskCondition> conditions = Map.of();
+        private Map<String, String> inputs = Map.of();
+        private Privacy privacy = Privacy.NONE;
         private DecoderConfig decoder = DecoderConfig.defaults(InputFormat.JSON);
         private EngineConfig engine = EngineConfig.defaults();
         private ProcessingGuarantee guarantee = ProcessingGuarantee.EXACTLY_ONCE_V2;
@@ -142,6 +202,9 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         public Builder tasks(List<EnrichmentTask> v) { tasks = v; return this; }
         /** The tasks' conditions by task name (see {@link PipelineSettings#conditions()}). */
         public Builder conditions(Map<String, TaskCondition> v) { conditions = v; return this; }
+        /** The tasks' inputs by task name (see {@link PipelineSettings#inputs()}). */
+        public Builder inputs(Map<String, String> v) { inputs = v; return this; }
+        public Builder privacy(Privacy v) { privacy = v; return this; }
         public Builder decoder(DecoderConfig v) { decoder = v; return this; }
         public Builder engine(EngineConfig v) { engine = v; return this; }
         public Builder guarantee(ProcessingGuarantee v) { guarantee = v; return this; }
@@ -153,7 +216,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
 
         public PipelineSettings build() {
             return new PipelineSettings(applicationId, bootstrapServers, inputTopic, enrichedTopic, deadLetterTopic,
-                    tasks, conditions, decoder, engine, guarantee, streamThreads, stateDir, serde, streamsOverrides);
+                    tasks, conditions, inputs, privacy, decoder, engine, guarantee, streamThreads, stateDir, serde, streamsOverrides);
         }
     }
 }

@@ -56,6 +56,8 @@ class EnrichmentProcessorRestoreTest {
     private EnrichmentEngine engine;
     private EngineConfig config;
     private List<EnrichmentTask> tasks;
+    /** The task graph every incarnation's engine gets; null for independent tasks. */
+    private dev.enricher.tasks.TaskGraph graph;
     /** Engines and clients of killed incarnations: never closed while the test runs, as after a kill -9. */
     private final List<AutoCloseable> killed = new java.util.ArrayList<>();
     private MockProcessorContext<byte[], byte[]> context;
@@ -93,6 +95,9 @@ class EnrichmentProcessorRestoreTest {
         this.tasks = List.of(tasks);
         engine = new EnrichmentEngine(config, this.tasks,
                 InputDecoder.create(DecoderConfig.defaults(InputFormat.JSON), null), sink, client);
+        if (graph != null) {
+            engine.graph(graph);
+        }
         incarnation();
     }
 
@@ -108,6 +113,9 @@ class EnrichmentProcessorRestoreTest {
         client = new FakeChatTransport();
         engine = new EnrichmentEngine(config, tasks,
                 InputDecoder.create(DecoderConfig.defaults(InputFormat.JSON), null), sink, client);
+        if (graph != null) {
+            engine.graph(graph);
+        }
         incarnation();
     }
 
@@ -207,6 +215,32 @@ class EnrichmentProcessorRestoreTest {
         assertThat(restored1.outcomes()).allSatisfy(o -> assertThat(o.succeeded()).isTrue());
         assertThat(client.requestCount()).isEqualTo(9);
         assertThat(store.approximateNumEntries()).as("every entry deleted as its event left").isZero();
+    }
+
+    @Test
+    void aRestartMidGraphResendsOnlyTheDependentTaskAndAsksItAboutTheStoredResult() {
+        EnrichmentTask followups = TaskFactory.create(TaskSpec.of(TaskType.FOLLOWUP_QUESTIONS));
+        graph = dev.enricher.tasks.TaskGraph.of(List.of(SUMMARY, followups), Map.of("followups", "summary.text"),
+                Map.of());
+        start(SUMMARY, followups);
+        pipe("A", event(0));
+        assertThat(client.calls()).extracting(FakeChatTransport.FakeCall::model).containsExactly(SUMMARY.model());
+        client.unanswered(SUMMARY.model(), tag(0)).succeed("A short summary of [ev0].");
+        punctuate();
+        assertThat(client.unanswered()).extracting(FakeChatTransport.FakeCall::model)
+                .containsExactly(followups.model());
+
+        killAndRestart();
+        assertThat(client.calls()).as("the summary's stored answer is not asked again").singleElement()
+                .satisfies(c -> {
+                    assertThat(c.model()).isEqualTo(followups.model());
+                    assertThat(c.mentions("A short summary of [ev0].")).isTrue();
+                });
+        client.unanswered(followups.model(), tag(0)).succeed("[\"What next?\"]");
+        punctuate();
+        punctuate();
+        assertThat(forwarded()).containsExactly("enriched/enriched:0");
+        assertThat(sink.byOffset.get(0L).outcomes()).allSatisfy(o -> assertThat(o.succeeded()).isTrue());
     }
 
     @Test

@@ -629,15 +629,23 @@ class EnrichmentProcessorTest {
     // ------------------------------------------------------------------------------------------------ conditions
 
     private void startWithConditions(Map<String, String> when, EnrichmentTask... tasks) {
+        startWithGraph(Map.of(), when, config(clock), tasks);
+    }
+
+    /** Tasks with inputs ({@code input:}) and conditions, as the pipeline wires them. */
+    private void startWithGraph(Map<String, String> inputs, Map<String, String> when, EngineConfig config,
+                                EnrichmentTask... tasks) {
+        List<String> names = Stream.of(tasks).map(EnrichmentTask::name).toList();
         Map<String, dev.enricher.tasks.TaskCondition> conditions = new HashMap<>();
         when.forEach((task, expression) -> conditions.put(task, dev.enricher.tasks.TaskCondition.compile(task,
-                expression)));
-        engine = new EnrichmentEngine(config(clock), List.of(tasks),
+                expression, names)));
+        engine = new EnrichmentEngine(config, List.of(tasks),
                 InputDecoder.create(DecoderConfig.defaults(InputFormat.JSON), null), sink, client);
-        engine.conditions(conditions);
         settings = PipelineSettings.builder().bootstrapServers("unused:9092").applicationId("engine-test")
                 .inputTopic("in").enrichedTopic("out").deadLetterTopic("dlq").tasks(List.of(tasks))
-                .conditions(conditions).engine(config(clock)).build();
+                .conditions(conditions).inputs(inputs).engine(config).build();
+        engine.conditions(conditions);
+        engine.graph(settings.graph());
         openDriver(tmp.resolve("state-1"));
     }
 
@@ -683,6 +691,83 @@ class EnrichmentProcessorTest {
         assertThat(deadLetterTopic.readValuesToList()).containsExactly("dlq:0:VALIDATION");
         assertThat(sink.byOffset.get(0L).failure().reason()).contains("task 'iab'").contains("has(attributes.x)");
         assertThat(client.requestCount()).isZero();
+    }
+
+    // ------------------------------------------------------------------------------------------------ task graph
+
+    private static final EnrichmentTask REDACT = TaskFactory.create(new TaskSpec("pii", TaskType.PII, null,
+            Map.of("usecase", "redact")));
+    private static final String PII_TEXT = "Call Maria at maria@example.org [ev0]";
+
+    /** The redact answer for {@link #PII_TEXT}: offsets in code points, as the API counts. */
+    private static String redacted() {
+        return "{\"entities\":[{\"text\":\"Maria\",\"label\":\"person\",\"start\":5,\"end\":10,\"score\":0.9},"
+                + "{\"text\":\"maria@example.org\",\"label\":\"email\",\"start\":14,\"end\":31,\"score\":0.9}],"
+                + "\"redacted_text\":\"Call [PERSON] at [EMAIL] [ev0]\"}";
+    }
+
+    @Test
+    void aTaskReadingAnotherTasksResultStartsOnceThatAnsweredAndIsAskedAboutItsText() {
+        startWithGraph(Map.of("summary", "pii.redacted_text"), Map.of(), config(clock), REDACT, SUMMARY, IAB);
+        input.pipeInput("A", "{\"text\":\"" + PII_TEXT + "\"}");
+        assertThat(client.calls()).extracting(FakeChatTransport.FakeCall::model)
+                .as("independent tasks at once, the dependent one waits").containsExactlyInAnyOrder(REDACT.model(),
+                        IAB.model());
+        client.unanswered(IAB.model(), tag(0)).succeed(GOOD_ANSWER.get(IAB.model()));
+        client.unanswered(REDACT.model(), tag(0)).succeed(redacted());
+        settle();
+        FakeChatTransport.FakeCall summary = client.unanswered(SUMMARY.model(), tag(0));
+        assertThat(summary.mentions("Call [PERSON] at [EMAIL]")).isTrue();
+        assertThat(summary.mentions("Maria")).as("the summary never sees the raw text").isFalse();
+        assertThat(enrichedTopic.isEmpty()).isTrue();
+        summary.succeed(GOOD_ANSWER.get(SUMMARY.model()));
+        settle();
+        assertThat(enrichedTopic.readValuesToList()).containsExactly("enriched:0");
+        assertThat(sink.byOffset.get(0L).outcomes()).allSatisfy(o -> assertThat(o.succeeded()).isTrue());
+    }
+
+    @Test
+    void aTaskWhoseInputTaskFailsForGoodFailsTooAndTheOthersArePublishedUnderPartialPolicy() {
+        EngineConfig partial = new EngineConfig(16, 100, Ordering.KEY, TaskFailurePolicy.PUBLISH_PARTIAL, RETRY,
+                Duration.ofMillis(20), Duration.ofMillis(10), 20, Duration.ofSeconds(5), Duration.ofSeconds(1),
+                Duration.ofSeconds(15), clock);
+        startWithGraph(Map.of("summary", "pii.redacted_text"), Map.of(), partial, REDACT, SUMMARY, IAB);
+        input.pipeInput("A", "{\"text\":\"" + PII_TEXT + "\"}");
+        client.unanswered(IAB.model(), tag(0)).succeed(GOOD_ANSWER.get(IAB.model()));
+        client.unanswered(REDACT.model(), tag(0)).fail(FakeChatTransport.httpError(Disposition.RECORD, 400));
+        settle();
+        assertThat(client.calls()).extracting(FakeChatTransport.FakeCall::model).doesNotContain(SUMMARY.model());
+        assertThat(enrichedTopic.readValuesToList()).containsExactly("enriched:0");
+        TaskOutcome summary = sink.byOffset.get(0L).outcomes().get(1);
+        assertThat(summary.failure().category()).isEqualTo(DeadLetterCategory.API_RECORD_ERROR);
+        assertThat(summary.failure().reason()).contains("task 'summary' depends on task 'pii', which failed");
+        assertThat(sink.byOffset.get(0L).outcomes().get(2).succeeded()).isTrue();
+    }
+
+    @Test
+    void aConditionReadsTheResultOfTheTaskItDependsOnAndASkippedTaskSkipsItsDependents() {
+        startWithGraph(Map.of("followups", "summary.text"),
+                Map.of("summary", "results.iab.audience.exists(a, a.score > 0.8)"), config(clock), IAB, SUMMARY,
+                FOLLOWUPS);
+        input.pipeInput("A", event(0));
+        input.pipeInput("B", event(1));
+        assertThat(client.calls()).extracting(FakeChatTransport.FakeCall::model).containsOnly(IAB.model());
+        client.unanswered(IAB.model(), tag(0)).succeed(GOOD_ANSWER.get(IAB.model())); // Sports Fans 0.9
+        client.unanswered(IAB.model(), tag(1)).succeed(
+                "{\"audience\":[{\"name\":\"Sports Fans\",\"score\":0.3}],\"content\":{\"iab_1_0\":[],\"iab_2_2\":[]}}");
+        settle();
+        assertThat(client.unanswered()).extracting(FakeChatTransport.FakeCall::model)
+                .as("event 0's summary only: event 1's condition is false").containsExactly(SUMMARY.model());
+        client.unanswered(SUMMARY.model(), tag(0)).succeed("A short summary. [ev0]");
+        settle();
+        assertThat(client.unanswered(FOLLOWUPS.model(), tag(0)).mentions("A short summary.")).isTrue();
+        client.unanswered(FOLLOWUPS.model(), tag(0)).succeed(GOOD_ANSWER.get(FOLLOWUPS.model()));
+        settle();
+        assertThat(enrichedTopic.readValuesToList()).containsExactlyInAnyOrder("enriched:0", "enriched:1");
+        List<TaskOutcome> skipped = sink.byOffset.get(1L).outcomes();
+        assertThat(skipped.get(1).skipped()).contains("results.iab.audience");
+        assertThat(skipped.get(2).skipped()).contains("task 'summary', which it depends on, was skipped");
+        assertThat(engine.stats().skippedTasks()).isEqualTo(2);
     }
 
     /** Errors of an API that does not know the model, as the simulator gives them. */
