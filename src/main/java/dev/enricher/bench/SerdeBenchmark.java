@@ -139,10 +139,10 @@ public final class SerdeBenchmark {
                 "When does the via ferrata course run?",
                 "Are the merino socks sold separately?")));
         results.put("pii", PiiResult.newBuilder()
-                .setEntities(List.of(new PiiEntity("Anna Berger", "person", 12, 23, 0.98),
-                        new PiiEntity("Innsbruck", "location", 55, 64, 0.91),
-                        new PiiEntity("+43 512 123456", "phone_number", 395, 409, 0.97),
-                        new PiiEntity("service@alpinegear.example", "email", 640, 666, 0.99)))
+                .setEntities(List.of(new PiiEntity("Anna Berger", "person", 12, 23, 0.98, null),
+                        new PiiEntity("Innsbruck", "location", 55, 64, 0.91, null),
+                        new PiiEntity("+43 512 123456", "phone_number", 395, 409, 0.97, null),
+                        new PiiEntity("service@alpinegear.example", "email", 640, 666, 0.99, null)))
                 .setEntitiesByLabel(Map.of("person", List.of("Anna Berger"), "location", List.of("Innsbruck"),
                         "phone_number", List.of("+43 512 123456"), "email", List.of("service@alpinegear.example")))
                 .setRedactedText(TEXT)

@@ -144,7 +144,7 @@ final class ConfigKeys {
                     + "text, the enriched record carries only the redacted text, and the PII result keeps labels, "
                     + "offsets and scores but no entity text. Off when absent.");
     static final ConfigKey<List<String>> PRIVACY_DROP_ATTRIBUTES = key("privacy.drop-attributes", ConfigType.NAMES,
-            List.of(), "Event attributes never sent to a task nor written to the enriched record.");
+            null, "Event attributes never sent to a task nor written to the enriched record.");
     static final ConfigKey<String> PRIVACY_DEAD_LETTER_VALUE = key("privacy.dead-letter-value",
             ConfigType.oneOf("keep", "drop"), "keep", "keep: dead letters carry the original key, value and "
                     + "headers (needed to replay them); drop: only the source topic, partition and offset to re-read "

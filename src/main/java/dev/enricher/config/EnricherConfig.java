@@ -169,6 +169,25 @@ public final class EnricherConfig {
         return out;
     }
 
+    /**
+     * What each task does with an input over its limit ({@code on-long-input}, {@code max-input-tokens}), by task
+     * name, the limit resolved: the task's own, or its model's input limit from the model catalog; a task whose model
+     * the catalog does not know and that sets no limit is absent (its inputs go whole).
+     */
+    public Map<String, dev.enricher.tasks.LongInput> longInputs() {
+        Map<String, dev.enricher.tasks.LongInput> out = new java.util.LinkedHashMap<>();
+        dev.enricher.client.ModelCatalog catalog = dev.enricher.client.ModelCatalog.defaults();
+        for (TaskSpec s : tasks) {
+            dev.enricher.tasks.LongInput l = s.effectiveLongInput();
+            Integer limit = l.maxInputTokens() != null ? l.maxInputTokens()
+                    : catalog.find(s.effectiveModel()).map(dev.enricher.client.ModelSpec::inputLimitTokens).orElse(null);
+            if (limit != null) {
+                out.put(s.effectiveName(), new dev.enricher.tasks.LongInput(l.mode(), limit));
+            }
+        }
+        return out;
+    }
+
     /** What stays out of the outputs ({@code privacy.*}). */
     public dev.enricher.topology.Privacy privacy() {
         return new dev.enricher.topology.Privacy(get(PRIVACY_REDACT_WITH), get(PRIVACY_DROP_ATTRIBUTES),
@@ -251,7 +270,7 @@ public final class EnricherConfig {
                 .enrichedTopic(get(ENRICHED_TOPIC)).deadLetterTopic(get(DEAD_LETTER_TOPIC))
                 .guarantee(ProcessingGuarantee.parse(get(GUARANTEE))).streamThreads(get(STREAM_THREADS))
                 .stateDir(stateDir()).decoder(decoder()).engine(engine()).serde(serde())
-                .tasks(tasks()).conditions(conditions()).inputs(inputs()).privacy(privacy());
+                .tasks(tasks()).conditions(conditions()).inputs(inputs()).privacy(privacy()).longInputs(longInputs());
         streams.forEach(b::streamsProperty);
         return b.build();
     }

@@ -1,6 +1,7 @@
 package dev.enricher.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.enricher.tasks.LongInput;
 import dev.enricher.tasks.TaskCondition;
 import dev.enricher.tasks.TaskFactory;
 import dev.enricher.tasks.TaskSpec;
@@ -17,7 +18,8 @@ import java.util.Map;
  * reported here, with the task's place in the list ({@code tasks[2]}), rather than when the pipeline starts.
  */
 final class TaskListReader {
-    private static final List<String> TASK_KEYS = List.of("name", "type", "model", "options", "when", "input");
+    private static final List<String> TASK_KEYS = List.of("name", "type", "model", "options", "when", "input",
+            "on-long-input", "max-input-tokens");
 
     private TaskListReader() {
     }
@@ -66,9 +68,9 @@ final class TaskListReader {
         }
         for (Iterator<String> names = t.fieldNames(); names.hasNext(); ) {
             String f = names.next();
-            if (!TASK_KEYS.contains(f)) {
+            if (!TASK_KEYS.contains(f.replace('_', '-'))) {
                 problems.add(new ConfigException.Problem(where + "." + f,
-                        "is not a task key; valid: name, type, model, options, when, input"));
+                        "is not a task key; valid: " + String.join(", ", TASK_KEYS)));
             }
         }
         JsonNode type = t.get("type");
@@ -103,7 +105,12 @@ final class TaskListReader {
                     + "result as <task>.<field>, e.g. pii.redacted_text or summary.text"));
             return null;
         }
-        TaskSpec spec = new TaskSpec(text(t.get("name")), tt, text(t.get("model")), opts, text(when), text(input));
+        LongInput longInput = longInput(t, tt, where, problems);
+        if (longInput == null) {
+            return null;
+        }
+        TaskSpec spec = new TaskSpec(text(t.get("name")), tt, text(t.get("model")), opts, text(when), text(input),
+                longInput);
         try {
             TaskFactory.create(spec);
         } catch (IllegalArgumentException e) {
@@ -111,6 +118,44 @@ final class TaskListReader {
             return null;
         }
         return spec;
+    }
+
+    /** The task's {@code on-long-input} and {@code max-input-tokens}, its type's default for what is absent. */
+    private static LongInput longInput(JsonNode t, TaskType type, String where,
+                                       List<ConfigException.Problem> problems) {
+        JsonNode mode = key(t, "on-long-input");
+        JsonNode max = key(t, "max-input-tokens");
+        LongInput.Mode m = type.defaultOnLongInput();
+        if (mode != null && !mode.isNull()) {
+            try {
+                m = LongInput.Mode.parse(mode.asText());
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigException.Problem(where + ".on-long-input", e.getMessage()));
+                return null;
+            }
+            if (m == LongInput.Mode.CHUNK && !type.chunkable()) {
+                problems.add(new ConfigException.Problem(where + ".on-long-input", "chunk is not available for type "
+                        + type.name().toLowerCase(Locale.ROOT).replace('_', '-') + ": the answers of pieces of a text cannot be merged into one; use "
+                        + "truncate (the default) or dead-letter"));
+                return null;
+            }
+        }
+        Integer limit = null;
+        if (max != null && !max.isNull()) {
+            if (!max.canConvertToInt() || !max.isIntegralNumber() || max.asInt() < 16) {
+                problems.add(new ConfigException.Problem(where + ".max-input-tokens", "must be a whole number >= 16 "
+                        + "(tokens of the whole request, as the model counts them), was " + max.asText()));
+                return null;
+            }
+            limit = max.asInt();
+        }
+        return new LongInput(m, limit);
+    }
+
+    /** The value of task key {@code kebab}, also written with underscores; null when absent. */
+    private static JsonNode key(JsonNode t, String kebab) {
+        JsonNode v = t.get(kebab);
+        return v != null ? v : t.get(kebab.replace('-', '_'));
     }
 
     private static String text(JsonNode n) {

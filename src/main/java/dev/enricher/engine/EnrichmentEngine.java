@@ -6,6 +6,7 @@ import dev.enricher.client.Scheduler;
 import dev.enricher.client.Ticker;
 import dev.enricher.serde.decode.InputDecoder;
 import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.tasks.LongInput;
 import dev.enricher.tasks.TaskCondition;
 import dev.enricher.tasks.TaskGraph;
 import java.util.List;
@@ -45,6 +46,10 @@ public final class EnrichmentEngine implements AutoCloseable {
     private volatile List<String> fingerprints;
     /** How the tasks depend on each other; independent until {@link #graph} is set before start. */
     private volatile TaskGraph graph;
+    /** Each task's handling of long inputs with its limit, by task index; null entries send inputs whole. */
+    private volatile List<LongInput> longInputs;
+    /** Event attributes never given to a task (privacy). */
+    private volatile Set<String> hiddenAttributes = Set.of();
     private final InputDecoder decoder;
     private final EventSink sink;
     private final EngineStats stats = new EngineStats();
@@ -162,13 +167,54 @@ public final class EnrichmentEngine implements AutoCloseable {
         if (g.size() != tasks.size()) {
             throw new IllegalArgumentException("the graph has " + g.size() + " tasks, the engine " + tasks.size());
         }
+        this.graph = g;
+        fingerprint();
+    }
+
+    /**
+     * Set before start: what each task does with an input over its limit, by task name, each with the limit in
+     * tokens ({@link LongInput#maxInputTokens()}: the task's own, or its model's from the catalog); a task absent, or
+     * with no limit, sends every input whole. Not part of a task's fingerprint: stored answers of pieces keep the
+     * pieces' offsets, and answers of pieces another setting would cut differently are asked again.
+     *
+     * @throws IllegalArgumentException naming a task that is not configured
+     */
+    public void longInputs(Map<String, LongInput> byName) {
+        List<LongInput> aligned = new java.util.ArrayList<>(tasks.size());
+        java.util.Set<String> unknown = new java.util.HashSet<>(byName.keySet());
+        for (EnrichmentTask t : tasks) {
+            LongInput l = byName.get(t.name());
+            aligned.add(l == null || l.maxInputTokens() == null ? null : l);
+            unknown.remove(t.name());
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("long-input handling given for tasks that are not configured: " + unknown);
+        }
+        this.longInputs = java.util.Collections.unmodifiableList(aligned);
+    }
+
+    /** Set before start: event attributes never given to a task (they may still be read by conditions). */
+    public void hiddenAttributes(Set<String> names) {
+        this.hiddenAttributes = Set.copyOf(names);
+    }
+
+    Set<String> hiddenAttributes() {
+        return hiddenAttributes;
+    }
+
+    /** Task {@code i}'s long-input handling with its limit; null when it sends every input whole. */
+    LongInput longInput(int i) {
+        List<LongInput> l = longInputs;
+        return l == null ? null : l.get(i);
+    }
+
+    private void fingerprint() {
         List<String> prints = new java.util.ArrayList<>(tasks.size());
         for (int i = 0; i < tasks.size(); i++) {
-            TaskGraph.Input in = g.input(i);
+            TaskGraph.Input in = graph == null ? null : graph.input(i);
             prints.add(tasks.get(i).fingerprint() + (in == null ? "" : "|input=" + in.ref()));
         }
         this.fingerprints = List.copyOf(prints);
-        this.graph = g;
     }
 
     TaskGraph graph() {

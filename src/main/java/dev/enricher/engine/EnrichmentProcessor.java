@@ -12,7 +12,11 @@ import dev.enricher.serde.decode.DecodeException;
 import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.PromptTemplate;
 import dev.enricher.tasks.RefusedAnswer;
+import dev.enricher.tasks.LongInput;
+import dev.enricher.tasks.LongInputs;
+import dev.enricher.tasks.PieceMerge;
 import dev.enricher.tasks.TaskCondition;
+import dev.enricher.tasks.TextPiece;
 import dev.enricher.tasks.TaskGraph;
 import dev.enricher.tasks.TaskInput;
 import dev.enricher.tasks.TaskResult;
@@ -304,8 +308,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     }
 
     private void startTasks(PendingEvent e, boolean restoring) {
-        TaskGraph graph = engine.graph();
-        e.reparseSucceeded(tasks, graph.order(), i -> inputText(e, i));
+        reparseSucceeded(e);
         if (failedForGood(e)) {
             // Restored after one task failed for good while it waited for its turn: nothing more to send.
             finish(e, false);
@@ -402,6 +405,98 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     }
 
     /**
+     * Parses the stored answer of every succeeded task again (after a restore), in dependency order, against the text
+     * it was asked about (its input, or its pieces'). An answer the task refuses now (a version with stricter checks
+     * than the one that stored it, such as span offsets checked against the text) fails its task for good with the
+     * reason, as it would have when it came in: never an exception while the processor starts.
+     */
+    private void reparseSucceeded(PendingEvent e) {
+        for (int i : engine.graph().order()) {
+            if (!e.succeeded(i)) {
+                continue;
+            }
+            EnrichmentTask task = tasks.get(i);
+            try {
+                if (inputText(e, i) == null) {
+                    throw new IllegalStateException("the result it read its input from is no longer accepted after a "
+                            + "restart");
+                }
+                plan(e, i);
+                if (!e.succeeded(i)) {
+                    continue; // its answers were to pieces cut otherwise: it starts over
+                }
+                e.results[i] = result(e, i, e.storedCompletion(i));
+            } catch (ZeroGpuException ex) {
+                e.failed(i, Failures.recordError(task, ex));
+            } catch (RuntimeException ex) {
+                e.failed(i, Failure.of(DeadLetterCategory.INTERNAL, "task '" + task.name() + "': its stored answer "
+                        + "cannot be used after a restart: " + ex.getMessage(), ex.getClass().getName(),
+                        ex.getMessage()));
+            }
+        }
+    }
+
+    /**
+     * Task {@code i}'s result from {@code last}, the answer to its current call: parsed against the text that call
+     * was about; for a chunked input, merged with the stored answers of the pieces before it.
+     *
+     * @throws ZeroGpuException when an answer does not have the task's shape
+     */
+    private TaskResult result(PendingEvent e, int i, ChatCompletion last) {
+        EnrichmentTask task = tasks.get(i);
+        LongInputs.Plan plan = plan(e, i);
+        TaskResult parsed = task.parse(last, requestText(e, i));
+        if (plan == null || plan.mode() != LongInput.Mode.CHUNK) {
+            return parsed;
+        }
+        List<TextPiece> pieces = plan.pieces();
+        List<TaskResult> all = new ArrayList<>(pieces.size());
+        for (int k = 0; k < e.piecesAnswered(i); k++) {
+            all.add(task.parse(e.storedPiece(i, k), pieces.get(k).text()));
+        }
+        all.add(parsed);
+        return PieceMerge.merge(all, pieces, inputText(e, i));
+    }
+
+    /**
+     * Task {@code i}'s plan for its input (planned once per event in memory); null when it is sent whole. Stored
+     * answers to pieces the plan does not cut the same way (another limit since) are dropped: the task starts over.
+     */
+    private LongInputs.Plan plan(PendingEvent e, int i) {
+        if (!e.planned(i)) {
+            LongInput limit = engine.longInput(i);
+            LongInputs.Plan plan = limit == null ? null : LongInputs.plan(tasks.get(i),
+                    taskInput(e, i, inputText(e, i)), limit.mode(), limit.maxInputTokens());
+            e.plan(i, plan);
+            if (e.startOverUnlessPiecesMatch(i, plan)) {
+                LOG.info("{} task '{}': its stored answers are to pieces of its long input cut otherwise than now "
+                        + "(the limit changed?); it is asked again", e.coordinates(), tasks.get(i).name());
+            }
+        }
+        return e.plan(i);
+    }
+
+    /** The text task {@code i}'s current call is about: its input, its head, or its current piece. */
+    private String requestText(PendingEvent e, int i) {
+        LongInputs.Plan plan = plan(e, i);
+        if (plan == null) {
+            return inputText(e, i);
+        }
+        int k = Math.min(e.piecesAnswered(i), plan.pieces().size() - 1);
+        return plan.pieces().get(k).text();
+    }
+
+    /** What task {@code i} is asked about: {@code text}, the event's id, its attributes but the hidden ones. */
+    private TaskInput taskInput(PendingEvent e, int i, String text) {
+        Map<String, String> attributes = e.event.attributes();
+        if (!engine.hiddenAttributes().isEmpty() && attributes != null) {
+            attributes = new HashMap<>(attributes);
+            attributes.keySet().removeAll(engine.hiddenAttributes());
+        }
+        return new TaskInput(text, e.event.id(), attributes);
+    }
+
+    /**
      * Evaluates task {@code i}'s condition on the event (and the results it reads) before its first call (again after
      * a restore: the same event and results give the same answer, so nothing is stored). False: the task is skipped,
      * with no call. A condition that fails on the event fails the task (VALIDATION), naming why.
@@ -432,7 +527,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         EnrichmentTask task = tasks.get(i);
         ChatRequest request;
         try {
-            TaskInput input = new TaskInput(inputText(e, i), e.event.id(), e.event.attributes());
+            TaskInput input = taskInput(e, i, requestText(e, i));
             List<RefusedAnswer> refused = e.refused(i);
             request = refused.isEmpty() ? task.request(input) : task.request(input, refused);
             if (e.onFallback(i)) {
@@ -480,7 +575,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
                 fallBack(e, i, task, x);
                 return;
             }
-            failTask(e, i, onModel(Failures.recordError(task, x), e, i, task));
+            failTask(e, i, onModel(onPiece(Failures.recordError(task, x), e, i), e, i, task));
         } else {
             retryOrGiveUp(e, i, task, x, attempts);
         }
@@ -489,7 +584,18 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     private void succeeded(PendingEvent e, int i, EnrichmentTask task, ChatCompletion completion) {
         TaskResult result;
         try {
-            result = task.parse(completion, inputText(e, i));
+            LongInputs.Plan plan = plan(e, i);
+            if (plan != null && plan.mode() == LongInput.Mode.CHUNK
+                    && e.piecesAnswered(i) < plan.pieces().size() - 1) {
+                task.parse(completion, requestText(e, i)); // refused now rather than after the last piece
+                // One piece answered: kept (it was paid), and the next piece goes out.
+                TextPiece piece = plan.pieces().get(e.piecesAnswered(i));
+                e.pieceAnswered(i, piece.start(), piece.end(), completion, e.model(task, i));
+                store.put(e);
+                send(e, i);
+                return;
+            }
+            result = result(e, i, completion);
         } catch (ZeroGpuException ex) {
             int refusals = e.refused(i).size();
             if (ex.kind() == FailureKind.UNPARSEABLE_CONTENT && refusals < task.repairs()) {
@@ -502,16 +608,34 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
                 send(e, i);
                 return;
             }
-            Failure f = Failures.recordError(task, ex.toBuilder().requestId(completion.requestId()).build());
+            Failure f = onPiece(Failures.recordError(task, ex.toBuilder().requestId(completion.requestId()).build()),
+                    e, i);
             if (refusals > 0) {
                 f = f.withReason(f.reason() + " (after " + refusals + " repair" + (refusals == 1 ? "" : "s")
                         + " asked with the validator's words)");
             }
             failTask(e, i, onModel(f, e, i, task));
             return;
+        } catch (RuntimeException ex) {
+            failTask(e, i, Failure.of(DeadLetterCategory.INTERNAL, "task '" + task.name() + "': the answers to the "
+                    + "pieces of its long input could not be merged: " + ex.getMessage(), ex.getClass().getName(),
+                    ex.getMessage()));
+            return;
         }
         e.succeeded(i, completion, result);
         taskEnded(e);
+    }
+
+    /** {@code f} saying which piece of a chunked long input it failed on. */
+    private Failure onPiece(Failure f, PendingEvent e, int i) {
+        LongInputs.Plan plan = e.plan(i);
+        if (plan == null || plan.pieces().size() < 2) {
+            return f;
+        }
+        int k = Math.min(e.piecesAnswered(i), plan.pieces().size() - 1);
+        TextPiece p = plan.pieces().get(k);
+        return f.withReason("on piece " + (k + 1) + " of " + plan.pieces().size() + " of its long input (code points "
+                + p.start() + ".." + p.end() + "): " + f.reason());
     }
 
     /** A TRANSIENT failure: a retry with backoff (persisted, so a restart keeps it), or the end of the task. */
@@ -526,7 +650,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
                 fallBack(e, i, task, x);
                 return;
             }
-            failTask(e, i, onModel(exhausted, e, i, task));
+            failTask(e, i, onModel(onPiece(exhausted, e, i), e, i, task));
             return;
         }
         long due = now + delay.toMillis();

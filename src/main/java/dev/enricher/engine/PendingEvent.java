@@ -9,11 +9,13 @@ import dev.enricher.engine.avro.PendingEntry;
 import dev.enricher.engine.avro.StoredFailure;
 import dev.enricher.engine.avro.StoredHeader;
 import dev.enricher.engine.avro.StoredCall;
+import dev.enricher.engine.avro.StoredPiece;
 import dev.enricher.engine.avro.StoredRefusal;
 import dev.enricher.engine.avro.StoredTask;
 import dev.enricher.engine.avro.StoredTaskStatus;
 import dev.enricher.serde.decode.DecodedEvent;
 import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.tasks.LongInputs;
 import dev.enricher.tasks.RefusedAnswer;
 import dev.enricher.tasks.TaskCondition;
 import dev.enricher.tasks.TaskResult;
@@ -46,6 +48,11 @@ final class PendingEvent {
     private final boolean[] started;
     /** Each task's input text once known (the event's text, or a field of another task's result). */
     private final String[] inputs;
+    /** Each task's plan for a long input, once planned (see {@link #planned}); null when the input is sent whole. */
+    private final LongInputs.Plan[] plans;
+    private final boolean[] planned;
+    /** How each task's long input was sent, for the record; null when whole. */
+    private final LongInputUse[] longInputs;
     DecodedEvent event;
     /** True once the entry has been written to the store (and so must be deleted when the event leaves). */
     boolean stored;
@@ -61,6 +68,9 @@ final class PendingEvent {
         this.skipped = new String[entry.getTasks().size()];
         this.started = new boolean[entry.getTasks().size()];
         this.inputs = new String[entry.getTasks().size()];
+        this.plans = new LongInputs.Plan[entry.getTasks().size()];
+        this.planned = new boolean[entry.getTasks().size()];
+        this.longInputs = new LongInputUse[entry.getTasks().size()];
     }
 
     static PendingEvent admit(long seq, InputRecord in, List<String> taskNames, List<String> fingerprints, long now) {
@@ -204,6 +214,21 @@ final class PendingEvent {
 
     void inputText(int i, String text) {
         inputs[i] = text;
+    }
+
+    /** Whether task {@code i}'s long-input plan was made (it may be null: sent whole). */
+    boolean planned(int i) {
+        return planned[i];
+    }
+
+    LongInputs.Plan plan(int i) {
+        return plans[i];
+    }
+
+    void plan(int i, LongInputs.Plan plan) {
+        plans[i] = plan;
+        planned[i] = true;
+        longInputs[i] = plan == null ? null : LongInputUse.of(plan);
     }
 
     /** Attempts task {@code i} made so far (0 before its first call). */
@@ -352,18 +377,69 @@ final class PendingEvent {
      */
     void answerRefused(int i, ChatCompletion completion, String problem, String model) {
         StoredTask t = task(i);
+        t.getEarlierCalls().add(storedCall(t, completion, model));
+        String content = completion.content();
+        t.getRefused().add(StoredRefusal.newBuilder().setContent(content == null ? "" : content).setProblem(problem)
+                .build());
+        restart(t);
+    }
+
+    /**
+     * One piece of task {@code i}'s chunked input was answered (and its answer accepted): the answer and its call's
+     * accounting are kept, and the task waits to send its next piece with fresh attempt counts.
+     */
+    void pieceAnswered(int i, int start, int end, ChatCompletion completion, String model) {
+        StoredTask t = task(i);
+        Choice first = completion.choices().get(0);
+        t.getPieces().add(StoredPiece.newBuilder().setStart(start).setEnd(end).setContent(first.content())
+                .setFinishReason(first.finishReason()).setCall(storedCall(t, completion, model)).build());
+        restart(t);
+    }
+
+    /**
+     * Checks task {@code i}'s stored piece answers against {@code plan} (planned again after a restore, perhaps under
+     * another limit): when they are not answers to the plan's first pieces, the task starts over, asked again.
+     *
+     * @return true when the task started over
+     */
+    boolean startOverUnlessPiecesMatch(int i, LongInputs.Plan plan) {
+        List<StoredPiece> stored = task(i).getPieces();
+        boolean match = stored.isEmpty() || (plan != null && plan.mode() == dev.enricher.tasks.LongInput.Mode.CHUNK
+                && stored.size() < plan.pieces().size());
+        for (int k = 0; match && k < stored.size(); k++) {
+            match = stored.get(k).getStart() == plan.pieces().get(k).start()
+                    && stored.get(k).getEnd() == plan.pieces().get(k).end();
+        }
+        if (match) {
+            return false;
+        }
+        StoredTask t = task(i);
+        entry.getTasks().set(i, fresh(t.getTask(), t.getFingerprint()));
+        return true;
+    }
+
+    /** How many pieces of task {@code i}'s chunked input were answered before its current call. */
+    int piecesAnswered(int i) {
+        return task(i).getPieces().size();
+    }
+
+    /** The answer to piece {@code k} of task {@code i}'s chunked input, as the completion it came in. */
+    ChatCompletion storedPiece(int i, int k) {
+        StoredPiece p = task(i).getPieces().get(k);
+        StoredCall c = p.getCall();
+        return completion(c.getCompletionId(), c.getModel(), p.getContent(), p.getFinishReason(), c.getPromptTokens(),
+                c.getCompletionTokens(), c.getRequestId(), c.getAttempts(), c.getLatencyMs());
+    }
+
+    private static StoredCall storedCall(StoredTask t, ChatCompletion completion, String model) {
         Usage u = completion.usage();
-        t.getEarlierCalls().add(StoredCall.newBuilder().setModel(model).setCompletionId(completion.id())
+        return StoredCall.newBuilder().setModel(model).setCompletionId(completion.id())
                 .setRequestId(completion.requestId())
                 .setPromptTokens(u == Usage.NONE ? null : u.promptTokens())
                 .setCompletionTokens(u == Usage.NONE ? null : u.completionTokens())
                 .setLatencyMs(t.getLatencyMs()).setAttempts(t.getAttempts())
                 .setFirstAttemptAt(t.getFirstAttemptAt() == null ? 0 : t.getFirstAttemptAt())
-                .setLastAttemptAt(t.getLastAttemptAt() == null ? 0 : t.getLastAttemptAt()).build());
-        String content = completion.content();
-        t.getRefused().add(StoredRefusal.newBuilder().setContent(content == null ? "" : content).setProblem(problem)
-                .build());
-        restart(t);
+                .setLastAttemptAt(t.getLastAttemptAt() == null ? 0 : t.getLastAttemptAt()).build();
     }
 
     /** Task {@code i}'s own model failed for good: it is sent once to its fallback model, with fresh attempt counts. */
@@ -419,31 +495,6 @@ final class PendingEvent {
         failure = f;
     }
 
-    /**
-     * Parses the stored answer of every succeeded task again (after a restore), with its own task, against the
-     * decoded event's text. An answer the task refuses now (a version with stricter checks than the one that stored
-     * it, such as span offsets checked against the text) fails its task for good with the reason, as it would have
-     * when it came in: never an exception while the processor starts.
-     */
-    void reparseSucceeded(List<EnrichmentTask> tasks, int[] order, java.util.function.IntFunction<String> inputText) {
-        for (int i : order) {
-            if (succeeded(i)) {
-                String text = inputText.apply(i);
-                if (text == null) {
-                    // Its input task's stored answer is refused now (see above): nothing to read the answer against.
-                    failed(i, Failure.of(DeadLetterCategory.INTERNAL, "task '" + tasks.get(i).name() + "': the "
-                            + "result it read its input from is no longer accepted after a restart", null, null));
-                    continue;
-                }
-                try {
-                    results[i] = tasks.get(i).parse(storedCompletion(i), text);
-                } catch (ZeroGpuException ex) {
-                    failed(i, Failures.recordError(tasks.get(i), ex));
-                }
-            }
-        }
-    }
-
     /** The failure of the first task (in task order) that failed for good. */
     Failure firstTaskFailure(List<EnrichmentTask> tasks) {
         for (int i = 0; i < taskCount(); i++) {
@@ -467,19 +518,29 @@ final class PendingEvent {
             String model = model(task, i);
             List<EarlierCall> earlier = new ArrayList<>(t.getEarlierCalls().size());
             for (StoredCall c : t.getEarlierCalls()) {
-                earlier.add(new EarlierCall(c.getModel(), new CallInfo(c.getCompletionId(), c.getRequestId(),
-                        toInt(c.getPromptTokens()), toInt(c.getCompletionTokens()), c.getLatencyMs(), c.getAttempts(),
-                        c.getFirstAttemptAt(), c.getLastAttemptAt())));
+                earlier.add(earlierCall(c));
+            }
+            List<EarlierCall> pieces = new ArrayList<>(t.getPieces().size());
+            for (StoredPiece p : t.getPieces()) {
+                pieces.add(earlierCall(p.getCall()));
             }
             if (skipped[i] != null) {
                 out.add(TaskOutcome.skipped(task.name(), model, skipped[i]));
             } else if (t.getStatus() == StoredTaskStatus.SUCCEEDED) {
-                out.add(new TaskOutcome(task.name(), model, results[i], call, null, earlier));
+                out.add(new TaskOutcome(task.name(), model, results[i], call, null, earlier, null, pieces,
+                        longInputs[i]));
             } else if (t.getStatus() == StoredTaskStatus.FAILED) {
-                out.add(new TaskOutcome(task.name(), model, null, call, restore(t.getFailure(), t, model), earlier));
+                out.add(new TaskOutcome(task.name(), model, null, call, restore(t.getFailure(), t, model), earlier,
+                        null, pieces, longInputs[i]));
             }
         }
         return out;
+    }
+
+    private static EarlierCall earlierCall(StoredCall c) {
+        return new EarlierCall(c.getModel(), new CallInfo(c.getCompletionId(), c.getRequestId(),
+                toInt(c.getPromptTokens()), toInt(c.getCompletionTokens()), c.getLatencyMs(), c.getAttempts(),
+                c.getFirstAttemptAt(), c.getLastAttemptAt()));
     }
 
     /** The model task {@code i} runs on: its own, or its fallback once it switched. */
@@ -488,14 +549,20 @@ final class PendingEvent {
     }
 
     /** Task {@code i}'s stored answer as the completion it came in. */
-    private ChatCompletion storedCompletion(int i) {
+    ChatCompletion storedCompletion(int i) {
         StoredTask t = task(i);
-        long p = t.getPromptTokens() == null ? 0 : t.getPromptTokens();
-        long c = t.getCompletionTokens() == null ? 0 : t.getCompletionTokens();
-        Usage usage = t.getPromptTokens() == null && t.getCompletionTokens() == null ? Usage.NONE : new Usage(p, c, p + c);
-        return new ChatCompletion(t.getCompletionId(), 0, t.getModel(),
-                List.of(new Choice(0, "assistant", t.getContent(), t.getFinishReason())), usage, t.getRequestId(),
-                Math.max(1, t.getAttempts()), Duration.ofMillis(t.getLatencyMs()));
+        return completion(t.getCompletionId(), t.getModel(), t.getContent(), t.getFinishReason(), t.getPromptTokens(),
+                t.getCompletionTokens(), t.getRequestId(), t.getAttempts(), t.getLatencyMs());
+    }
+
+    private static ChatCompletion completion(String id, String model, String content, String finishReason,
+                                             Long promptTokens, Long completionTokens, String requestId, int attempts,
+                                             long latencyMs) {
+        long p = promptTokens == null ? 0 : promptTokens;
+        long c = completionTokens == null ? 0 : completionTokens;
+        Usage usage = promptTokens == null && completionTokens == null ? Usage.NONE : new Usage(p, c, p + c);
+        return new ChatCompletion(id, 0, model, List.of(new Choice(0, "assistant", content, finishReason)), usage,
+                requestId, Math.max(1, attempts), Duration.ofMillis(latencyMs));
     }
 
     private static Integer toInt(Long v) {

@@ -15,18 +15,29 @@ import java.util.Objects;
  * @param earlier the answered calls before the last one, whose answers were refused and sent back for repair (each
  *                was paid), oldest first; empty for most tasks
  * @param skipped why the task was not run on this event (its condition was false); null when it ran
+ * @param pieces    a chunked long input: the calls that answered its pieces before the last one ({@code call}), in
+ *                  piece order, each accepted; empty otherwise
+ * @param longInput how an input over the model's limit was sent; null when it was sent whole
  */
 public record TaskOutcome(String task, String model, TaskResult result, CallInfo call, Failure failure,
-                          List<EarlierCall> earlier, String skipped) {
+                          List<EarlierCall> earlier, String skipped, List<EarlierCall> pieces,
+                          LongInputUse longInput) {
     public TaskOutcome {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(model, "model");
         earlier = earlier == null ? List.of() : List.copyOf(earlier);
+        pieces = pieces == null ? List.of() : List.copyOf(pieces);
         int set = (result == null ? 0 : 1) + (failure == null ? 0 : 1) + (skipped == null ? 0 : 1);
         if (set != 1) {
             throw new IllegalArgumentException("task " + task + ": exactly one of result, failure and skipped must be"
                     + " set");
         }
+    }
+
+    /** An outcome of a task whose input was sent whole. */
+    public TaskOutcome(String task, String model, TaskResult result, CallInfo call, Failure failure,
+                       List<EarlierCall> earlier, String skipped) {
+        this(task, model, result, call, failure, earlier, skipped, List.of(), null);
     }
 
     /** An outcome of a task that ran (a result or a failure). */

@@ -185,7 +185,8 @@ public record PiiTask(String name, String model, PiiUsecase usecase, String mask
         dev.enricher.avro.PiiResult toAvro(PiiResult r) {
             List<dev.enricher.avro.PiiEntity> entities = new ArrayList<>(r.entities().size());
             for (PiiEntity e : r.entities()) {
-                entities.add(new dev.enricher.avro.PiiEntity(e.text(), e.label(), e.start(), e.end(), e.score()));
+                entities.add(new dev.enricher.avro.PiiEntity(e.text(), e.label(), e.start(), e.end(), e.score(),
+                        e.textHmac()));
             }
             return new dev.enricher.avro.PiiResult(entities, r.entitiesByLabel(), r.redactedText());
         }

@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param when    the task's condition ({@link TaskCondition}, CEL over the event); null to run on every event
  * @param input   where the task's input text comes from: {@code <task>.<field>}, a text field of another task's result
  *                (see {@link TaskGraph}); null for the event's text
+ * @param longInput what the task does with an input over its model's limit; null for its type's default
  */
 public record TaskSpec(String name, TaskType type, String model, Map<String, Object> options, String when,
-                       String input) {
+                       String input, LongInput longInput) {
     public TaskSpec {
         Objects.requireNonNull(type, "type");
         // LinkedHashMap, not Map.copyOf: null values are allowed and order helps messages.
@@ -29,12 +30,17 @@ public record TaskSpec(String name, TaskType type, String model, Map<String, Obj
 
     /** A spec that runs on every event. */
     public TaskSpec(String name, TaskType type, String model, Map<String, Object> options) {
-        this(name, type, model, options, null, null);
+        this(name, type, model, options, null, null, null);
     }
 
     /** A spec that reads the event's text. */
     public TaskSpec(String name, TaskType type, String model, Map<String, Object> options, String when) {
-        this(name, type, model, options, when, null);
+        this(name, type, model, options, when, null, null);
+    }
+
+    /** The handling of long inputs in effect: {@link #longInput()} or the type's default. */
+    public LongInput effectiveLongInput() {
+        return longInput == null ? LongInput.defaultFor(type) : longInput;
     }
 
     /** A spec of {@code type} with its default name and model and no options. */

@@ -110,6 +110,22 @@ public enum TaskType {
      *
      * @throws IllegalArgumentException naming the task when no registered type builds tasks of its class
      */
+    /**
+     * What the type does with an input over its model's limit by default: {@code chunk} for span and classification
+     * types (their results merge), {@code truncate} for those that generate text (a summary of the head beats none).
+     */
+    public LongInput.Mode defaultOnLongInput() {
+        return switch (this) {
+            case FOLLOWUP_QUESTIONS, TEXT_GENERATION, THINKING, PROMPT -> LongInput.Mode.TRUNCATE;
+            default -> LongInput.Mode.CHUNK;
+        };
+    }
+
+    /** Whether the results of pieces of one input merge into one result ({@link LongInput.Mode#CHUNK}). */
+    public boolean chunkable() {
+        return defaultOnLongInput() == LongInput.Mode.CHUNK;
+    }
+
     public static TaskType of(EnrichmentTask task) {
         for (TaskType t : values()) {
             if (t.definition.builds(task)) {

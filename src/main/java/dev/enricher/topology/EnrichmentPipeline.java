@@ -86,6 +86,8 @@ public final class EnrichmentPipeline implements AutoCloseable {
             engine.callObserver(observer);
             engine.conditions(settings.conditions());
             engine.graph(settings.graph());
+            engine.longInputs(settings.effectiveLongInputs());
+            engine.hiddenAttributes(new java.util.HashSet<>(settings.privacy().dropAttributes()));
             Topology topology = topology(settings, engine);
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties(settings));
             engine.instanceControl(new InstanceControl() {

@@ -5,6 +5,7 @@ import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.decode.DecoderConfig;
 import dev.enricher.serde.decode.InputFormat;
 import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.tasks.LongInput;
 import dev.enricher.tasks.TaskCondition;
 import dev.enricher.tasks.TaskGraph;
 import dev.enricher.tasks.TaskType;
@@ -31,6 +32,8 @@ import java.util.Set;
  * @param inputs           the inputs of the tasks that read another task's result, by task name, each
  *                         {@code <task>.<field>} (see {@link TaskGraph}); a task absent reads the event's text
  * @param privacy          what is kept out of the outputs; {@link Privacy#NONE} for nothing
+ * @param longInputs       what each task does with an input over its limit, with the limit in tokens, by task name;
+ *                         a task absent (or without a limit) sends every input whole
  * @param decoder          how input values are decoded
  * @param engine           the async engine's settings
  * @param guarantee        at-least-once or exactly-once
@@ -42,7 +45,7 @@ import java.util.Set;
 public record PipelineSettings(String applicationId, String bootstrapServers, String inputTopic, String enrichedTopic,
                                String deadLetterTopic, List<EnrichmentTask> tasks,
                                Map<String, TaskCondition> conditions, Map<String, String> inputs, Privacy privacy,
-                               DecoderConfig decoder,
+                               Map<String, LongInput> longInputs, DecoderConfig decoder,
                                EngineConfig engine, ProcessingGuarantee guarantee, int streamThreads, Path stateDir,
                                AvroSerdeConfig serde, Map<String, Object> streamsOverrides) {
 
@@ -76,6 +79,13 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         }
         inputs = inputs == null ? Map.of() : Map.copyOf(inputs);
         privacy = privacy == null ? Privacy.NONE : privacy;
+        longInputs = longInputs == null ? Map.of() : Map.copyOf(longInputs);
+        for (String name : longInputs.keySet()) {
+            if (!names.contains(name)) {
+                throw new IllegalArgumentException("long-input handling is given for task '" + name + "', which is "
+                        + "not configured; tasks: " + names);
+            }
+        }
         graph(tasks, conditions, inputs, privacy); // refuses what does not hold together, naming the tasks
         Objects.requireNonNull(decoder, "decoder");
         Objects.requireNonNull(engine, "engine");
@@ -85,6 +95,27 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         }
         Objects.requireNonNull(serde, "serde");
         streamsOverrides = streamsOverrides == null ? Map.of() : Map.copyOf(streamsOverrides);
+    }
+
+    /**
+     * Each task's long-input handling with its limit: {@link #longInputs()}, and for a task absent there its type's
+     * default with its model's input limit from the model catalog (none for a model the catalog does not know).
+     */
+    public Map<String, LongInput> effectiveLongInputs() {
+        Map<String, LongInput> out = new LinkedHashMap<>();
+        dev.enricher.client.ModelCatalog catalog = dev.enricher.client.ModelCatalog.defaults();
+        for (EnrichmentTask t : tasks) {
+            LongInput l = longInputs.get(t.name());
+            if (l == null) {
+                Integer limit = catalog.find(t.model()).map(dev.enricher.client.ModelSpec::inputLimitTokens)
+                        .orElse(null);
+                l = limit == null ? null : new LongInput(TaskType.of(t).defaultOnLongInput(), limit);
+            }
+            if (l != null) {
+                out.put(t.name(), l);
+            }
+        }
+        return out;
     }
 
     /** How the tasks depend on each other per event: their inputs (with the privacy option's) and conditions. */
@@ -165,6 +196,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         b.conditions = conditions;
         b.inputs = inputs;
         b.privacy = privacy;
+        b.longInputs = longInputs;
         b.decoder = decoder;
         b.engine = engine;
         b.guarantee = guarantee;
@@ -186,6 +218,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         private Map<String, TaskCondition> conditions = Map.of();
         private Map<String, String> inputs = Map.of();
         private Privacy privacy = Privacy.NONE;
+        private Map<String, LongInput> longInputs = Map.of();
         private DecoderConfig decoder = DecoderConfig.defaults(InputFormat.JSON);
         private EngineConfig engine = EngineConfig.defaults();
         private ProcessingGuarantee guarantee = ProcessingGuarantee.EXACTLY_ONCE_V2;
@@ -205,6 +238,8 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         /** The tasks' inputs by task name (see {@link PipelineSettings#inputs()}). */
         public Builder inputs(Map<String, String> v) { inputs = v; return this; }
         public Builder privacy(Privacy v) { privacy = v; return this; }
+        /** Each task's long-input handling with its limit (see {@link PipelineSettings#longInputs()}). */
+        public Builder longInputs(Map<String, LongInput> v) { longInputs = v; return this; }
         public Builder decoder(DecoderConfig v) { decoder = v; return this; }
         public Builder engine(EngineConfig v) { engine = v; return this; }
         public Builder guarantee(ProcessingGuarantee v) { guarantee = v; return this; }
@@ -216,7 +251,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
 
         public PipelineSettings build() {
             return new PipelineSettings(applicationId, bootstrapServers, inputTopic, enrichedTopic, deadLetterTopic,
-                    tasks, conditions, inputs, privacy, decoder, engine, guarantee, streamThreads, stateDir, serde, streamsOverrides);
+                    tasks, conditions, inputs, privacy, longInputs, decoder, engine, guarantee, streamThreads, stateDir, serde, streamsOverrides);
         }
     }
 }

@@ -11,6 +11,8 @@ import dev.enricher.engine.TaskOutcome;
 import dev.enricher.serde.SerdeException;
 import dev.enricher.serde.decode.DecodedEvent;
 import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.tasks.EntityHasher;
+import dev.enricher.tasks.PiiResult;
 import dev.enricher.tasks.TaskType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +89,10 @@ public final class RecordAssembler implements EventSink {
     private final Schema resultsSchema;
     /** The name of the task whose redacted text replaces the text; null when none redacts. */
     private final String redactor;
+    /** What is kept out of the outputs. */
+    private final Privacy privacy;
+    /** The keyed hash kept per PII entity under privacy; null for none. */
+    private final EntityHasher hasher;
 
     /**
      * The value schema of the enriched topic for a configuration's tasks: what the service registers at start and
@@ -100,7 +106,8 @@ public final class RecordAssembler implements EventSink {
     static RecordAssembler create(PipelineSettings settings, dev.enricher.serde.SchemaRegistry registry) {
         return new RecordAssembler(settings.enrichedTopic(), settings.deadLetterTopic(), settings.tasks(),
                 dev.enricher.serde.AvroSerdes.generic(registry, settings.serde()).serializer(),
-                dev.enricher.serde.AvroSerdes.specific(DeadLetter.class, registry, settings.serde()).serializer());
+                dev.enricher.serde.AvroSerdes.specific(DeadLetter.class, registry, settings.serde()).serializer(),
+                settings.privacy());
     }
 
     /**
@@ -114,6 +121,22 @@ public final class RecordAssembler implements EventSink {
      */
     public RecordAssembler(String enrichedTopic, String deadLetterTopic, List<? extends EnrichmentTask> tasks,
                            Serializer<GenericRecord> enrichedSerializer, Serializer<DeadLetter> deadLetterSerializer) {
+        this(enrichedTopic, deadLetterTopic, tasks, enrichedSerializer, deadLetterSerializer, Privacy.NONE);
+    }
+
+    /**
+     * As above, keeping out of the outputs what {@code privacy} says: with {@link Privacy#redactWith} the text is
+     * that task's redacted text and PII results carry no entity text (a keyed hash instead, with a key); the
+     * attributes it drops are not written; with {@link Privacy#dropDeadLetterValue} a dead letter keeps only the
+     * input's coordinates.
+     *
+     * @throws IllegalArgumentException also when the entity hash key is too short (the message never quotes it)
+     */
+    public RecordAssembler(String enrichedTopic, String deadLetterTopic, List<? extends EnrichmentTask> tasks,
+                           Serializer<GenericRecord> enrichedSerializer, Serializer<DeadLetter> deadLetterSerializer,
+                           Privacy privacy) {
+        this.privacy = Objects.requireNonNull(privacy, "privacy");
+        this.hasher = privacy.entityHashKey() == null ? null : new EntityHasher(privacy.entityHashKey());
         this.enrichedTopic = Objects.requireNonNull(enrichedTopic, "enrichedTopic");
         this.deadLetterTopic = Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         this.enrichedSerializer = Objects.requireNonNull(enrichedSerializer, "enrichedSerializer");
@@ -130,7 +153,7 @@ public final class RecordAssembler implements EventSink {
             }
         }
         this.types = Map.copyOf(byName);
-        this.redactor = redacting;
+        this.redactor = privacy.redacts() ? privacy.redactWith() : redacting;
     }
 
     /**
@@ -156,6 +179,7 @@ public final class RecordAssembler implements EventSink {
         List<GenericRecord> failures = new ArrayList<>();
         String redactedText = null;
         List<GenericRecord> skipped = new ArrayList<>();
+        List<GenericRecord> longInputs = new ArrayList<>();
         for (TaskOutcome outcome : event.outcomes()) {
             if (outcome.wasSkipped()) {
                 GenericData.Record r = new GenericData.Record(itemSchema("skipped_tasks"));
@@ -164,11 +188,15 @@ public final class RecordAssembler implements EventSink {
                 skipped.add(r);
                 continue;
             }
+            if (outcome.longInput() != null) {
+                longInputs.add(longInput(outcome));
+            }
             if (!outcome.succeeded()) {
                 failures.add(taskFailure(outcome));
                 addRefusedCalls(outcome, calls);
+                addPieceCalls(outcome, calls);
                 if (outcome.call() != null && outcome.failure().rawContent() != null) {
-                    calls.add(modelCall(outcome.task(), outcome.model(), outcome.call(), false));
+                    calls.add(modelCall(outcome.task(), outcome.model(), outcome.call(), false, lastPiece(outcome)));
                 }
                 continue;
             }
@@ -178,13 +206,14 @@ public final class RecordAssembler implements EventSink {
                         + outcome.result().getClass().getSimpleName()
                         + " but no task of that type is configured under that name");
             }
-            results.put(outcome.task(), type.toAvro(outcome.result()));
-            addRefusedCalls(outcome, calls);
-            if (outcome.call() != null) {
-                calls.add(modelCall(outcome.task(), outcome.model(), outcome.call(), true));
-            }
             if (outcome.task().equals(redactor)) {
                 redactedText = type.redactedText(outcome.result());
+            }
+            results.put(outcome.task(), type.toAvro(private_(outcome.result())));
+            addRefusedCalls(outcome, calls);
+            addPieceCalls(outcome, calls);
+            if (outcome.call() != null) {
+                calls.add(modelCall(outcome.task(), outcome.model(), outcome.call(), true, lastPiece(outcome)));
             }
         }
         // With a redactor the original text never goes out: the redacted text, or nothing when redaction failed.
@@ -197,11 +226,12 @@ public final class RecordAssembler implements EventSink {
         value.put("source_timestamp", Instant.ofEpochMilli(input.timestamp()));
         value.put("text", text);
         value.put("text_redacted", redactor != null);
-        value.put("attributes", decoded.attributes());
+        value.put("attributes", attributes(decoded.attributes()));
         value.put(OutputSchema.RESULTS, results);
         value.put("model_calls", calls);
         value.put("failed_tasks", failures);
         value.put("skipped_tasks", skipped);
+        value.put("long_inputs", longInputs);
         value.put("enriched_at", Instant.ofEpochMilli(nowMillis));
         byte[] bytes = enrichedSerializer.serialize(enrichedTopic, value);
         return new Record<>(input.key(), bytes, input.timestamp(), inputHeaders(input));
@@ -221,13 +251,14 @@ public final class RecordAssembler implements EventSink {
             throw new IllegalArgumentException("event " + event.input().coordinates() + " has no failure to dead-letter");
         }
         InputRecord input = event.input();
+        boolean keep = !privacy.dropDeadLetterValue();
         List<dev.enricher.avro.Header> originalHeaders = new ArrayList<>(input.headers().size());
-        for (InputRecord.Header h : input.headers()) {
+        for (InputRecord.Header h : keep ? input.headers() : List.<InputRecord.Header>of()) {
             originalHeaders.add(new dev.enricher.avro.Header(h.key(), bytes(h.value())));
         }
         DeadLetter value = DeadLetter.newBuilder()
-                .setKey(bytes(input.key()))
-                .setValue(bytes(input.value()))
+                .setKey(keep ? bytes(input.key()) : null)
+                .setValue(keep ? bytes(input.value()) : null)
                 .setSourceTopic(input.topic())
                 .setSourcePartition(input.partition())
                 .setSourceOffset(input.offset())
@@ -245,7 +276,7 @@ public final class RecordAssembler implements EventSink {
                 .setAttempts(failure.attempts())
                 .setFirstAttemptAt(instant(failure.firstAttemptAt()))
                 .setLastAttemptAt(instant(failure.lastAttemptAt()))
-                .setRawContent(failure.rawContent())
+                .setRawContent(keep ? failure.rawContent() : null)
                 .setDeadLetteredAt(Instant.ofEpochMilli(nowMillis))
                 .build();
         byte[] bytes;
@@ -257,7 +288,7 @@ public final class RecordAssembler implements EventSink {
             throw new IllegalStateException("cannot serialize the dead letter for topic " + deadLetterTopic
                     + " of input " + input.coordinates() + " (" + why + ")", e);
         }
-        Headers headers = inputHeaders(input);
+        Headers headers = keep ? inputHeaders(input) : new RecordHeaders();
         addText(headers, HEADER_EXCEPTION,
                 failure.errorType() != null ? failure.errorType() : failure.category().name());
         addText(headers, HEADER_MESSAGE, failure.reason());
@@ -268,7 +299,7 @@ public final class RecordAssembler implements EventSink {
         addText(headers, HEADER_HTTP_STATUS, failure.httpStatus());
         addText(headers, HEADER_ATTEMPTS, failure.attempts());
         addText(headers, HEADER_REQUEST_ID, failure.requestId());
-        return new Record<>(input.key(), bytes, input.timestamp(), headers);
+        return new Record<>(keep ? input.key() : null, bytes, input.timestamp(), headers);
     }
 
     private GenericRecord taskFailure(TaskOutcome outcome) {
@@ -284,7 +315,49 @@ public final class RecordAssembler implements EventSink {
         return r;
     }
 
+    /** {@code result} as the record may carry it: under privacy, a PII result without entity texts. */
+    private dev.enricher.tasks.TaskResult private_(dev.enricher.tasks.TaskResult result) {
+        return privacy.redacts() && result instanceof PiiResult pii ? pii.withoutRawText(hasher) : result;
+    }
+
+    /** The event's attributes without those privacy drops. */
+    private Map<String, String> attributes(Map<String, String> attributes) {
+        if (privacy.dropAttributes().isEmpty() || attributes == null) {
+            return attributes;
+        }
+        Map<String, String> kept = new java.util.LinkedHashMap<>(attributes);
+        kept.keySet().removeAll(privacy.dropAttributes());
+        return kept;
+    }
+
+    private GenericRecord longInput(TaskOutcome outcome) {
+        GenericData.Record r = new GenericData.Record(itemSchema("long_inputs"));
+        r.put("task", outcome.task());
+        r.put("handling", outcome.longInput().handling());
+        r.put("pieces", outcome.longInput().pieces());
+        r.put("input_length", outcome.longInput().inputLength());
+        r.put("kept_length", outcome.longInput().keptLength());
+        return r;
+    }
+
+    /** The calls that answered the pieces of a chunked input before its last: accepted, each with its piece. */
+    private void addPieceCalls(TaskOutcome outcome, List<GenericRecord> calls) {
+        for (int k = 0; k < outcome.pieces().size(); k++) {
+            EarlierCall piece = outcome.pieces().get(k);
+            calls.add(modelCall(outcome.task(), piece.model(), piece.call(), true, k));
+        }
+    }
+
+    /** The piece the outcome's last call answered; null when its input was not chunked. */
+    private static Integer lastPiece(TaskOutcome outcome) {
+        return outcome.longInput() != null && outcome.longInput().pieces() > 1 ? outcome.pieces().size() : null;
+    }
+
     private GenericRecord modelCall(String task, String model, CallInfo call, boolean accepted) {
+        return modelCall(task, model, call, accepted, null);
+    }
+
+    private GenericRecord modelCall(String task, String model, CallInfo call, boolean accepted, Integer piece) {
         GenericData.Record r = new GenericData.Record(itemSchema("model_calls"));
         r.put("task", task);
         r.put("model", model);
@@ -295,6 +368,7 @@ public final class RecordAssembler implements EventSink {
         r.put("latency_ms", call.latencyMs());
         r.put("attempts", call.attempts());
         r.put("accepted", accepted);
+        r.put("piece", piece);
         return r;
     }
 

@@ -119,7 +119,13 @@ class EffectiveConfigSecretsTest {
                   trust-store-password: %1$strust
                   key-store: /etc/tls/key.p12
                   key-store-password: %1$skey
-                """.formatted(MARK).indent(2).stripTrailing());
+                """.formatted(MARK).indent(2).stripTrailing()).replace("  - {name: iab, type: iab}", """
+                  - {name: iab, type: iab}
+                  - {name: pii, type: pii, options: {usecase: redact}}
+                privacy:
+                  redact-with: pii
+                  entity-hash-key: %shash-key-of-the-deployment
+                """.formatted(MARK).stripTrailing());
         String token = yaml("{}").replace("  url: https://registry:8081", """
                 url: https://registry:8081
                 bearer-token: %stoken
@@ -129,7 +135,7 @@ class EffectiveConfigSecretsTest {
         assertThat(shown).doesNotContain(MARK);
         List<ConfigKey<?>> secrets = ConfigKeys.all().stream().filter(ConfigKey::secret).toList();
         assertThat(secrets).extracting(ConfigKey::name).contains("api.api-key", "registry.password",
-                "registry.bearer-token");
+                "registry.bearer-token", "privacy.entity-hash-key");
         for (ConfigKey<?> k : secrets) {
             assertThat(shown).contains(k.name() + " = ****\n");
         }

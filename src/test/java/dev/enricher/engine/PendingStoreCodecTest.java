@@ -163,6 +163,33 @@ class PendingStoreCodecTest {
     }
 
     @Test
+    void anEntryWrittenByTheVersionBeforeLongInputPiecesStillReads() throws IOException {
+        PendingEvent e = PendingEvent.admit(3, input(utf8("k")), List.of("sentiment"), List.of("fp"), 5L);
+        e.attemptEnded(0, 100, 140);
+        e.answerRefused(0, FakeChatTransport.completion("llama", "{}", "req-7"), "$.label: required", "llama");
+        PendingEntry back = PendingStore.decode(asWrittenBy("/pending/PendingEntry-3.avsc", e));
+        assertThat(back.getTasks().get(0).getRefused()).hasSize(1);
+        assertThat(back.getTasks().get(0).getPieces()).isEmpty();
+    }
+
+    @Test
+    void theAnswersOfAChunkedTasksPiecesRoundTrip() {
+        PendingEvent e = PendingEvent.admit(3, input(utf8("k")), List.of("pii"), List.of("fp"), 5L);
+        e.attemptEnded(0, 100, 140);
+        e.pieceAnswered(0, 0, 100, FakeChatTransport.completion("gliner", "{\"entities\":[]}", "req-1"), "gliner");
+        e.attemptEnded(0, 150, 190);
+        e.pieceAnswered(0, 90, 200, FakeChatTransport.completion("gliner", "{\"entities\":[]}", "req-2"), "gliner");
+        PendingEntry back = PendingStore.decode(PendingStore.encode(e.entry));
+        StoredTask t = back.getTasks().get(0);
+        assertThat(t.getPieces()).hasSize(2);
+        assertThat(t.getPieces()).extracting(p -> p.getCall().getRequestId()).containsExactly("req-1", "req-2");
+        assertThat(t.getPieces().get(1).getCall().getFirstAttemptAt()).isEqualTo(150);
+        assertThat(t.getPieces()).extracting(p -> p.getStart() + ".." + p.getEnd()).containsExactly("0..100", "90..200");
+        assertThat(t.getStatus()).isEqualTo(StoredTaskStatus.OUTSTANDING);
+        assertThat(t.getAttempts()).as("the next piece starts with fresh attempts").isZero();
+    }
+
+    @Test
     void aRepairInProgressAndAFallbackRoundTrip() {
         PendingEvent e = PendingEvent.admit(3, input(utf8("k")), List.of("sentiment"), List.of("fp"), 5L);
         e.attemptEnded(0, 100, 140);

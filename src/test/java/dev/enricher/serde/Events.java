@@ -28,7 +28,7 @@ final class Events {
                 .build());
         results.put("followups", new FollowupQuestionsResult(List.of("Which size?")));
         results.put("pii", PiiResult.newBuilder()
-                .setEntities(List.of(new PiiEntity("Ann", "person", 5, 8, 0.99)))
+                .setEntities(List.of(new PiiEntity("Ann", "person", 5, 8, 0.99, null)))
                 .setEntitiesByLabel(Map.of("person", List.of("Ann")))
                 .setRedactedText("Call [PERSON] at [PHONE] about the new hiking boots.")
                 .build());

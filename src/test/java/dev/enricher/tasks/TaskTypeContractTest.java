@@ -302,6 +302,7 @@ class TaskTypeContractTest {
         e.put("model_calls", List.of());
         e.put("failed_tasks", List.of());
         e.put("skipped_tasks", List.of());
+        e.put("long_inputs", List.of());
         e.put("enriched_at", 0L);
         return e;
     }

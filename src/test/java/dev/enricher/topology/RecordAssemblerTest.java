@@ -170,8 +170,9 @@ class RecordAssemblerTest {
                 .getQuestions()).containsExactly("Which size?", "Waterproof?");
 
         dev.enricher.avro.PiiResult pii = EnrichedRecords.result(e, "pii", dev.enricher.avro.PiiResult.class);
-        assertThat(pii.getEntities()).containsExactly(new dev.enricher.avro.PiiEntity("Ann", "person", 5, 8, 0.99),
-                new dev.enricher.avro.PiiEntity("555-0100", "phone", 12, 20, 0.9));
+        assertThat(pii.getEntities()).containsExactly(
+                new dev.enricher.avro.PiiEntity("Ann", "person", 5, 8, 0.99, null),
+                new dev.enricher.avro.PiiEntity("555-0100", "phone", 12, 20, 0.9, null));
         assertThat(pii.getEntitiesByLabel()).containsOnly(entry("person", List.of("Ann")),
                 entry("phone", List.of("555-0100")));
         assertThat(pii.getRedactedText()).isNull();
@@ -200,7 +201,7 @@ class RecordAssemblerTest {
         assertThat(fields(EnrichedRecords.modelCalls(e).get(9))).containsExactly(entry("task", "title"),
                 entry("model", TITLE.model()), entry("completion_id", "cmpl-title"), entry("request_id", "req-title"),
                 entry("prompt_tokens", 120), entry("completion_tokens", null), entry("latency_ms", 85L),
-                entry("attempts", 2), entry("accepted", true));
+                entry("attempts", 2), entry("accepted", true), entry("piece", null));
     }
 
     // ---- enriched: the schema ----

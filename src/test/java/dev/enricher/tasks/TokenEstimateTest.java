@@ -1,0 +1,85 @@
+package dev.enricher.tasks;
+
+import dev.enricher.client.ChatRequest;
+import dev.enricher.client.ChatWire;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TokenEstimateTest {
+    private static final List<String> TEXTS = List.of("Best hiking trails in Colorado.",
+            "Jane Doe, reach me at jane@example.com or +1 555 0100.", "Café crème, naïve façade.",
+            "東京で会議があります。明日は雨です。", "Party time 😀😀🎉 with 𝐀𝐁𝐂 letters!", "x",
+            "A longer text. ".repeat(200));
+
+    @Test
+    void countsUtf8BytesPerCodePoint() {
+        assertThat(TokenEstimate.of("")).isZero();
+        assertThat(TokenEstimate.of("abc")).isEqualTo(3);
+        assertThat(TokenEstimate.of("é")).isEqualTo(2);
+        assertThat(TokenEstimate.of("中")).isEqualTo(3);
+        assertThat(TokenEstimate.of("😀")).isEqualTo(4);
+        assertThat(TokenEstimate.of("\uD83D")).as("a lone surrogate").isEqualTo(3);
+        for (String t : TEXTS) {
+            assertThat(TokenEstimate.of(t)).as(t).isEqualTo(t.getBytes(StandardCharsets.UTF_8).length);
+        }
+        Random random = new Random(42);
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            int cp = random.nextInt(Character.MAX_CODE_POINT + 1);
+            if (cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE) {
+                s.appendCodePoint(cp);
+            }
+        }
+        assertThat(TokenEstimate.of(s.toString())).isEqualTo(s.toString().getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void requestCountsMessagesOverheadAndFields() {
+        ChatRequest plain = ChatRequest.builder("m").user("abc").build();
+        assertThat(TokenEstimate.of(plain)).isEqualTo(3 + TokenEstimate.PER_MESSAGE);
+        ChatRequest full = ChatRequest.builder("m").system("[a, b]").user("abc")
+                .metadata("labels", List.of("person", "é")).field("categories", Map.of("k", true)).build();
+        int metadata = 1 + "labels".length() + (1 + 6) + (1 + 2);
+        int extra = 1 + "categories".length() + (1 + 1 + 4);
+        assertThat(TokenEstimate.of(full)).isEqualTo(6 + 3 + 2 * TokenEstimate.PER_MESSAGE + metadata + extra);
+    }
+
+    @Test
+    void neverBelowTheSimulatorsCount() throws Exception {
+        List<EnrichmentTask> tasks = List.of(new IabTask(), new IabEnrichedTask(),
+                new ZeroShotTask(List.of("sports", "politics", "tech")), new PiiTask(),
+                new PiiTask("redacted", null, PiiUsecase.REDACT, "label", 0.7, List.of("identity", "contact")),
+                new GlinerNerTask(List.of("person", "organization")),
+                new GlinerJsonTask(Map.of("product", List.of("name::str::the product name", "price::str"))),
+                new GlinerClassificationTask(Map.of("sentiment", List.of("positive", "negative"))),
+                new TextGenerationTask(), new FollowupQuestionsTask());
+        ChatWire wire = new ChatWire();
+        for (EnrichmentTask task : tasks) {
+            for (String text : TEXTS) {
+                ChatRequest request = task.request(text);
+                int estimate = TokenEstimate.of(request);
+                assertThat(estimate).as(task.name()).isGreaterThanOrEqualTo(simulatorPromptTokens(wire.requestBody(request)));
+                int quarterChars = request.messages().stream().mapToInt(m -> (m.content().length() + 3) / 4).sum();
+                assertThat(estimate).isGreaterThanOrEqualTo(quarterChars).isGreaterThan(TokenEstimate.of(text));
+            }
+        }
+    }
+
+    /** What the simulator counts for a request body: {@code RequestParser.parse(body).promptTokens()}. */
+    private static int simulatorPromptTokens(byte[] body) throws Exception {
+        Class<?> parser = Class.forName("dev.enricher.simulator.RequestParser");
+        Method parse = parser.getDeclaredMethod("parse", byte[].class);
+        parse.setAccessible(true);
+        Object input = parse.invoke(null, (Object) body);
+        Method promptTokens = input.getClass().getDeclaredMethod("promptTokens");
+        promptTokens.setAccessible(true);
+        return (int) promptTokens.invoke(input);
+    }
+}
