@@ -94,7 +94,7 @@ final class Dispatcher {
             if (probe) {
                 circuit.close("a probe call succeeded");
             }
-            deliver(c, new Completion(c.seq(), c.taskIndex(), completion, null, sentAt, clock.millis()));
+            deliver(c, new Completion(c.seq(), c.taskIndex(), c.piece(), completion, null, sentAt, clock.millis()));
         } else if (failure.disposition() == Disposition.OPERATOR) {
             circuit.open("the API refused the service itself (" + failure.getMessage()
                     + "); fix the API key, project or quota");
@@ -106,7 +106,7 @@ final class Dispatcher {
                 // The API answered (for example 400 for this record): it is up.
                 circuit.close("a probe call got an answer");
             }
-            deliver(c, new Completion(c.seq(), c.taskIndex(), null, failure, sentAt, clock.millis()));
+            deliver(c, new Completion(c.seq(), c.taskIndex(), c.piece(), null, failure, sentAt, clock.millis()));
         }
         // Last: the circuit has had its say before the freed slot admits the next call.
         permit.release(Admission.Signal.of(failure));

@@ -421,11 +421,11 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
                     throw new IllegalStateException("the result it read its input from is no longer accepted after a "
                             + "restart");
                 }
-                plan(e, i);
+                LongInputs.Plan plan = plan(e, i);
                 if (!e.succeeded(i)) {
                     continue; // its answers were to pieces cut otherwise: it starts over
                 }
-                e.results[i] = result(e, i, e.storedCompletion(i));
+                e.results[i] = chunked(plan) ? merged(e, i, plan) : result(e, i, e.storedCompletion(i));
             } catch (ZeroGpuException ex) {
                 e.failed(i, Failures.recordError(task, ex));
             } catch (RuntimeException ex) {
@@ -443,19 +443,28 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
      * @throws ZeroGpuException when an answer does not have the task's shape
      */
     private TaskResult result(PendingEvent e, int i, ChatCompletion last) {
+        return tasks.get(i).parse(last, requestText(e, i));
+    }
+
+    /**
+     * Task {@code i}'s result from the stored answers to the pieces of its chunked input, each parsed against its
+     * piece, merged over the whole input (spans mapped back to it).
+     *
+     * @throws ZeroGpuException when an answer does not have the task's shape
+     */
+    private TaskResult merged(PendingEvent e, int i, LongInputs.Plan plan) {
         EnrichmentTask task = tasks.get(i);
-        LongInputs.Plan plan = plan(e, i);
-        TaskResult parsed = task.parse(last, requestText(e, i));
-        if (plan == null || plan.mode() != LongInput.Mode.CHUNK) {
-            return parsed;
-        }
         List<TextPiece> pieces = plan.pieces();
         List<TaskResult> all = new ArrayList<>(pieces.size());
-        for (int k = 0; k < e.piecesAnswered(i); k++) {
+        for (int k = 0; k < pieces.size(); k++) {
             all.add(task.parse(e.storedPiece(i, k), pieces.get(k).text()));
         }
-        all.add(parsed);
         return PieceMerge.merge(all, pieces, inputText(e, i));
+    }
+
+    /** Whether {@code plan} sends the input in several pieces. */
+    private static boolean chunked(LongInputs.Plan plan) {
+        return plan != null && plan.mode() == LongInput.Mode.CHUNK && plan.pieces().size() > 1;
     }
 
     /**
@@ -476,14 +485,10 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         return e.plan(i);
     }
 
-    /** The text task {@code i}'s current call is about: its input, its head, or its current piece. */
+    /** The text task {@code i}'s call is about when not chunked: its input, or its head. */
     private String requestText(PendingEvent e, int i) {
         LongInputs.Plan plan = plan(e, i);
-        if (plan == null) {
-            return inputText(e, i);
-        }
-        int k = Math.min(e.piecesAnswered(i), plan.pieces().size() - 1);
-        return plan.pieces().get(k).text();
+        return plan == null ? inputText(e, i) : plan.pieces().get(0).text();
     }
 
     /** What task {@code i} is asked about: {@code text}, the event's id, its attributes but the hidden ones. */
@@ -527,6 +532,10 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         EnrichmentTask task = tasks.get(i);
         ChatRequest request;
         try {
+            if (chunked(plan(e, i))) {
+                sendPieces(e, i);
+                return;
+            }
             TaskInput input = taskInput(e, i, requestText(e, i));
             List<RefusedAnswer> refused = e.refused(i);
             request = refused.isEmpty() ? task.request(input) : task.request(input, refused);
@@ -543,6 +552,31 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         engine.dispatcher().submit(new Call(lane, e.seq, i, request));
     }
 
+    /**
+     * Sends every piece of task {@code i}'s chunked input that waits for nothing (not answered, not in flight, no
+     * retry pending), all at once: the admission's in-flight cap paces them with every other call.
+     */
+    private void sendPieces(PendingEvent e, int i) {
+        LongInputs.Plan plan = plan(e, i);
+        PieceCalls calls = e.pieceCalls(i);
+        if (calls == null) {
+            calls = new PieceCalls(plan.pieces().size());
+            e.pieceCalls(i, calls);
+        }
+        for (int k = 0; k < calls.size(); k++) {
+            if (calls.sendable(k)) {
+                sendPiece(e, i, k);
+            }
+        }
+    }
+
+    private void sendPiece(PendingEvent e, int i, int k) {
+        TextPiece piece = plan(e, i).pieces().get(k);
+        ChatRequest request = tasks.get(i).request(taskInput(e, i, piece.text()));
+        e.pieceCalls(i).sent(k);
+        engine.dispatcher().submit(new Call(lane, e.seq, i, k, request));
+    }
+
     private void drainCompletions() {
         Completion c;
         while ((c = lane.completions.poll()) != null) {
@@ -555,6 +589,10 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         int i = c.taskIndex();
         if (e == null || e.finished || !e.outstanding(i)) {
             stats.staleCompletion();
+            return;
+        }
+        if (c.piece() >= 0) {
+            pieceCompleted(e, i, c);
             return;
         }
         if (c.error() != null && c.error().disposition() == Disposition.OPERATOR) {
@@ -575,7 +613,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
                 fallBack(e, i, task, x);
                 return;
             }
-            failTask(e, i, onModel(onPiece(Failures.recordError(task, x), e, i), e, i, task));
+            failTask(e, i, onModel(Failures.recordError(task, x), e, i, task));
         } else {
             retryOrGiveUp(e, i, task, x, attempts);
         }
@@ -584,17 +622,6 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     private void succeeded(PendingEvent e, int i, EnrichmentTask task, ChatCompletion completion) {
         TaskResult result;
         try {
-            LongInputs.Plan plan = plan(e, i);
-            if (plan != null && plan.mode() == LongInput.Mode.CHUNK
-                    && e.piecesAnswered(i) < plan.pieces().size() - 1) {
-                task.parse(completion, requestText(e, i)); // refused now rather than after the last piece
-                // One piece answered: kept (it was paid), and the next piece goes out.
-                TextPiece piece = plan.pieces().get(e.piecesAnswered(i));
-                e.pieceAnswered(i, piece.start(), piece.end(), completion, e.model(task, i));
-                store.put(e);
-                send(e, i);
-                return;
-            }
             result = result(e, i, completion);
         } catch (ZeroGpuException ex) {
             int refusals = e.refused(i).size();
@@ -608,31 +635,86 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
                 send(e, i);
                 return;
             }
-            Failure f = onPiece(Failures.recordError(task, ex.toBuilder().requestId(completion.requestId()).build()),
-                    e, i);
+            Failure f = Failures.recordError(task, ex.toBuilder().requestId(completion.requestId()).build());
             if (refusals > 0) {
                 f = f.withReason(f.reason() + " (after " + refusals + " repair" + (refusals == 1 ? "" : "s")
                         + " asked with the validator's words)");
             }
             failTask(e, i, onModel(f, e, i, task));
             return;
-        } catch (RuntimeException ex) {
-            failTask(e, i, Failure.of(DeadLetterCategory.INTERNAL, "task '" + task.name() + "': the answers to the "
-                    + "pieces of its long input could not be merged: " + ex.getMessage(), ex.getClass().getName(),
-                    ex.getMessage()));
-            return;
         }
         e.succeeded(i, completion, result);
         taskEnded(e);
     }
 
-    /** {@code f} saying which piece of a chunked long input it failed on. */
-    private Failure onPiece(Failure f, PendingEvent e, int i) {
-        LongInputs.Plan plan = e.plan(i);
-        if (plan == null || plan.pieces().size() < 2) {
-            return f;
+    /**
+     * One attempt of piece {@code c.piece()} of task {@code i}'s chunked input ended. An answer is checked against its
+     * piece and kept (it was paid); once every piece is answered, the answers are merged into the task's result. A
+     * RECORD error, or retries run out, fails the task naming the piece; a TRANSIENT one retries that piece alone.
+     */
+    private void pieceCompleted(PendingEvent e, int i, Completion c) {
+        int k = c.piece();
+        PieceCalls calls = e.pieceCalls(i);
+        if (calls == null || k >= calls.size() || !calls.inFlight(k)) {
+            stats.staleCompletion();
+            return;
         }
-        int k = Math.min(e.piecesAnswered(i), plan.pieces().size() - 1);
+        if (c.error() != null && c.error().disposition() == Disposition.OPERATOR) {
+            calls.notSent(k);
+            sendPiece(e, i, k);
+            return;
+        }
+        EnrichmentTask task = tasks.get(i);
+        LongInputs.Plan plan = plan(e, i);
+        TextPiece piece = plan.pieces().get(k);
+        int attempts = calls.attemptEnded(k, c.sentAt(), c.endedAt());
+        if (c.error() == null) {
+            try {
+                task.parse(c.completion(), piece.text()); // refused now, not after the last piece
+                calls.markAnswered(k);
+                e.pieceAnswered(i, k, piece.start(), piece.end(), c.completion(), task.model(), calls);
+                if (!calls.allAnswered()) {
+                    store.put(e);
+                    return;
+                }
+                e.succeededInPieces(i, merged(e, i, plan), task.model());
+            } catch (ZeroGpuException ex) {
+                e.pieceFailed(i, k, calls);
+                failTask(e, i, onPiece(Failures.recordError(task, ex.toBuilder()
+                        .requestId(c.completion().requestId()).build()), plan, k));
+                return;
+            } catch (RuntimeException ex) {
+                e.pieceFailed(i, k, calls);
+                failTask(e, i, Failure.of(DeadLetterCategory.INTERNAL, "task '" + task.name() + "': the answers to "
+                        + "the pieces of its long input could not be merged: " + ex.getMessage(),
+                        ex.getClass().getName(), ex.getMessage()));
+                return;
+            }
+            taskEnded(e);
+            return;
+        }
+        ZeroGpuException x = c.error().withAttempts(attempts);
+        if (x.disposition() == Disposition.RECORD) {
+            e.pieceFailed(i, k, calls);
+            failTask(e, i, onPiece(Failures.recordError(task, x), plan, k));
+            return;
+        }
+        long now = now();
+        Duration delay = engine.config().retry().delay(attempts, x.retryAfter(), ThreadLocalRandom.current());
+        Duration elapsed = Duration.ofMillis(Math.max(0, now - calls.firstAttemptAt(k)));
+        if (!engine.config().retry().mayRetry(attempts, elapsed, delay)) {
+            e.pieceFailed(i, k, calls);
+            failTask(e, i, onPiece(Failures.retriesExhausted(task, x, attempts, elapsed), plan, k));
+            return;
+        }
+        long due = now + delay.toMillis();
+        calls.retryAt(k, due);
+        timers.schedule(due, e.seq, PieceCalls.timerSlot(i, k));
+        stats.retried();
+    }
+
+    /** {@code f} saying which piece of a chunked long input it failed on. */
+    private static Failure onPiece(Failure f, LongInputs.Plan plan, int k) {
         TextPiece p = plan.pieces().get(k);
         return f.withReason("on piece " + (k + 1) + " of " + plan.pieces().size() + " of its long input (code points "
                 + p.start() + ".." + p.end() + "): " + f.reason());
@@ -650,7 +732,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
                 fallBack(e, i, task, x);
                 return;
             }
-            failTask(e, i, onModel(onPiece(exhausted, e, i), e, i, task));
+            failTask(e, i, onModel(exhausted, e, i, task));
             return;
         }
         long due = now + delay.toMillis();
@@ -753,6 +835,16 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
                     store.put(e);
                 }
                 startTasks(e, false);
+            }
+            return;
+        }
+        int i = PieceCalls.taskOf(task);
+        int piece = PieceCalls.pieceOf(task);
+        if (piece >= 0) {
+            PieceCalls calls = e.pieceCalls(i);
+            if (e.outstanding(i) && calls != null && calls.retryDue(piece, due)) {
+                calls.retryAt(piece, 0);
+                sendPiece(e, i, piece);
             }
             return;
         }

@@ -53,6 +53,8 @@ final class PendingEvent {
     private final boolean[] planned;
     /** How each task's long input was sent, for the record; null when whole. */
     private final LongInputUse[] longInputs;
+    /** Each chunked task's piece calls, once planned; null otherwise. */
+    private final PieceCalls[] pieceCalls;
     DecodedEvent event;
     /** True once the entry has been written to the store (and so must be deleted when the event leaves). */
     boolean stored;
@@ -71,6 +73,7 @@ final class PendingEvent {
         this.plans = new LongInputs.Plan[entry.getTasks().size()];
         this.planned = new boolean[entry.getTasks().size()];
         this.longInputs = new LongInputUse[entry.getTasks().size()];
+        this.pieceCalls = new PieceCalls[entry.getTasks().size()];
     }
 
     static PendingEvent admit(long seq, InputRecord in, List<String> taskNames, List<String> fingerprints, long now) {
@@ -385,30 +388,44 @@ final class PendingEvent {
     }
 
     /**
-     * One piece of task {@code i}'s chunked input was answered (and its answer accepted): the answer and its call's
-     * accounting are kept, and the task waits to send its next piece with fresh attempt counts.
+     * Piece {@code k} of task {@code i}'s chunked input, code points {@code start..end} of it, was answered (and its
+     * answer accepted): the answer and its call's accounting ({@code calls}') are kept.
      */
-    void pieceAnswered(int i, int start, int end, ChatCompletion completion, String model) {
-        StoredTask t = task(i);
+    void pieceAnswered(int i, int k, int start, int end, ChatCompletion completion, String model, PieceCalls calls) {
         Choice first = completion.choices().get(0);
-        t.getPieces().add(StoredPiece.newBuilder().setStart(start).setEnd(end).setContent(first.content())
-                .setFinishReason(first.finishReason()).setCall(storedCall(t, completion, model)).build());
-        restart(t);
+        Usage u = completion.usage();
+        StoredCall call = StoredCall.newBuilder().setModel(model).setCompletionId(completion.id())
+                .setRequestId(completion.requestId())
+                .setPromptTokens(u == Usage.NONE ? null : u.promptTokens())
+                .setCompletionTokens(u == Usage.NONE ? null : u.completionTokens())
+                .setLatencyMs(calls.latencyMs(k)).setAttempts(calls.attempts(k))
+                .setFirstAttemptAt(calls.firstAttemptAt(k)).setLastAttemptAt(calls.lastAttemptAt(k)).build();
+        task(i).getPieces().add(StoredPiece.newBuilder().setIndex(k).setStart(start).setEnd(end)
+                .setContent(first.content()).setFinishReason(first.finishReason()).setCall(call).build());
+    }
+
+    /** Piece {@code k} of task {@code i} failed for good after {@code calls}' attempts: the task's failure says so. */
+    void pieceFailed(int i, int k, PieceCalls calls) {
+        StoredTask t = task(i);
+        t.setAttempts(calls.attempts(k));
+        t.setFirstAttemptAt(calls.firstAttemptAt(k) == 0 ? null : calls.firstAttemptAt(k));
+        t.setLastAttemptAt(calls.lastAttemptAt(k) == 0 ? null : calls.lastAttemptAt(k));
+        t.setLatencyMs(calls.latencyMs(k));
     }
 
     /**
      * Checks task {@code i}'s stored piece answers against {@code plan} (planned again after a restore, perhaps under
-     * another limit): when they are not answers to the plan's first pieces, the task starts over, asked again.
+     * another limit): when they are not answers to the plan's pieces, the task starts over, asked again.
      *
      * @return true when the task started over
      */
     boolean startOverUnlessPiecesMatch(int i, LongInputs.Plan plan) {
         List<StoredPiece> stored = task(i).getPieces();
-        boolean match = stored.isEmpty() || (plan != null && plan.mode() == dev.enricher.tasks.LongInput.Mode.CHUNK
-                && stored.size() < plan.pieces().size());
+        boolean match = stored.isEmpty() || (plan != null && plan.mode() == dev.enricher.tasks.LongInput.Mode.CHUNK);
         for (int k = 0; match && k < stored.size(); k++) {
-            match = stored.get(k).getStart() == plan.pieces().get(k).start()
-                    && stored.get(k).getEnd() == plan.pieces().get(k).end();
+            StoredPiece p = stored.get(k);
+            match = p.getIndex() < plan.pieces().size() && p.getStart() == plan.pieces().get(p.getIndex()).start()
+                    && p.getEnd() == plan.pieces().get(p.getIndex()).end();
         }
         if (match) {
             return false;
@@ -418,17 +435,38 @@ final class PendingEvent {
         return true;
     }
 
-    /** How many pieces of task {@code i}'s chunked input were answered before its current call. */
-    int piecesAnswered(int i) {
-        return task(i).getPieces().size();
+    /** The calls of task {@code i}'s pieces, once its chunked input was planned in memory; null before or otherwise. */
+    PieceCalls pieceCalls(int i) {
+        return pieceCalls[i];
+    }
+
+    void pieceCalls(int i, PieceCalls calls) {
+        for (StoredPiece p : task(i).getPieces()) {
+            calls.markAnswered(p.getIndex());
+        }
+        pieceCalls[i] = calls;
+    }
+
+    /** Task {@code i} succeeded with {@code result}, merged from the answers to its pieces (which the store keeps). */
+    void succeededInPieces(int i, TaskResult result, String model) {
+        results[i] = result;
+        StoredTask t = task(i);
+        t.setStatus(StoredTaskStatus.SUCCEEDED);
+        t.setFailure(null);
+        t.setModel(model);
     }
 
     /** The answer to piece {@code k} of task {@code i}'s chunked input, as the completion it came in. */
     ChatCompletion storedPiece(int i, int k) {
-        StoredPiece p = task(i).getPieces().get(k);
-        StoredCall c = p.getCall();
-        return completion(c.getCompletionId(), c.getModel(), p.getContent(), p.getFinishReason(), c.getPromptTokens(),
-                c.getCompletionTokens(), c.getRequestId(), c.getAttempts(), c.getLatencyMs());
+        for (StoredPiece p : task(i).getPieces()) {
+            if (p.getIndex() == k) {
+                StoredCall c = p.getCall();
+                return completion(c.getCompletionId(), c.getModel(), p.getContent(), p.getFinishReason(),
+                        c.getPromptTokens(), c.getCompletionTokens(), c.getRequestId(), c.getAttempts(),
+                        c.getLatencyMs());
+            }
+        }
+        throw new IllegalStateException("piece " + k + " of task '" + task(i).getTask() + "' was not answered");
     }
 
     private static StoredCall storedCall(StoredTask t, ChatCompletion completion, String model) {
@@ -520,9 +558,12 @@ final class PendingEvent {
             for (StoredCall c : t.getEarlierCalls()) {
                 earlier.add(earlierCall(c));
             }
-            List<EarlierCall> pieces = new ArrayList<>(t.getPieces().size());
-            for (StoredPiece p : t.getPieces()) {
-                pieces.add(earlierCall(p.getCall()));
+            List<StoredPiece> answered = new ArrayList<>(t.getPieces());
+            answered.sort(java.util.Comparator.comparingInt(StoredPiece::getIndex));
+            List<EarlierCall> pieces = new ArrayList<>(answered.size());
+            for (StoredPiece p : answered) {
+                EarlierCall c = earlierCall(p.getCall());
+                pieces.add(new EarlierCall(c.model(), c.call(), p.getIndex()));
             }
             if (skipped[i] != null) {
                 out.add(TaskOutcome.skipped(task.name(), model, skipped[i]));

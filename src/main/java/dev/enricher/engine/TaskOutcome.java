@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param earlier the answered calls before the last one, whose answers were refused and sent back for repair (each
  *                was paid), oldest first; empty for most tasks
  * @param skipped why the task was not run on this event (its condition was false); null when it ran
- * @param pieces    a chunked long input: the calls that answered its pieces before the last one ({@code call}), in
- *                  piece order, each accepted; empty otherwise
+ * @param pieces    a chunked long input: the calls that answered its pieces, in piece order, each accepted (then
+ *                  {@code call} is null, or the failed piece's attempts when the task failed); empty otherwise
  * @param longInput how an input over the model's limit was sent; null when it was sent whole
  */
 public record TaskOutcome(String task, String model, TaskResult result, CallInfo call, Failure failure,

@@ -196,7 +196,7 @@ public final class RecordAssembler implements EventSink {
                 addRefusedCalls(outcome, calls);
                 addPieceCalls(outcome, calls);
                 if (outcome.call() != null && outcome.failure().rawContent() != null) {
-                    calls.add(modelCall(outcome.task(), outcome.model(), outcome.call(), false, lastPiece(outcome)));
+                    calls.add(modelCall(outcome.task(), outcome.model(), outcome.call(), false));
                 }
                 continue;
             }
@@ -213,7 +213,7 @@ public final class RecordAssembler implements EventSink {
             addRefusedCalls(outcome, calls);
             addPieceCalls(outcome, calls);
             if (outcome.call() != null) {
-                calls.add(modelCall(outcome.task(), outcome.model(), outcome.call(), true, lastPiece(outcome)));
+                calls.add(modelCall(outcome.task(), outcome.model(), outcome.call(), true));
             }
         }
         // With a redactor the original text never goes out: the redacted text, or nothing when redaction failed.
@@ -340,17 +340,11 @@ public final class RecordAssembler implements EventSink {
         return r;
     }
 
-    /** The calls that answered the pieces of a chunked input before its last: accepted, each with its piece. */
+    /** The calls that answered the pieces of a chunked input: accepted, each with its piece. */
     private void addPieceCalls(TaskOutcome outcome, List<GenericRecord> calls) {
-        for (int k = 0; k < outcome.pieces().size(); k++) {
-            EarlierCall piece = outcome.pieces().get(k);
-            calls.add(modelCall(outcome.task(), piece.model(), piece.call(), true, k));
+        for (EarlierCall piece : outcome.pieces()) {
+            calls.add(modelCall(outcome.task(), piece.model(), piece.call(), true, piece.piece()));
         }
-    }
-
-    /** The piece the outcome's last call answered; null when its input was not chunked. */
-    private static Integer lastPiece(TaskOutcome outcome) {
-        return outcome.longInput() != null && outcome.longInput().pieces() > 1 ? outcome.pieces().size() : null;
     }
 
     private GenericRecord modelCall(String task, String model, CallInfo call, boolean accepted) {

@@ -58,6 +58,8 @@ class EnrichmentProcessorRestoreTest {
     private List<EnrichmentTask> tasks;
     /** The task graph every incarnation's engine gets; null for independent tasks. */
     private dev.enricher.tasks.TaskGraph graph;
+    /** The long-input handling every incarnation's engine gets; null for none. */
+    private Map<String, dev.enricher.tasks.LongInput> longInputs;
     /** Engines and clients of killed incarnations: never closed while the test runs, as after a kill -9. */
     private final List<AutoCloseable> killed = new java.util.ArrayList<>();
     private MockProcessorContext<byte[], byte[]> context;
@@ -98,6 +100,9 @@ class EnrichmentProcessorRestoreTest {
         if (graph != null) {
             engine.graph(graph);
         }
+        if (longInputs != null) {
+            engine.longInputs(longInputs);
+        }
         incarnation();
     }
 
@@ -115,6 +120,9 @@ class EnrichmentProcessorRestoreTest {
                 InputDecoder.create(DecoderConfig.defaults(InputFormat.JSON), null), sink, client);
         if (graph != null) {
             engine.graph(graph);
+        }
+        if (longInputs != null) {
+            engine.longInputs(longInputs);
         }
         incarnation();
     }
@@ -241,6 +249,42 @@ class EnrichmentProcessorRestoreTest {
         punctuate();
         assertThat(forwarded()).containsExactly("enriched/enriched:0");
         assertThat(sink.byOffset.get(0L).outcomes()).allSatisfy(o -> assertThat(o.succeeded()).isTrue());
+    }
+
+    @Test
+    void aRestartMidPiecesResendsOnlyTheUnansweredPiecesAndMergesWithTheStoredAnswers() {
+        EnrichmentTask iab = IAB;
+        longInputs = Map.of(iab.name(), new dev.enricher.tasks.LongInput(dev.enricher.tasks.LongInput.Mode.CHUNK, 80));
+        start(iab);
+        StringBuilder text = new StringBuilder();
+        for (int s = 0; s < 8; s++) {
+            text.append("Sentence ").append(s).append(" of the match report [ev0]. ");
+        }
+        pipe("A", "{\"text\":\"" + text.toString().trim() + "\"}");
+        List<FakeChatTransport.FakeCall> pieces = client.calls();
+        int n = pieces.size();
+        assertThat(n).isGreaterThan(2);
+        pieces.get(0).succeed("{\"audience\":[{\"name\":\"Sports Fans\",\"score\":0.4}],\"content\":{\"iab_1_0\":[],"
+                + "\"iab_2_2\":[]}}");
+        pieces.get(n - 1).succeed("{\"audience\":[{\"name\":\"Sports Fans\",\"score\":0.9}],\"content\":{"
+                + "\"iab_1_0\":[],\"iab_2_2\":[]}}");
+        punctuate();
+
+        killAndRestart();
+        assertThat(client.calls()).as("the answered pieces are not asked again").hasSize(n - 2)
+                .extracting(FakeChatTransport.FakeCall::text)
+                .containsExactlyElementsOf(pieces.subList(1, n - 1).stream().map(FakeChatTransport.FakeCall::text)
+                        .toList());
+        for (FakeChatTransport.FakeCall c : client.calls()) {
+            c.succeed(GOOD_ANSWER.get(IAB.model()));
+        }
+        punctuate();
+        punctuate();
+        assertThat(forwarded()).containsExactly("enriched/enriched:0");
+        TaskOutcome o = sink.byOffset.get(0L).outcomes().get(0);
+        assertThat(((dev.enricher.tasks.IabResult) o.result()).audience()).extracting(
+                dev.enricher.tasks.ScoredLabel::score).as("the merge keeps the stored pieces' maximum").containsExactly(0.9);
+        assertThat(o.pieces()).hasSize(n);
     }
 
     @Test

@@ -770,6 +770,97 @@ class EnrichmentProcessorTest {
         assertThat(engine.stats().skippedTasks()).isEqualTo(2);
     }
 
+    // ------------------------------------------------------------------------------------------------ long inputs
+
+    /** Twelve sentences, an emoji in the first, the e-mail address in the last: about 600 UTF-8 bytes. */
+    private static String longText(int event) {
+        StringBuilder b = new StringBuilder("Report \uD83D\uDE80 one of the council meeting on the harbour. ");
+        for (int s = 2; s <= 11; s++) {
+            b.append("Sentence ").append(s).append(" says the tram line and the budget were discussed again. ");
+        }
+        return b.append("Contact john@example.com for more [ev").append(event).append("].").toString();
+    }
+
+    /** The answer to one piece: the e-mail address when the piece holds it, at code point offsets in the piece. */
+    private static String piiAnswer(String piece) {
+        int at = piece.indexOf("john@example.com");
+        if (at < 0) {
+            return "{\"entities\":[]}";
+        }
+        int start = piece.codePointCount(0, at);
+        return email(start, start + "john@example.com".length());
+    }
+
+    private void startWithLongInputs(TaskFailurePolicy policy, EnrichmentTask task, int maxTokens) {
+        EngineConfig config = new EngineConfig(16, 100, Ordering.KEY, policy, RETRY, Duration.ofMillis(20),
+                Duration.ofMillis(10), 20, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(15), clock);
+        start(config, task);
+        engine.longInputs(Map.of(task.name(), new dev.enricher.tasks.LongInput(
+                dev.enricher.tasks.LongInput.Mode.CHUNK, maxTokens)));
+    }
+
+    @Test
+    void aLongInputGoesOutInPiecesAtOnceEachAccountedAndTheMergedSpansPointIntoTheWholeText() {
+        EnrichmentTask pii = TaskFactory.create(TaskSpec.of(TaskType.PII));
+        startWithLongInputs(TaskFailurePolicy.DEAD_LETTER, pii, 160);
+        String text = longText(0);
+        input.pipeInput("A", "{\"text\":\"" + text + "\"}");
+        List<FakeChatTransport.FakeCall> pieces = client.calls();
+        assertThat(pieces).as("every piece at once, under the limit").hasSizeGreaterThan(3)
+                .allSatisfy(c -> assertThat(dev.enricher.tasks.TokenEstimate.of(c.request())).isLessThanOrEqualTo(160));
+        for (int k = pieces.size() - 1; k >= 0; k--) { // in any order
+            pieces.get(k).succeed(piiAnswer(pieces.get(k).text()));
+            settle();
+            if (k > 0) {
+                assertThat(enrichedTopic.isEmpty()).as("waits for every piece").isTrue();
+            }
+        }
+        assertThat(enrichedTopic.readValuesToList()).containsExactly("enriched:0");
+        TaskOutcome outcome = sink.byOffset.get(0L).outcomes().get(0);
+        dev.enricher.tasks.PiiResult result = (dev.enricher.tasks.PiiResult) outcome.result();
+        int start = text.codePointCount(0, text.indexOf("john@example.com"));
+        assertThat(result.entities()).singleElement().satisfies(en -> {
+            assertThat(en.start()).as("code points of the whole text, past the emoji").isEqualTo(start);
+            assertThat(en.end()).isEqualTo(start + 16);
+        });
+        assertThat(outcome.pieces()).extracting(EarlierCall::piece)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, pieces.size()).boxed().toList());
+        assertThat(outcome.longInput().handling()).isEqualTo("chunked");
+        assertThat(outcome.longInput().pieces()).isEqualTo(pieces.size());
+    }
+
+    @Test
+    void aPieceThatFailsTransientlyIsRetriedAloneAndAPieceRefusedFailsTheTaskNamingIt() {
+        EnrichmentTask pii = TaskFactory.create(TaskSpec.of(TaskType.PII));
+        startWithLongInputs(TaskFailurePolicy.DEAD_LETTER, pii, 160);
+        input.pipeInput("A", "{\"text\":\"" + longText(0) + "\"}");
+        List<FakeChatTransport.FakeCall> first = client.calls();
+        int n = first.size();
+        first.get(1).fail(FakeChatTransport.httpError(Disposition.TRANSIENT, 503));
+        for (int k = 0; k < n; k++) {
+            if (k != 1) {
+                first.get(k).succeed(piiAnswer(first.get(k).text()));
+            }
+        }
+        settle();
+        assertThat(client.requestCount()).as("nothing resent before the delay").isEqualTo(n);
+        tick(Duration.ofSeconds(1));
+        assertThat(client.requestCount()).as("the failed piece alone").isEqualTo(n + 1);
+        assertThat(client.calls().get(n).text()).isEqualTo(first.get(1).text());
+        client.calls().get(n).succeed(piiAnswer(client.calls().get(n).text()));
+        settle();
+        assertThat(enrichedTopic.readValuesToList()).containsExactly("enriched:0");
+
+        input.pipeInput("B", "{\"text\":\"" + longText(1) + "\"}");
+        List<FakeChatTransport.FakeCall> second = client.unanswered();
+        second.get(2).succeed("{\"entities\":[{\"text\":\"nobody\",\"label\":\"person\",\"start\":0,\"end\":6,"
+                + "\"score\":0.9}]}");
+        settle();
+        assertThat(deadLetterTopic.readValuesToList()).containsExactly("dlq:1:RESPONSE_UNPARSEABLE");
+        assertThat(sink.byOffset.get(1L).failure().reason()).contains("on piece 3 of " + second.size()
+                + " of its long input (code points ");
+    }
+
     /** Errors of an API that does not know the model, as the simulator gives them. */
     private static final class ZeroGpuExceptions {
         static dev.enricher.client.ZeroGpuException modelNotFound(int status) {

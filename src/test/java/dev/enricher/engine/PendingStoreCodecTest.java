@@ -175,18 +175,29 @@ class PendingStoreCodecTest {
     @Test
     void theAnswersOfAChunkedTasksPiecesRoundTrip() {
         PendingEvent e = PendingEvent.admit(3, input(utf8("k")), List.of("pii"), List.of("fp"), 5L);
-        e.attemptEnded(0, 100, 140);
-        e.pieceAnswered(0, 0, 100, FakeChatTransport.completion("gliner", "{\"entities\":[]}", "req-1"), "gliner");
-        e.attemptEnded(0, 150, 190);
-        e.pieceAnswered(0, 90, 200, FakeChatTransport.completion("gliner", "{\"entities\":[]}", "req-2"), "gliner");
+        PieceCalls calls = new PieceCalls(3);
+        e.pieceCalls(0, calls);
+        calls.sent(2);
+        calls.attemptEnded(2, 150, 190);
+        e.pieceAnswered(0, 2, 180, 260, FakeChatTransport.completion("gliner", "{\"entities\":[]}", "req-2"), "gliner",
+                calls);
+        calls.sent(0);
+        calls.attemptEnded(0, 100, 140);
+        e.pieceAnswered(0, 0, 0, 100, FakeChatTransport.completion("gliner", "{\"entities\":[]}", "req-0"), "gliner",
+                calls);
         PendingEntry back = PendingStore.decode(PendingStore.encode(e.entry));
         StoredTask t = back.getTasks().get(0);
-        assertThat(t.getPieces()).hasSize(2);
-        assertThat(t.getPieces()).extracting(p -> p.getCall().getRequestId()).containsExactly("req-1", "req-2");
-        assertThat(t.getPieces().get(1).getCall().getFirstAttemptAt()).isEqualTo(150);
-        assertThat(t.getPieces()).extracting(p -> p.getStart() + ".." + p.getEnd()).containsExactly("0..100", "90..200");
+        assertThat(t.getPieces()).extracting(p -> p.getIndex() + ":" + p.getStart() + ".." + p.getEnd() + ":"
+                + p.getCall().getRequestId()).containsExactly("2:180..260:req-2", "0:0..100:req-0");
+        assertThat(t.getPieces().get(0).getCall().getFirstAttemptAt()).isEqualTo(150);
         assertThat(t.getStatus()).isEqualTo(StoredTaskStatus.OUTSTANDING);
-        assertThat(t.getAttempts()).as("the next piece starts with fresh attempts").isZero();
+
+        PendingEvent restored = new PendingEvent(3, back);
+        PieceCalls again = new PieceCalls(3);
+        restored.pieceCalls(0, again);
+        assertThat(again.answered(0)).isTrue();
+        assertThat(again.sendable(1)).as("only the unanswered piece is sent again").isTrue();
+        assertThat(again.sendable(2)).isFalse();
     }
 
     @Test
