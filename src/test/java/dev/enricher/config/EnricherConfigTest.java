@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.enricher.engine.Ordering;
 import dev.enricher.engine.TaskFailurePolicy;
+import dev.enricher.tasks.LongInput;
 import dev.enricher.topology.PipelineSettings;
 import dev.enricher.topology.ProcessingGuarantee;
 import java.nio.file.Files;
@@ -197,5 +198,67 @@ class EnricherConfigTest {
                 .hasMessageContaining("tasks[1].when").hasMessageContaining("task 'questions'")
                 .hasMessageContaining("line 1, column")
                 .hasMessageContaining("tasks[0].when").hasMessageContaining("must be a condition in CEL, as a string");
+    }
+
+    @Test
+    void inputsConditionsOverResultsAndLongInputHandlingReachThePipeline() {
+        EnricherConfig c = EnricherConfig.parse(VALID.replace("- {name: questions, type: followup_questions}",
+                "- {name: questions, type: followup_questions, input: pii.redacted_text, on-long-input: dead-letter,"
+                        + " when: \"results.iab.audience.size() > 0\"}")
+                .replace("- {name: iab, type: iab}", "- {name: iab, type: iab, max_input_tokens: 1000}"), ENV, "t");
+        PipelineSettings p = c.pipeline();
+        assertThat(p.inputs()).containsExactly(Map.entry("questions", "pii.redacted_text"));
+        assertThat(p.graph().dependencies(1)).containsExactly(0, 2);
+        assertThat(p.graph().order()).containsExactly(0, 2, 1);
+        assertThat(p.longInputs().get("questions")).isEqualTo(new LongInput(LongInput.Mode.DEAD_LETTER, 400));
+        assertThat(p.longInputs().get("iab")).isEqualTo(new LongInput(LongInput.Mode.CHUNK, 1000));
+        assertThat(p.longInputs().get("pii")).as("the type's default, the catalog's limit")
+                .isEqualTo(new LongInput(LongInput.Mode.CHUNK, 800));
+    }
+
+    @Test
+    void aBadGraphOrLongInputSettingIsRefusedNamingTheTask() {
+        String yaml = VALID.replace("- {name: questions, type: followup_questions}",
+                        "- {name: questions, type: followup_questions, input: pii.entities}")
+                .replace("- {name: iab, type: iab}", "- {name: iab, type: iab, on-long-input: split, inputs: x}");
+        assertThatThrownBy(() -> EnricherConfig.parse(yaml, ENV, "bad.yaml"))
+                .hasMessageContaining("tasks[0].on-long-input").hasMessageContaining("chunk, truncate, dead-letter")
+                .hasMessageContaining("tasks[0].inputs").hasMessageContaining("is not a task key");
+        String cycle = VALID.replace("- {name: questions, type: followup_questions}",
+                "- {name: questions, type: followup_questions, input: pii.redacted_text}")
+                .replace("options: {usecase: redact}", "options: {usecase: redact}\n    when: \"size(results.questions.questions) > 0\"");
+        assertThatThrownBy(() -> EnricherConfig.parse(cycle, ENV, "cycle.yaml"))
+                .hasMessageContaining("tasks:").hasMessageContaining("depend on each other in a cycle");
+        String chunkText = VALID.replace("- {name: questions, type: followup_questions}",
+                "- {name: questions, type: followup_questions, on-long-input: chunk}");
+        assertThatThrownBy(() -> EnricherConfig.parse(chunkText, ENV, "chunk.yaml"))
+                .hasMessageContaining("tasks[1].on-long-input").hasMessageContaining("cannot be merged");
+    }
+
+    @Test
+    void privacyRedactsWithAPiiTaskThatRedactsAndNamesWhatIsWrongOtherwise() {
+        EnricherConfig c = EnricherConfig.parse(VALID + """
+                privacy:
+                  redact-with: pii
+                  drop-attributes: [email, user_id]
+                  dead-letter-value: drop
+                """, ENV, "t");
+        PipelineSettings p = c.pipeline();
+        assertThat(p.privacy().dropAttributes()).containsExactly("email", "user_id");
+        assertThat(p.privacy().dropDeadLetterValue()).isTrue();
+        assertThat(p.effectiveInputs()).containsExactly(Map.entry("iab", "pii.redacted_text"),
+                Map.entry("questions", "pii.redacted_text"));
+
+        assertThatThrownBy(() -> EnricherConfig.parse(VALID.replace("options: {usecase: redact}", "") + """
+                privacy: {redact-with: pii}
+                """, ENV, "t")).hasMessageContaining("privacy:").hasMessageContaining("does not redact")
+                .hasMessageContaining("options.usecase: redact");
+        assertThatThrownBy(() -> EnricherConfig.parse(VALID + """
+                privacy: {redact-with: pi}
+                """, ENV, "t")).hasMessageContaining("names task 'pi', which is not configured");
+        assertThatThrownBy(() -> EnricherConfig.parse(VALID + """
+                privacy: {entity-hash-key: "0123456789abcdef0123"}
+                """, ENV, "t")).hasMessageContaining("privacy.redact-with is not")
+                .hasMessageNotContaining("0123456789abcdef0123");
     }
 }

@@ -636,6 +636,61 @@ class RecordAssemblerTest {
                 .hasMessageContaining("'custom'");
     }
 
+    // ---- privacy ----
+
+    @Test
+    void underPrivacyTheRecordHoldsTheRedactedTextPiiWithoutEntityTextsAndNoDroppedAttribute() {
+        RecordAssembler assembler = new RecordAssembler(ENRICHED, DLQ, List.of(PII_REDACT, SUMMARY),
+                enrichedSerde.serializer(), deadLetterSerde.serializer(),
+                new Privacy("redact", List.of("email"), false, "a-key-of-at-least-16-bytes"));
+        PiiResult pii = new PiiResult(List.of(new PiiEntity("Ann", "person", 5, 8, 0.99),
+                new PiiEntity("555-0100", "phone", 12, 20, 0.9)),
+                Map.of("person", List.of("Ann"), "phone", List.of("555-0100")), REDACTED);
+        Record<byte[], byte[]> out = assembler.enriched(new FinishedEvent(input(key("k"), List.of()),
+                new DecodedEvent(TEXT, "e-1", Map.of("email", "ann@example.com", "lang", "en")),
+                List.of(success(PII_REDACT, pii, call("redact")),
+                        success(SUMMARY, new TextResult("[PERSON] asks about boots.", "stop", false), call("summary"))),
+                null), NOW);
+
+        String bytes = new String(out.value(), StandardCharsets.ISO_8859_1);
+        assertThat(bytes).doesNotContain("Ann").doesNotContain("555-0100").doesNotContain("ann@example.com");
+        GenericRecord e = readEnriched(out);
+        assertThat(EnrichedRecords.string(e, "text")).isEqualTo(REDACTED);
+        assertThat(strings(e.get("attributes"))).containsExactly(Map.entry("lang", "en"));
+        dev.enricher.avro.PiiResult stored = EnrichedRecords.result(e, "redact", dev.enricher.avro.PiiResult.class);
+        assertThat(stored.getEntitiesByLabel()).isEmpty();
+        assertThat(stored.getEntities()).extracting(x -> x.getLabel() + ":" + x.getStart() + ".." + x.getEnd())
+                .containsExactly("person:5..8", "phone:12..20");
+        assertThat(stored.getEntities()).allSatisfy(x -> {
+            assertThat(x.getText()).isNull();
+            assertThat(x.getTextHmac()).matches("[0-9a-f]{64}");
+        });
+        assertThat(stored.getEntities().get(0).getTextHmac())
+                .isEqualTo(new dev.enricher.tasks.EntityHasher("a-key-of-at-least-16-bytes").hash("Ann"));
+    }
+
+    @Test
+    void deadLetterValueDropKeepsOnlyTheSourceCoordinates() {
+        RecordAssembler assembler = new RecordAssembler(ENRICHED, DLQ, List.of(ZERO_SHOT), enrichedSerde.serializer(),
+                deadLetterSerde.serializer(), new Privacy(null, List.of(), true, null));
+        Failure failure = new Failure(DeadLetterCategory.RESPONSE_UNPARSEABLE, "expected an array at $.labels",
+                "labels", ZERO_SHOT.model(), 200, null, null, null, "req-2", 1, TIMESTAMP, TIMESTAMP, "{\"Ann\":3}");
+        Record<byte[], byte[]> out = assembler.deadLetter(new FinishedEvent(input(key("ann@example.com"),
+                List.of(header("user", "Ann"))), DecodedEvent.ofText(TEXT), List.of(), failure), NOW);
+
+        assertThat(out.key()).isNull();
+        assertThat(out.headers().lastHeader("user")).isNull();
+        DeadLetter d = readDeadLetter(out);
+        assertThat(d.getKey()).isNull();
+        assertThat(d.getValue()).isNull();
+        assertThat(d.getHeaders()).isEmpty();
+        assertThat(d.getRawContent()).isNull();
+        assertThat(d.getSourceTopic()).isEqualTo("raw");
+        assertThat(d.getSourcePartition()).isEqualTo(3);
+        assertThat(d.getSourceOffset()).isEqualTo(42);
+        assertThat(d.getReason()).isEqualTo("expected an array at $.labels");
+    }
+
     // ---- helpers ----
 
     private RecordAssembler assembler(List<EnrichmentTask> tasks) {
