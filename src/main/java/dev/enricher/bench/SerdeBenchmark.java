@@ -163,6 +163,7 @@ public final class SerdeBenchmark {
                 call("pii", "gliner-multi-pii-v1", offset, 160, 210, 90)));
         e.put("failed_tasks", List.of());
         e.put("skipped_tasks", List.of());
+        e.put("long_inputs", List.of());
         e.put("enriched_at", Instant.ofEpochMilli(1_764_000_000_400L + offset));
         return e;
     }

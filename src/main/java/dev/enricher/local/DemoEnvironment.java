@@ -20,9 +20,10 @@ import java.util.stream.Stream;
 
 /**
  * Everything the demo runs on, in this JVM: an {@link EmbeddedKafka} broker with the demo's three topics, the
- * ZeroGPU simulator (or the real API), and the service configured for them, with an in-memory registry and four
- * tasks (IAB classification, follow-up questions, PII redaction, and a sentiment prompt with a typed answer, run on
- * texts of 40 or more characters) under {@code exactly_once_v2}.
+ * ZeroGPU simulator (or the real API), and the service configured for them, with an in-memory registry and five
+ * tasks under {@code exactly_once_v2} and {@code privacy: {redact-with: pii}}: PII redaction first, then on the
+ * redacted text IAB classification, follow-up questions, a summary of texts over 2,000 characters and a sentiment
+ * prompt with a typed answer on texts of 40 or more characters. Long texts are chunked or truncated per task.
  *
  * <p>Lifecycle: {@link #start} blocks until the broker answers and Kafka Streams has been started; on failure it
  * closes what it had started and rethrows. {@link #close} stops the service (Kafka Streams commits and closes), the
@@ -125,10 +126,13 @@ public final class DemoEnvironment implements AutoCloseable {
                 ops:
                   host: 127.0.0.1
                   port: 0
+                privacy:
+                  redact-with: pii
                 tasks:
+                  - {name: pii, type: pii, options: {usecase: redact}}
                   - {name: iab, type: iab}
                   - {name: questions, type: followup_questions}
-                  - {name: pii, type: pii, options: {usecase: redact}}
+                  - {name: summary, type: text_generation, when: "text_length > 2000"}
                   - name: sentiment
                     type: prompt
                     when: "text_length >= 40"

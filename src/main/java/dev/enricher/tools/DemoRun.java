@@ -148,7 +148,7 @@ public final class DemoRun {
             out.append("\n  ").append(task).append(": ");
             Object result = results.get(field.pos());
             if (result != null) {
-                out.append(result instanceof IndexedRecord r ? JsonRendering.record(r).toString() : result);
+                out.append(result instanceof IndexedRecord r ? compact(JsonRendering.record(r)) : result);
                 GenericRecord call = acceptedCall(enriched, task);
                 if (call != null) {
                     out.append("  [").append(string(call, "model")).append(", ")
@@ -156,6 +156,13 @@ public final class DemoRun {
                     Object attempts = call.get("attempts");
                     if (attempts instanceof Integer n && n > 1) {
                         out.append(", ").append(n).append(" attempts");
+                    }
+                    GenericRecord longInput = entryOf(entries(enriched, "long_inputs"), task);
+                    if (longInput != null) {
+                        out.append(", ").append(string(longInput, "handling")).append(": ")
+                                .append(longInput.get("pieces")).append(" piece")
+                                .append(Integer.valueOf(1).equals(longInput.get("pieces")) ? "" : "s").append(" of ")
+                                .append(longInput.get("input_length")).append(" characters");
                     }
                     out.append(']');
                 }
@@ -174,6 +181,19 @@ public final class DemoRun {
         }
         return out.toString();
     }
+
+    /** A result as one line of JSON without its null fields (an absent hash, an empty redaction): the demo's view. */
+    private static String compact(com.fasterxml.jackson.databind.JsonNode node) {
+        try {
+            return COMPACT.writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return node.toString();
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper COMPACT =
+            com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.WRITE_NULL_PROPERTIES).build();
 
     /** The model call whose answer became {@code task}'s result; null when it made none (or none is listed). */
     private static GenericRecord acceptedCall(GenericRecord enriched, String task) {

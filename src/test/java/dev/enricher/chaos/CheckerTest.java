@@ -110,6 +110,7 @@ class CheckerTest {
         e.put("model_calls", List.of());
         e.put("failed_tasks", List.of());
         e.put("skipped_tasks", List.of());
+        e.put("long_inputs", List.of());
         e.put("enriched_at", 2_000L);
         return throughTheTopic(e);
     }

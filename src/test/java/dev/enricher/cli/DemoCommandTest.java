@@ -39,7 +39,7 @@ class DemoCommandTest {
         assertThat(out.toString()).contains("dead letters by category {DESERIALIZATION=3}");
         // The sample: its text, then one line per task with its result and the model that answered.
         assertThat(lines).filteredOn(l -> l.startsWith("  ")).extracting(l -> l.substring(2, l.indexOf(':')))
-                .containsExactly("iab", "questions", "pii", "sentiment");
+                .containsExactly("pii", "iab", "questions", "summary", "sentiment");
         assertThat(out.toString()).contains("  iab: {\"audience\":", "  questions: {\"questions\":[",
                 "\"redacted_text\":", "  sentiment: {\"label\":", "[zlm-v1-iab-classify-edge, ");
         assertThat(err.toString()).contains("produced", "enriched", "dead-lettered", "in flight", "events/s");

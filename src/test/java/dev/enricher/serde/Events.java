@@ -55,6 +55,7 @@ final class Events {
         e.put("model_calls", List.of(call));
         e.put("failed_tasks", List.of());
         e.put("skipped_tasks", List.of());
+        e.put("long_inputs", List.of());
         e.put("enriched_at", java.time.Instant.ofEpochMilli(1_764_000_001_000L));
         return e;
     }

@@ -129,6 +129,7 @@ public final class PeerRecords {
         value.put("model_calls", calls);
         value.put("failed_tasks", List.of());
         value.put("skipped_tasks", List.of());
+        value.put("long_inputs", List.of());
         value.put("enriched_at", java.time.Instant.now());
         return serialize(schemaId, value);
     }
