@@ -68,6 +68,45 @@ class ConditionsPipelineTest {
         assertThat(pipeline.stats().skippedTasks()).isEqualTo(48);
     }
 
+    @Test
+    void aTaskGraphRunsOnTheBrokerWithConditionsOverResultsAndInputsFromResults() {
+        fx.startSimulator(SimulatorConfig.builder().fixedLatency(Duration.ofMillis(2)).seed(4));
+        PipelineFixture.Topics t = fx.topics("graph", 2);
+        OutputReader reader = fx.reader(t);
+        List<dev.enricher.tasks.EnrichmentTask> tasks = List.of(TaskFactory.create(TaskSpec.of(TaskType.IAB)),
+                TaskFactory.create(TaskSpec.of(TaskType.TEXT_GENERATION)),
+                TaskFactory.create(TaskSpec.of(TaskType.FOLLOWUP_QUESTIONS)));
+        String when = "results.iab.iab_2_2.exists(c, c.score > 0.9)";
+        EnrichmentPipeline pipeline = fx.start(fx.settings(t, "state", tasks)
+                .conditions(Map.of("summary", TaskCondition.compile("summary", when,
+                        List.of("iab", "summary", "followups"))))
+                .inputs(Map.of("followups", "summary.text")).build());
+
+        List<Sent> sent = fx.sendEvents(t.input(), 60, n -> "k" + (n % 5), PipelineFixture::text);
+        reader.awaitAll(sent, Duration.ofMinutes(2));
+        reader.assertExactlyOnce(sent, t.input());
+        int summarized = 0;
+        for (Sent s : sent) {
+            GenericRecord e = reader.only(s).enriched();
+            dev.enricher.avro.IabResult iab = EnrichedRecords.result(e, "iab", dev.enricher.avro.IabResult.class);
+            boolean strong = iab.getIab22().stream().anyMatch(c -> c.getScore() > 0.9);
+            List<String> called = EnrichedRecords.modelCalls(e).stream().map(c -> c.get("task").toString()).toList();
+            if (strong) {
+                summarized++;
+                assertThat(called).as("calls of %s", s.id()).containsExactly("iab", "summary", "followups");
+                assertThat(EnrichedRecords.result(e, "followups")).isNotNull();
+            } else {
+                assertThat(called).as("calls of %s", s.id()).containsExactly("iab");
+                assertThat(skipped(e)).extracting(k -> k.get("task").toString() + ": " + k.get("reason"))
+                        .containsExactly("summary: its condition is false for this event (when: " + when + ")",
+                                "followups: task 'summary', which it depends on, was skipped: its condition is false"
+                                        + " for this event (when: " + when + ")");
+            }
+        }
+        assertThat(summarized).as("both branches taken").isBetween(1, 59);
+        assertThat(pipeline.stats().skippedTasks()).isEqualTo(2L * (60 - summarized));
+    }
+
     @SuppressWarnings("unchecked")
     private static List<GenericRecord> skipped(GenericRecord e) {
         return (List<GenericRecord>) e.get("skipped_tasks");
