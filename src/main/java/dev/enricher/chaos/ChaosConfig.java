@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,8 @@ import java.util.Map;
  * The configuration file each instance of a chaos run starts with: the user's configuration (or three built-in tasks:
  * IAB, follow-up questions, PII redaction) with the run's broker, topics, input format, registry, API address and state
  * directory, the API key from the environment, and short timeouts so that faults are noticed within the run. What the
- * user set in {@code streams} is kept; their tasks, engine and API settings are what runs.
+ * user set in {@code streams} is kept; their tasks (each sending its inputs whole: {@code on-long-input: dead-letter}),
+ * engine and API settings are what runs.
  */
 final class ChaosConfig {
     private static final ObjectMapper YAML = new YAMLMapper();
@@ -81,6 +83,18 @@ final class ChaosConfig {
                     Map.of("name", "questions", "type", "followup_questions"),
                     Map.of("name", "pii", "type", "pii", "options", Map.of("usecase", "redact"))));
         }
+        // Inputs go whole: the stream's TOO_LONG_FOR_MODEL records must be refused by the API (a dead letter each),
+        // and the checker's expected results are those of whole-input calls. Chunking is proven elsewhere.
+        List<Object> tasks = new ArrayList<>((List<Object>) root.get("tasks"));
+        for (int i = 0; i < tasks.size(); i++) {
+            if (tasks.get(i) instanceof Map<?, ?> task) {
+                Map<String, Object> t = new LinkedHashMap<>((Map<String, Object>) task);
+                t.remove("on_long_input");
+                t.put("on-long-input", "dead-letter");
+                tasks.set(i, t);
+            }
+        }
+        root.put("tasks", tasks);
         try {
             return YAML.writeValueAsString(root);
         } catch (IOException e) {

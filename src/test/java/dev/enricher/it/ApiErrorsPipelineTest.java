@@ -9,6 +9,7 @@ import dev.enricher.client.RetryPolicy;
 import dev.enricher.simulator.FaultSettings;
 import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.simulator.SimulatorStats;
+import dev.enricher.tasks.LongInput;
 import dev.enricher.tasks.TaskType;
 import dev.enricher.testing.OutputReader;
 import dev.enricher.testing.OutputReader.Kind;
@@ -19,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,8 +45,11 @@ class ApiErrorsPipelineTest {
         OutputReader reader = fx.reader(t);
         RetryPolicy retries = new RetryPolicy(20, Duration.ofMillis(10), Duration.ofMillis(200), Duration.ofMillis(300),
                 Duration.ofMinutes(2));
+        // on-long-input: dead-letter, so that texts over the limits are record errors the API refuses.
         fx.start(fx.settings(t, "state", PipelineFixture.tasks(TaskType.IAB, TaskType.FOLLOWUP_QUESTIONS))
-                .engine(PipelineFixture.engine().withRetry(retries)).build(),
+                .engine(PipelineFixture.engine().withRetry(retries))
+                .longInputs(Map.of("iab", new LongInput(LongInput.Mode.DEAD_LETTER, 400),
+                        "followups", new LongInput(LongInput.Mode.DEAD_LETTER, 400))).build(),
                 fx.client().requestTimeout(Duration.ofSeconds(1)).build());
 
         String overContext = "word ".repeat(2_000);                 // > 400 tokens: 420 context_length_exceeded

@@ -7,6 +7,7 @@ import dev.enricher.engine.Ordering;
 import dev.enricher.simulator.LatencyDistribution;
 import dev.enricher.simulator.LatencyProfile;
 import dev.enricher.simulator.SimulatorConfig;
+import dev.enricher.tasks.LongInput;
 import dev.enricher.tasks.TaskType;
 import dev.enricher.testing.MillisClock;
 import dev.enricher.testing.OutputReader.Kind;
@@ -44,8 +45,10 @@ class KeyOrderPipelineTest {
         fx.startSimulator(SimulatorConfig.builder().latency(latency).seed(3));
         PipelineFixture.Topics t = fx.topics("key-order", 2);
         OutputReader reader = fx.reader(t);
+        // on-long-input: dead-letter, so that a text over the model's limit is a record error the API refuses.
         fx.start(fx.settings(t, "state", PipelineFixture.tasks(TaskType.IAB))
                 .engine(PipelineFixture.engine().withOrdering(Ordering.KEY).withClock(new StrictlyIncreasingClock()))
+                .longInputs(Map.of("iab", new LongInput(LongInput.Mode.DEAD_LETTER, 400)))
                 .build());
 
         List<PipelineFixture.Draft> drafts = new ArrayList<>();
