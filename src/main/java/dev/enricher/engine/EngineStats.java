@@ -27,6 +27,8 @@ public final class EngineStats {
     private final LongAdder resent = new LongAdder();
     private final LongAdder repairs = new LongAdder();
     private final LongAdder skipped = new LongAdder();
+    private final LongAdder chunked = new LongAdder();
+    private final LongAdder truncated = new LongAdder();
     private final LongAdder fallbacks = new LongAdder();
     private final LongAdder heldBack = new LongAdder();
     private final LongAdder staleCompletions = new LongAdder();
@@ -201,6 +203,21 @@ public final class EngineStats {
     /** Tasks not run on an event because their condition was false for it. */
     public long skippedTasks() {
         return skipped.sum();
+    }
+
+    /** A task's input over its limit was planned: in pieces ({@code chunked}) or cut to its head. */
+    void longInput(boolean inPieces) {
+        (inPieces ? chunked : truncated).increment();
+    }
+
+    /** Task inputs over their model's limit sent in pieces. */
+    public long chunkedInputs() {
+        return chunked.sum();
+    }
+
+    /** Task inputs over their model's limit cut to their head. */
+    public long truncatedInputs() {
+        return truncated.sum();
     }
 
     void repairAsked() {

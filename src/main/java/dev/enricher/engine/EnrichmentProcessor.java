@@ -477,6 +477,9 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             LongInputs.Plan plan = limit == null ? null : LongInputs.plan(tasks.get(i),
                     taskInput(e, i, inputText(e, i)), limit.mode(), limit.maxInputTokens());
             e.plan(i, plan);
+            if (plan != null) {
+                stats.longInput(plan.mode() == LongInput.Mode.CHUNK);
+            }
             if (e.startOverUnlessPiecesMatch(i, plan)) {
                 LOG.info("{} task '{}': its stored answers are to pieces of its long input cut otherwise than now "
                         + "(the limit changed?); it is asked again", e.coordinates(), tasks.get(i).name());

@@ -135,6 +135,12 @@ public final class ServiceMetrics implements AutoCloseable {
         FunctionCounter.builder("enricher.skipped.tasks", s, EngineStats::skippedTasks)
                 .description("Tasks not run on an event because their condition (when:) was false: no call, no cost")
                 .register(registry);
+        FunctionCounter.builder("enricher.long.inputs", s, EngineStats::chunkedInputs).tag("handling", "chunked")
+                .description("Task inputs over their model's input limit, sent in pieces or cut to their head")
+                .register(registry);
+        FunctionCounter.builder("enricher.long.inputs", s, EngineStats::truncatedInputs).tag("handling", "truncated")
+                .description("Task inputs over their model's input limit, sent in pieces or cut to their head")
+                .register(registry);
         FunctionCounter.builder("enricher.fallbacks", s, EngineStats::fallbacks)
                 .description("Tasks tried on their fallback model after their own failed for good").register(registry);
         FunctionCounter.builder("enricher.enriched", s, EngineStats::enriched)

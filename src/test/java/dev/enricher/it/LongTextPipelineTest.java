@@ -72,7 +72,7 @@ class LongTextPipelineTest {
             };
             tasks.add(TaskFactory.create(new TaskSpec(null, type, null, options)));
         }
-        fx.start(fx.settings(t, "state", tasks).build());
+        dev.enricher.topology.EnrichmentPipeline pipeline = fx.start(fx.settings(t, "state", tasks).build());
 
         String text = article(50_000);
         assertThat(text.length()).isBetween(49_000, 51_000);
@@ -109,6 +109,8 @@ class LongTextPipelineTest {
             assertThat((int) l.get("kept_length")).isLessThan(codePoints).isPositive();
         }
         assertThat(longInputs).as("llama takes 131,072 tokens: the summary reads it whole").doesNotContainKey("summary");
+        assertThat(pipeline.stats().chunkedInputs()).isEqualTo(7);
+        assertThat(pipeline.stats().truncatedInputs()).isEqualTo(2);
 
         PiiResult pii = EnrichedRecords.result(e, "pii", PiiResult.class);
         for (PiiEntity entity : pii.getEntities()) {
