@@ -24,7 +24,64 @@ class SampleCorpusTest {
         Map<String, Long> perCategory = corpus.templates().stream()
                 .collect(Collectors.groupingBy(SampleCorpus.Template::category, Collectors.counting()));
         assertThat(perCategory.keySet()).containsExactlyInAnyOrderElementsOf(SampleCorpus.CATEGORIES);
-        assertThat(perCategory.values()).allMatch(n -> n >= 25);
+        perCategory.forEach((category, n) -> {
+            if (category.equals(SampleCorpus.LONG_ARTICLE)) {
+                // Long articles are a minority (about one event in ten), so the demo stays fast.
+                assertThat(n).as(category).isBetween(corpus.size() / 12L, corpus.size() / 8L);
+            } else {
+                assertThat(n).as(category).isGreaterThanOrEqualTo(25);
+            }
+        });
+    }
+
+    @Test
+    void longArticlesAreParagraphsOfNewsBetween3000And50000CharactersEndingWithAContact() {
+        List<SampleCorpus.SampleEvent> articles = events(corpus, 42, 2000).stream()
+                .filter(e -> e.source().equals(SampleCorpus.LONG_ARTICLE)).collect(Collectors.toList());
+        assertThat(articles).hasSizeBetween(2000 / 12, 2000 / 8);
+        for (SampleCorpus.SampleEvent e : articles) {
+            String text = e.text();
+            assertThat(text.codePointCount(0, text.length())).as(e.id())
+                    .isGreaterThanOrEqualTo(SampleCorpus.ARTICLE_MIN_CHARS);
+            assertThat(text.length()).as(e.id()).isLessThanOrEqualTo(SampleCorpus.ARTICLE_MAX_CHARS);
+            String[] paragraphs = text.split("\n\n");
+            assertThat(paragraphs.length).as(e.id()).isGreaterThanOrEqualTo(4);
+            String closing = paragraphs[paragraphs.length - 1];
+            assertThat(closing).as(e.id()).containsPattern(EMAIL).containsPattern(PHONE);
+            assertThat(e.personalData()).as("%s: a name in %s", e.id(), closing)
+                    .anyMatch(v -> closing.contains(v) && v.matches("\\p{L}+( \\p{L}+)?"));
+        }
+        assertThat(articles).as("short and long ones").anyMatch(e -> e.text().length() < 8_000)
+                .anyMatch(e -> e.text().length() > 30_000);
+        assertThat(articles).as("emoji early in some")
+                .anyMatch(e -> e.text().codePoints().limit(5).anyMatch(Character::isSupplementaryCodePoint))
+                .anyMatch(e -> e.text().codePoints().limit(80).noneMatch(Character::isSupplementaryCodePoint));
+        assertThat(articles.stream().mapToInt(e -> e.text().length()).average().orElse(0)).isLessThan(25_000);
+    }
+
+    @Test
+    void personalDataListsEveryNameEmailAndPhoneInsertedAndIsNotInTheJson() throws Exception {
+        List<SampleCorpus.SampleEvent> events = events(corpus, 42, 2000);
+        int fullNames = 0;
+        for (SampleCorpus.SampleEvent e : events) {
+            assertThat(e.personalData()).as(e.id()).doesNotHaveDuplicates().allMatch(e.text()::contains);
+            Matcher m = EMAIL.matcher(e.text());
+            while (m.find()) {
+                assertThat(e.personalData()).as(e.id()).contains(m.group());
+            }
+            Matcher p = PHONE.matcher(e.text());
+            while (p.find()) {
+                assertThat(e.personalData()).as(e.id()).anyMatch(v -> v.contains(p.group()));
+            }
+            fullNames += (int) e.personalData().stream().filter(v -> v.matches("\\p{Lu}\\p{L}+ \\p{Lu}\\p{L}+"))
+                    .count();
+            var node = JsonRendering.MAPPER.readTree(e.json());
+            assertThat(node.fieldNames()).toIterable().containsExactly("id", "text", "source");
+            assertThat(node.get("text").asText()).isEqualTo(e.text());
+        }
+        assertThat(fullNames).isGreaterThan(200);
+        assertThat(events).anyMatch(e -> e.personalData().isEmpty());
+        assertThat(new SampleCorpus.SampleEvent("x", "t", "news").personalData()).isEmpty();
     }
 
     @Test
