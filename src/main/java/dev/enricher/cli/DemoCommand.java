@@ -73,7 +73,8 @@ final class DemoCommand implements Callable<Integer> {
                     : "demo: ZeroGPU simulator on " + env.apiUrl() + " (set ZEROGPU_API_KEY to call the real API)");
             out.println("demo: Kafka on " + env.bootstrapServers() + ", topics " + DemoEnvironment.INPUT_TOPIC + " -> "
                     + DemoEnvironment.ENRICHED_TOPIC + " / " + DemoEnvironment.DEAD_LETTER_TOPIC);
-            out.println("demo: pipeline started (iab, followup questions, pii redaction; exactly_once_v2); metrics on "
+            out.println("demo: pipeline started (pii redaction first, then iab, followup questions, summary, sentiment; "
+                    + "privacy, exactly_once_v2); metrics on "
                     + "http://127.0.0.1:" + env.service().opsPort() + "/metrics");
             out.flush();
             outcome = new DemoRun(new DemoRun.Settings(env.bootstrapServers(), DemoEnvironment.INPUT_TOPIC,

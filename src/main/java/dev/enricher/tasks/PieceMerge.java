@@ -16,9 +16,11 @@ import java.util.function.ToDoubleFunction;
  * Merges the results of the pieces of one long input ({@link TextPieces#split}) into the result of the whole input,
  * per result class:
  * <ul>
- *   <li>{@link IabResult}: per list, one entry per name with its highest score, highest first;</li>
+ *   <li>{@link IabResult}: per list, one entry per name with its highest score, highest first, as many as the
+ *       longest list of one piece (the model's top k);</li>
  *   <li>{@link IabEnrichedResult}: audience by id (by name when it has none), categories by code, topics by name,
- *       each the item with the highest score, highest first; keywords: the union; user intent: the highest scored;</li>
+ *       each the item with the highest score, highest first, as many as one piece's longest; keywords: the union;
+ *       user intent: the highest scored;</li>
  *   <li>{@link ZeroShotResult}: per label the highest score, highest first;</li>
  *   <li>{@link ClassificationResult}: per axis the label most pieces gave (ties: the earliest piece's);</li>
  *   <li>{@link EntitiesResult}: per label the union of spans;</li>
@@ -102,14 +104,18 @@ public final class PieceMerge {
     private static <R, T> List<T> highest(List<R> results, Function<R, List<T>> list, Function<T, Object> key,
                                           ToDoubleFunction<T> score) {
         Map<Object, T> best = new LinkedHashMap<>();
+        int longest = 0;
         for (R r : results) {
-            for (T item : list.apply(r)) {
+            List<T> items = list.apply(r);
+            longest = Math.max(longest, items.size());
+            for (T item : items) {
                 best.merge(key.apply(item), item, (a, b) -> score.applyAsDouble(b) > score.applyAsDouble(a) ? b : a);
             }
         }
         List<T> out = new ArrayList<>(best.values());
         out.sort(Comparator.comparingDouble(score).reversed());
-        return out;
+        // As many as one answer holds (the model's top k): a long text's result reads like a short one's.
+        return List.copyOf(out.subList(0, Math.min(out.size(), longest)));
     }
 
     private static IabResult iab(List<IabResult> rs) {

@@ -141,14 +141,15 @@ public final class DemoRun {
         if (Boolean.TRUE.equals(enriched.get("text_redacted"))) {
             out.append(", text redacted");
         }
-        out.append("): ").append(string(enriched, "text"));
+        out.append("): ").append(abbreviated(string(enriched, "text"), 1_000));
         GenericRecord results = (GenericRecord) enriched.get("results");
         for (Schema.Field field : results.getSchema().getFields()) {
             String task = field.name();
             out.append("\n  ").append(task).append(": ");
             Object result = results.get(field.pos());
             if (result != null) {
-                out.append(result instanceof IndexedRecord r ? compact(JsonRendering.record(r)) : result);
+                out.append(abbreviated(result instanceof IndexedRecord r ? compact(JsonRendering.record(r))
+                        : String.valueOf(result), 1_500));
                 GenericRecord call = acceptedCall(enriched, task);
                 if (call != null) {
                     out.append("  [").append(string(call, "model")).append(", ")
@@ -180,6 +181,15 @@ public final class DemoRun {
             }
         }
         return out.toString();
+    }
+
+    /** {@code s} up to {@code max} characters, then how many more there are (a long article's text). */
+    private static String abbreviated(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        int cut = Character.isLowSurrogate(s.charAt(max)) ? max - 1 : max;
+        return s.substring(0, cut) + "... [" + (s.length() - cut) + " more characters]";
     }
 
     /** A result as one line of JSON without its null fields (an absent hash, an empty redaction): the demo's view. */
@@ -267,6 +277,9 @@ public final class DemoRun {
         }
         finished.set(true); // on a timeout, stop sending what would not be waited for
         sender.join(10_000);
+        if (tally.spare != null && tally.samples.size() < settings.show()) {
+            tally.samples.add(tally.spare);
+        }
         return new Outcome(settings.events(), tally.enriched, tally.deadLettered, tally.duplicates, tally.samples,
                 tally.categories, (lastOutput - start) / 1e9);
     }
@@ -288,6 +301,9 @@ public final class DemoRun {
     private final class Tally {
         final Set<Long> seen = new HashSet<>();
         final List<GenericRecord> samples = new ArrayList<>();
+        /** The sample that stands in for a long input when the run has none. */
+        GenericRecord spare;
+        boolean longShown;
         final SortedMap<String, Integer> categories = new TreeMap<>();
         long enriched;
         long deadLettered;
@@ -301,8 +317,13 @@ public final class DemoRun {
                     return;
                 }
                 enriched++;
-                if (samples.size() < settings.show()) {
+                // The first events, and the first whose input was over a model's limit (the long articles) last.
+                boolean longInput = !entries(e, "long_inputs").isEmpty();
+                if (samples.size() < settings.show() - 1 || (longInput && !longShown && samples.size() < settings.show())) {
                     samples.add(e);
+                    longShown |= longInput;
+                } else if (spare == null && samples.size() < settings.show()) {
+                    spare = e;
                 }
             } else {
                 DeadLetter d = deadLetterReader.deserialize(r.topic(), r.value());

@@ -41,6 +41,14 @@ class DemoRunTest {
     }
 
     @Test
+    void aLongArticleIsShortenedSayingHowMuchIsLeftOut() {
+        GenericRecord e = SerdeBenchmark.sampleRecord(7);
+        e.put("text", "Harbour plan approved. ".repeat(200));
+        String first = DemoRun.describe(readBack(e)).lines().findFirst().orElseThrow();
+        assertThat(first).endsWith("... [" + (23 * 200 - 1_000) + " more characters]");
+    }
+
+    @Test
     void aFailedTaskSaysWhyAndASkippedOneToo() {
         GenericRecord e = SerdeBenchmark.sampleRecord(1);
         GenericRecord results = (GenericRecord) e.get(OutputSchema.RESULTS);
