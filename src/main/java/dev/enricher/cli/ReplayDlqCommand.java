@@ -6,6 +6,7 @@ import dev.enricher.serde.AvroDeserializer;
 import dev.enricher.serde.SchemaRegistry;
 import dev.enricher.serde.SerdeException;
 import dev.enricher.tools.DeadLetterReplayer;
+import dev.enricher.tools.KafkaSourceReader;
 import dev.enricher.tools.ReplayCounts;
 import dev.enricher.tools.TopicNotFoundException;
 import dev.enricher.topology.KafkaProperties;
@@ -101,9 +102,12 @@ final class ReplayDlqCommand implements Callable<Integer> {
                         KafkaProperties.Client.CONSUMER));
              KafkaProducer<byte[], byte[]> producer = commit.dryRun ? null : new KafkaProducer<>(
                      kafka.clientConfig(DeadLetterReplayer.producerSettings(commit.transactionalId(from, to)), service,
-                             KafkaProperties.Client.PRODUCER))) {
+                             KafkaProperties.Client.PRODUCER));
+             KafkaSourceReader sources = new KafkaSourceReader(new KafkaConsumer<>(kafka.clientConfig(
+                     KafkaSourceReader.consumerSettings(), service, KafkaProperties.Client.CONSUMER)))) {
             DeadLetterReplayer replayer = new DeadLetterReplayer(consumer, producer,
-                    AvroDeserializer.specific(DeadLetter.class, reg), settings, report(out, err), System::nanoTime);
+                    AvroDeserializer.specific(DeadLetter.class, reg), settings, report(out, err), System::nanoTime)
+                    .sources(sources);
             try {
                 replayer.run();
             } catch (KafkaException e) {

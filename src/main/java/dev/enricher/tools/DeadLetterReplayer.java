@@ -109,8 +109,20 @@ public final class DeadLetterReplayer {
         }
     }
 
+    /**
+     * Reads one input record back from its topic, for a dead letter that kept only its coordinates
+     * ({@code privacy.dead-letter-value: drop}).
+     */
+    @FunctionalInterface
+    public interface SourceReader {
+        /** The record at {@code offset}; empty when it is no longer there (retention, compaction). */
+        java.util.Optional<ConsumerRecord<byte[], byte[]>> read(String topic, int partition, long offset);
+    }
+
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
+    /** Re-reads inputs whose dead letters kept only coordinates; null when there is none (they are left alone). */
+    private SourceReader sources;
     private final Deserializer<DeadLetter> deadLetters;
     private final Settings settings;
     private final ReplayReport report;
@@ -137,6 +149,12 @@ public final class DeadLetterReplayer {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.report = Objects.requireNonNull(report, "report");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    }
+
+    /** Set before {@link #run}: how inputs whose dead letters kept only their coordinates are read back. */
+    public DeadLetterReplayer sources(SourceReader reader) {
+        this.sources = Objects.requireNonNull(reader, "reader");
+        return this;
     }
 
     /** The consumer's own settings (read_committed, no auto commit); {@code group} may be null. */
@@ -290,6 +308,12 @@ public final class DeadLetterReplayer {
             report.leftAlone(where, "a null value (tombstone), not a dead letter: left alone");
             return;
         }
+        if (r.headers().lastHeader(dev.enricher.topology.RecordAssembler.HEADER_VALUE_DROPPED) != null) {
+            dl = fromSource(dl, where);
+            if (dl == null) {
+                return;
+            }
+        }
         ReplayPlan.Decision d = settings.plan().decide(dl, Instant.ofEpochMilli(r.timestamp()));
         switch (d.outcome()) {
             case SKIP_FILTER -> skippedFilter++;
@@ -299,6 +323,37 @@ public final class DeadLetterReplayer {
             }
             case REPLAY -> replay(r, dl, d);
         }
+    }
+
+    /**
+     * The dead letter with its input's key, value and headers read back from its source coordinates (it kept only
+     * those, under {@code privacy.dead-letter-value: drop}); null, after reporting why, when they cannot be read.
+     */
+    private DeadLetter fromSource(DeadLetter dl, String where) {
+        String source = dl.getSourceTopic() + "-" + dl.getSourcePartition() + "@" + dl.getSourceOffset();
+        if (sources == null) {
+            unreadable++;
+            report.leftAlone(where, "its value was dropped (privacy.dead-letter-value: drop) and no reader of the "
+                    + "source topic is set: re-read " + source);
+            return null;
+        }
+        java.util.Optional<ConsumerRecord<byte[], byte[]>> in = sources.read(dl.getSourceTopic(),
+                dl.getSourcePartition(), dl.getSourceOffset());
+        if (in.isEmpty()) {
+            unreadable++;
+            report.leftAlone(where, "its value was dropped (privacy.dead-letter-value: drop) and the input " + source
+                    + " is no longer in its topic (retention or compaction removed it)");
+            return null;
+        }
+        List<dev.enricher.avro.Header> headers = new ArrayList<>();
+        for (org.apache.kafka.common.header.Header h : in.get().headers()) {
+            headers.add(new dev.enricher.avro.Header(h.key(), h.value() == null ? null
+                    : java.nio.ByteBuffer.wrap(h.value())));
+        }
+        byte[] key = in.get().key();
+        byte[] value = in.get().value();
+        return DeadLetter.newBuilder(dl).setKey(key == null ? null : java.nio.ByteBuffer.wrap(key))
+                .setValue(value == null ? null : java.nio.ByteBuffer.wrap(value)).setHeaders(headers).build();
     }
 
     private void replay(ConsumerRecord<byte[], byte[]> r, DeadLetter dl, ReplayPlan.Decision d) {

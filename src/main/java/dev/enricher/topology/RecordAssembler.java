@@ -77,6 +77,11 @@ public final class RecordAssembler implements EventSink {
     public static final String HEADER_ATTEMPTS = "enricher.dlq.attempts";
     /** The API request id of the last attempt; absent when none. */
     public static final String HEADER_REQUEST_ID = "enricher.dlq.request-id";
+    /**
+     * {@code true} on a dead letter written under {@code privacy.dead-letter-value: drop}: it holds no key, value or
+     * headers, and a replay re-reads the input from its source coordinates.
+     */
+    public static final String HEADER_VALUE_DROPPED = "enricher.dlq.value-dropped";
 
     private final String enrichedTopic;
     private final String deadLetterTopic;
@@ -299,6 +304,9 @@ public final class RecordAssembler implements EventSink {
         addText(headers, HEADER_HTTP_STATUS, failure.httpStatus());
         addText(headers, HEADER_ATTEMPTS, failure.attempts());
         addText(headers, HEADER_REQUEST_ID, failure.requestId());
+        if (!keep) {
+            addText(headers, HEADER_VALUE_DROPPED, "true");
+        }
         return new Record<>(keep ? input.key() : null, bytes, input.timestamp(), headers);
     }
 

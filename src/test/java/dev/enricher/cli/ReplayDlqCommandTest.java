@@ -62,6 +62,37 @@ class ReplayDlqCommandTest {
     }
 
     @Test
+    void aDeadLetterThatKeptOnlyItsCoordinatesIsReplayedFromTheInputTopic() {
+        KAFKA.createTopic("dlq-dropped", 1);
+        KAFKA.createTopic("raw-dropped", 1);
+        KAFKA.createTopic("in-dropped", 1);
+        try (KafkaProducer<byte[], byte[]> producer = Cli.producer(KAFKA.bootstrapServers());
+             var serde = AvroSerdes.specific(DeadLetter.class, REGISTRY, AvroSerdeConfig.defaults())) {
+            ProducerRecord<byte[], byte[]> input = new ProducerRecord<>("in-dropped", 0, DeadLetters.utf8("k9"),
+                    DeadLetters.utf8("{\"text\":\"Call Ann\"}"));
+            input.headers().add("trace-id", DeadLetters.utf8("t-9"));
+            long offset = producer.send(input).get().offset();
+            DeadLetter kept = DeadLetters.of(DeadLetterCategory.API_RETRIES_EXHAUSTED, null, null, null);
+            kept.setSourceTopic("in-dropped");
+            kept.setSourcePartition(0);
+            kept.setSourceOffset(offset);
+            ProducerRecord<byte[], byte[]> dl = new ProducerRecord<>("dlq-dropped", 0, null,
+                    serde.serializer().serialize("dlq-dropped", kept));
+            dl.headers().add(dev.enricher.topology.RecordAssembler.HEADER_VALUE_DROPPED, DeadLetters.utf8("true"));
+            producer.send(dl).get();
+        } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+
+        Cli.Result r = replay("--from", "dlq-dropped", "--to", "raw-dropped");
+        assertThat(r.exit()).as(r.err()).isZero();
+        ConsumerRecord<byte[], byte[]> out = Cli.readAll(KAFKA.bootstrapServers(), "raw-dropped", 1).get(0);
+        assertThat(out.key()).isEqualTo(DeadLetters.utf8("k9"));
+        assertThat(out.value()).isEqualTo(DeadLetters.utf8("{\"text\":\"Call Ann\"}"));
+        assertThat(headers(out)).containsExactly("trace-id=t-9", "enricher.replay-count=1");
+    }
+
+    @Test
     void filtersByCategorySinceAndMax() {
         KAFKA.createTopic("dlq-filter", 1);
         Instant now = Instant.now();

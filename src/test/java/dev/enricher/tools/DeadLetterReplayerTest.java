@@ -97,6 +97,47 @@ class DeadLetterReplayerTest {
     }
 
     @Test
+    void aDeadLetterThatKeptOnlyItsCoordinatesIsReplayedFromItsSourceOrLeftAloneSayingWhy() {
+        DeadLetter kept = DeadLetters.of(DeadLetterCategory.VALIDATION, null, null, null);
+        kept.setSourceTopic("raw");
+        kept.setSourcePartition(2);
+        kept.setSourceOffset(41);
+        byte[] value = AvroSerdes.specific(DeadLetter.class, REGISTRY, AvroSerdeConfig.defaults()).serializer()
+                .serialize(DLQ, kept);
+        partitions(2);
+        consumer.schedulePollTask(() -> {
+            for (int i = 0; i < 2; i++) {
+                org.apache.kafka.common.header.internals.RecordHeaders h =
+                        new org.apache.kafka.common.header.internals.RecordHeaders();
+                h.add(dev.enricher.topology.RecordAssembler.HEADER_VALUE_DROPPED, "true".getBytes());
+                consumer.addRecord(new ConsumerRecord<>(DLQ, 0, i, 0L,
+                        org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, 0, null, value, h,
+                        java.util.Optional.empty()));
+            }
+        });
+        org.apache.kafka.common.header.internals.RecordHeaders originalHeaders =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+        originalHeaders.add("trace", "t-41".getBytes());
+        ConsumerRecord<byte[], byte[]> original = new ConsumerRecord<>("raw", 2, 41, 0L,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, 0, "k".getBytes(),
+                "{\"text\":\"again\"}".getBytes(), originalHeaders, java.util.Optional.empty());
+        int[] reads = new int[1];
+        DeadLetterReplayer replayer = replayer(producer, new DeadLetterReplayer.Settings(DLQ, "raw", ALL, null, null))
+                .sources((topic, partition, offset) -> {
+                    assertThat(topic + "-" + partition + "@" + offset).isEqualTo("raw-2@41");
+                    return reads[0]++ == 0 ? java.util.Optional.of(original) : java.util.Optional.empty();
+                });
+        replayer.run();
+
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(new String(r.value())).isEqualTo("{\"text\":\"again\"}");
+            assertThat(new String(r.key())).isEqualTo("k");
+            assertThat(new String(r.headers().lastHeader("trace").value())).isEqualTo("t-41");
+        });
+        assertThat(leftAlone).singleElement().asString().contains("raw-2@41 is no longer in its topic");
+    }
+
+    @Test
     void aMissingTopicIsNamed() {
         DeadLetterReplayer replayer = replayer(producer, new DeadLetterReplayer.Settings(DLQ, "raw", ALL, null, null));
         assertThatThrownBy(replayer::run).isInstanceOf(TopicNotFoundException.class)

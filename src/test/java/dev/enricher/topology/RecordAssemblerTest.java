@@ -680,6 +680,8 @@ class RecordAssemblerTest {
 
         assertThat(out.key()).isNull();
         assertThat(out.headers().lastHeader("user")).isNull();
+        assertThat(new String(out.headers().lastHeader(RecordAssembler.HEADER_VALUE_DROPPED).value(),
+                StandardCharsets.UTF_8)).isEqualTo("true");
         DeadLetter d = readDeadLetter(out);
         assertThat(d.getKey()).isNull();
         assertThat(d.getValue()).isNull();
