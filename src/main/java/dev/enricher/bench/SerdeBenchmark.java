@@ -164,6 +164,7 @@ public final class SerdeBenchmark {
         e.put("failed_tasks", List.of());
         e.put("skipped_tasks", List.of());
         e.put("long_inputs", List.of());
+        e.put("cost_usd", 0.0);
         e.put("enriched_at", Instant.ofEpochMilli(1_764_000_000_400L + offset));
         return e;
     }

@@ -1,6 +1,8 @@
 package dev.enricher.topology;
 
 import dev.enricher.avro.DeadLetter;
+import dev.enricher.client.ModelCatalog;
+import dev.enricher.client.Usage;
 import dev.enricher.engine.CallInfo;
 import dev.enricher.engine.EarlierCall;
 import dev.enricher.engine.EventSink;
@@ -96,6 +98,8 @@ public final class RecordAssembler implements EventSink {
     private final String redactor;
     /** What is kept out of the outputs. */
     private final Privacy privacy;
+    /** The models' prices, for each call's cost. */
+    private final ModelCatalog prices = ModelCatalog.defaults();
     /** The keyed hash kept per PII entity under privacy; null for none. */
     private final EntityHasher hasher;
 
@@ -237,6 +241,7 @@ public final class RecordAssembler implements EventSink {
         value.put("failed_tasks", failures);
         value.put("skipped_tasks", skipped);
         value.put("long_inputs", longInputs);
+        value.put("cost_usd", total(calls));
         value.put("enriched_at", Instant.ofEpochMilli(nowMillis));
         byte[] bytes = enrichedSerializer.serialize(enrichedTopic, value);
         return new Record<>(input.key(), bytes, input.timestamp(), inputHeaders(input));
@@ -282,6 +287,7 @@ public final class RecordAssembler implements EventSink {
                 .setFirstAttemptAt(instant(failure.firstAttemptAt()))
                 .setLastAttemptAt(instant(failure.lastAttemptAt()))
                 .setRawContent(keep ? failure.rawContent() : null)
+                .setCostUsd(spent(event.outcomes()))
                 .setDeadLetteredAt(Instant.ofEpochMilli(nowMillis))
                 .build();
         byte[] bytes;
@@ -371,7 +377,48 @@ public final class RecordAssembler implements EventSink {
         r.put("attempts", call.attempts());
         r.put("accepted", accepted);
         r.put("piece", piece);
+        r.put("cost_usd", cost(model, call));
         return r;
+    }
+
+    /** A call's cost at its model's prices; null when the API reported no usage or the price is unknown. */
+    private Double cost(String model, CallInfo call) {
+        if (call.promptTokens() == null && call.completionTokens() == null) {
+            return null;
+        }
+        return prices.find(model).map(spec -> spec.costUsd(new Usage(
+                call.promptTokens() == null ? 0 : call.promptTokens(),
+                call.completionTokens() == null ? 0 : call.completionTokens(), 0))).orElse(null);
+    }
+
+    /** The sum of the calls' costs (a call without a known cost counts nothing). */
+    private static double total(List<GenericRecord> calls) {
+        double sum = 0;
+        for (GenericRecord c : calls) {
+            if (c.get("cost_usd") instanceof Double d) {
+                sum += d;
+            }
+        }
+        return sum;
+    }
+
+    /** What the answered calls of a dead-lettered event cost; null when none was answered at a known price. */
+    private Double spent(List<TaskOutcome> outcomes) {
+        Double sum = null;
+        for (TaskOutcome o : outcomes) {
+            List<EarlierCall> calls = new ArrayList<>(o.earlier());
+            calls.addAll(o.pieces());
+            if (o.call() != null && (o.succeeded() || o.failure().rawContent() != null)) {
+                calls.add(new EarlierCall(o.model(), o.call()));
+            }
+            for (EarlierCall c : calls) {
+                Double cost = cost(c.model(), c.call());
+                if (cost != null) {
+                    sum = (sum == null ? 0 : sum) + cost;
+                }
+            }
+        }
+        return sum;
     }
 
     /** The calls whose answers the task refused: paid for all the same, so accounted (not accepted). */

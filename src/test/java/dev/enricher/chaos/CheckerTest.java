@@ -111,6 +111,7 @@ class CheckerTest {
         e.put("failed_tasks", List.of());
         e.put("skipped_tasks", List.of());
         e.put("long_inputs", List.of());
+        e.put("cost_usd", 0.0);
         e.put("enriched_at", 2_000L);
         return throughTheTopic(e);
     }

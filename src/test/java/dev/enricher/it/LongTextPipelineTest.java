@@ -126,6 +126,17 @@ class LongTextPipelineTest {
         assertThat(pii.getEntities().stream().filter(x -> x.getText().toString().equals(EMAIL)).count())
                 .as("found once, though the pieces overlap").isEqualTo(1);
 
+        double total = 0;
+        for (GenericRecord call : EnrichedRecords.modelCalls(e)) {
+            long in = ((Number) call.get("prompt_tokens")).longValue();
+            long out = call.get("completion_tokens") == null ? 0 : ((Number) call.get("completion_tokens")).longValue();
+            assertThat((Double) call.get("cost_usd")).as("a call's cost: its usage at $0.02 / $0.05 per million")
+                    .isCloseTo(in * 0.02 / 1e6 + out * 0.05 / 1e6, org.assertj.core.api.Assertions.within(1e-12));
+            total += (Double) call.get("cost_usd");
+        }
+        assertThat((Double) e.get("cost_usd")).as("every piece paid, and accounted").isPositive()
+                .isCloseTo(total, org.assertj.core.api.Assertions.within(1e-9));
+
         GenericRecord shortOne = reader.only(sent.get(1)).enriched();
         assertThat((List<?>) shortOne.get("long_inputs")).isEmpty();
         assertThat(EnrichedRecords.modelCalls(shortOne)).allSatisfy(c -> assertThat(c.get("piece")).isNull());

@@ -56,6 +56,7 @@ final class Events {
         e.put("failed_tasks", List.of());
         e.put("skipped_tasks", List.of());
         e.put("long_inputs", List.of());
+        e.put("cost_usd", 0.0);
         e.put("enriched_at", java.time.Instant.ofEpochMilli(1_764_000_001_000L));
         return e;
     }

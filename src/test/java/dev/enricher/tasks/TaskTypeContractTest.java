@@ -303,6 +303,7 @@ class TaskTypeContractTest {
         e.put("failed_tasks", List.of());
         e.put("skipped_tasks", List.of());
         e.put("long_inputs", List.of());
+        e.put("cost_usd", 0.0);
         e.put("enriched_at", 0L);
         return e;
     }

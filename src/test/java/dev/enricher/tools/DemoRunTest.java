@@ -67,6 +67,7 @@ class DemoRunTest {
         skipped.put("reason", "the text is empty");
         e.put("skipped_tasks", List.of(skipped));
         e.put("long_inputs", List.of());
+        e.put("cost_usd", 0.0);
         e.put("model_calls", List.of(((List<?>) e.get("model_calls")).get(0)));
 
         List<String> lines = DemoRun.describe(readBack(e)).lines().toList();

@@ -36,7 +36,7 @@ class OutputSchemaTest {
                 task("iab", TaskType.IAB, Map.of()), prompt("sentiment")));
         assertThat(s.getFields()).extracting(Schema.Field::name).containsExactly("id", "source_topic",
                 "source_partition", "source_offset", "source_timestamp", "text", "text_redacted", "attributes",
-                "results", "model_calls", "failed_tasks", "skipped_tasks", "long_inputs", "enriched_at");
+                "results", "model_calls", "failed_tasks", "skipped_tasks", "long_inputs", "cost_usd", "enriched_at");
         Schema results = s.getField("results").schema();
         assertThat(results.getFields()).extracting(Schema.Field::name).containsExactly("summary", "iab", "sentiment");
         for (Schema.Field f : results.getFields()) {

@@ -1,6 +1,7 @@
 package dev.enricher.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
@@ -11,6 +12,7 @@ import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
 import dev.enricher.engine.CallInfo;
 import dev.enricher.engine.Failure;
+import dev.enricher.engine.EarlierCall;
 import dev.enricher.engine.FinishedEvent;
 import dev.enricher.engine.InputRecord;
 import dev.enricher.engine.TaskOutcome;
@@ -201,7 +203,8 @@ class RecordAssemblerTest {
         assertThat(fields(EnrichedRecords.modelCalls(e).get(9))).containsExactly(entry("task", "title"),
                 entry("model", TITLE.model()), entry("completion_id", "cmpl-title"), entry("request_id", "req-title"),
                 entry("prompt_tokens", 120), entry("completion_tokens", null), entry("latency_ms", 85L),
-                entry("attempts", 2), entry("accepted", true), entry("piece", null));
+                entry("attempts", 2), entry("accepted", true), entry("piece", null),
+                entry("cost_usd", 120 * 0.02 / 1e6));
     }
 
     // ---- enriched: the schema ----
@@ -634,6 +637,38 @@ class RecordAssemblerTest {
         };
         assertThatThrownBy(() -> assembler(List.of(unknown))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'custom'");
+    }
+
+    // ---- cost ----
+
+    @Test
+    void everyCallCarriesItsCostTheRecordItsTotalAndADeadLetterWhatWasSpentOnIt() {
+        RecordAssembler assembler = assembler(List.of(SUMMARY, ZERO_SHOT));
+        CallInfo summaryCall = new CallInfo("c1", "r1", 1_000, 200, 50, 1, TIMESTAMP, TIMESTAMP);
+        CallInfo refused = new CallInfo("c0", "r0", 1_000, 100, 50, 1, TIMESTAMP, TIMESTAMP);
+        CallInfo noUsage = new CallInfo("c2", "r2", null, null, 50, 1, TIMESTAMP, TIMESTAMP);
+        TaskOutcome summary = new TaskOutcome("summary", SUMMARY.model(), new TextResult("x", "stop", false),
+                summaryCall, null, List.of(new EarlierCall(SUMMARY.model(), refused)));
+        TaskOutcome labels = success(ZERO_SHOT, new ZeroShotResult(List.of(new ScoredLabel("sports", 0.9))), noUsage);
+
+        GenericRecord e = readEnriched(assembler.enriched(event(List.of(summary, labels)), NOW));
+
+        double refusedCost = 1_000 * 0.02 / 1e6 + 100 * 0.05 / 1e6;
+        double acceptedCost = 1_000 * 0.02 / 1e6 + 200 * 0.05 / 1e6;
+        assertThat(EnrichedRecords.modelCalls(e)).extracting(c -> c.get("cost_usd"))
+                .containsExactly(refusedCost, acceptedCost, null);
+        assertThat((double) e.get("cost_usd")).isCloseTo(refusedCost + acceptedCost, within(1e-12));
+
+        Failure failure = new Failure(DeadLetterCategory.API_RETRIES_EXHAUSTED, "gave up", "labels",
+                ZERO_SHOT.model(), 503, null, null, null, "r3", 4, TIMESTAMP, TIMESTAMP, null);
+        DeadLetter d = readDeadLetter(assembler.deadLetter(new FinishedEvent(input(key("k"), List.of()),
+                DecodedEvent.ofText(TEXT), List.of(summary, new TaskOutcome("labels", ZERO_SHOT.model(), null,
+                new CallInfo(null, "r3", null, null, 0, 4, TIMESTAMP, TIMESTAMP), failure)), failure), NOW));
+        assertThat(d.getCostUsd()).as("the summary's two answered calls; the failed task's unanswered attempts cost "
+                + "nothing").isCloseTo(refusedCost + acceptedCost, within(1e-12));
+        DeadLetter none = readDeadLetter(assembler.deadLetter(new FinishedEvent(input(key("k"), List.of()), null,
+                List.of(), Failure.of(DeadLetterCategory.DESERIALIZATION, "not JSON", null, null)), NOW));
+        assertThat(none.getCostUsd()).isNull();
     }
 
     // ---- privacy ----

@@ -130,6 +130,7 @@ public final class PeerRecords {
         value.put("failed_tasks", List.of());
         value.put("skipped_tasks", List.of());
         value.put("long_inputs", List.of());
+        value.put("cost_usd", 0.0);
         value.put("enriched_at", java.time.Instant.now());
         return serialize(schemaId, value);
     }
