@@ -44,9 +44,12 @@ public final class EnricherConfig {
     private final List<TaskSpec> tasks;
     private final ApiKey apiKey;
     private final String source;
+    /** The model catalog in effect ({@link #catalog()}). */
+    private final dev.enricher.client.ModelCatalog catalog;
 
     private EnricherConfig(ConfigValues values, Map<String, String> streams, List<TaskSpec> tasks, ApiKey apiKey,
-                           String source) {
+                           String source, dev.enricher.client.ModelCatalog catalog) {
+        this.catalog = catalog;
         this.values = values;
         this.streams = streams;
         this.tasks = List.copyOf(tasks);
@@ -113,9 +116,10 @@ public final class EnricherConfig {
         RawConfig raw = EnvOverrides.apply(YamlConfigReader.read(text, source, problems), env, problems);
         ConfigValues values = ConfigValues.parse(raw.keys(), problems);
         List<TaskSpec> tasks = TaskListReader.read(raw.tasks(), problems);
+        dev.enricher.client.ModelCatalog catalog = ModelListReader.read(raw.models(), problems);
         // A tool without the key has no API problem: what the lookup finds wrong is dropped with the key.
         ApiKey apiKey = ApiKeyLookup.find(values, env, needsApiKey ? problems : new ArrayList<>());
-        EnricherConfig config = new EnricherConfig(values, raw.streams(), tasks, apiKey, source);
+        EnricherConfig config = new EnricherConfig(values, raw.streams(), tasks, apiKey, source, catalog);
         if (problems.isEmpty()) {
             CrossChecks.check(config, problems);
         }
@@ -176,7 +180,6 @@ public final class EnricherConfig {
      */
     public Map<String, dev.enricher.tasks.LongInput> longInputs() {
         Map<String, dev.enricher.tasks.LongInput> out = new java.util.LinkedHashMap<>();
-        dev.enricher.client.ModelCatalog catalog = dev.enricher.client.ModelCatalog.defaults();
         for (TaskSpec s : tasks) {
             dev.enricher.tasks.LongInput l = s.effectiveLongInput();
             Integer limit = l.maxInputTokens() != null ? l.maxInputTokens()
@@ -186,6 +189,11 @@ public final class EnricherConfig {
             }
         }
         return out;
+    }
+
+    /** The model catalog: the built-in one with the {@code models:} section over it (input limits and prices). */
+    public dev.enricher.client.ModelCatalog catalog() {
+        return catalog;
     }
 
     /** What stays out of the outputs ({@code privacy.*}). */
@@ -270,7 +278,7 @@ public final class EnricherConfig {
                 .enrichedTopic(get(ENRICHED_TOPIC)).deadLetterTopic(get(DEAD_LETTER_TOPIC))
                 .guarantee(ProcessingGuarantee.parse(get(GUARANTEE))).streamThreads(get(STREAM_THREADS))
                 .stateDir(stateDir()).decoder(decoder()).engine(engine()).serde(serde())
-                .tasks(tasks()).conditions(conditions()).inputs(inputs()).privacy(privacy()).longInputs(longInputs());
+                .tasks(tasks()).conditions(conditions()).inputs(inputs()).privacy(privacy()).longInputs(longInputs()).catalog(catalog);
         streams.forEach(b::streamsProperty);
         return b.build();
     }

@@ -43,7 +43,7 @@ final class EnvOverrides {
                 problems.add(new ConfigException.Problem(TASKS, "is not a valid YAML or JSON list of tasks"));
             }
         }
-        return new RawConfig(keys, streams, tasks);
+        return new RawConfig(keys, streams, tasks, file.models());
     }
 
     /** {@code ENRICHER_STREAMS_NUM_STANDBY_REPLICAS} to {@code num.standby.replicas}. */

@@ -13,11 +13,17 @@ import java.util.Map;
  * @param streams Kafka property name to its text: the {@code streams:} section, passed through untyped
  * @param tasks   the {@code tasks:} section as read, not yet checked (see {@link TaskListReader}); null when absent.
  *                Not to be modified.
+ * @param models  the {@code models:} section as read (see {@link ModelListReader}); null when absent
  */
-record RawConfig(Map<String, String> keys, Map<String, String> streams, JsonNode tasks) {
+record RawConfig(Map<String, String> keys, Map<String, String> streams, JsonNode tasks, JsonNode models) {
     /** The sections that are not plain keys. */
     static final String STREAMS = "streams";
     static final String TASKS = "tasks";
+    static final String MODELS = "models";
+
+    RawConfig(Map<String, String> keys, Map<String, String> streams, JsonNode tasks) {
+        this(keys, streams, tasks, null);
+    }
 
     RawConfig {
         // Copies that keep the order: the effective configuration lists streams properties as they were given.

@@ -48,12 +48,15 @@ final class YamlConfigReader {
         Map<String, String> keys = new LinkedHashMap<>();
         Map<String, String> streams = new LinkedHashMap<>();
         JsonNode tasks = null;
+        JsonNode models = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getKey().equals(RawConfig.STREAMS)) {
                 readStreams(e.getValue(), streams, problems);
             } else if (e.getKey().equals(RawConfig.TASKS)) {
                 tasks = e.getValue();
+            } else if (e.getKey().equals(RawConfig.MODELS)) {
+                models = e.getValue();
             } else {
                 flatten(e.getKey(), e.getValue(), keys, problems);
             }
@@ -65,7 +68,7 @@ final class YamlConfigReader {
                         + "; see README, Configuration"));
             }
         }
-        return new RawConfig(keys, streams, tasks);
+        return new RawConfig(keys, streams, tasks, models);
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out,

@@ -1,7 +1,6 @@
 package dev.enricher.service;
 
 import dev.enricher.avro.DeadLetter;
-import dev.enricher.client.ModelCatalog;
 import dev.enricher.config.EnricherConfig;
 import dev.enricher.ops.Health;
 import dev.enricher.ops.OpsServer;
@@ -75,7 +74,7 @@ public final class EnricherService implements AutoCloseable {
         SchemaRegistration.ensure(registry, settings.serde().subjectNameStrategy().subject(settings.deadLetterTopic(),
                 false, DeadLetter.getClassSchema()), DeadLetter.getClassSchema(), autoRegister);
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ServiceMetrics metrics = new ServiceMetrics(prometheus, ModelCatalog.defaults());
+        ServiceMetrics metrics = new ServiceMetrics(prometheus, config.catalog());
         EnrichmentPipeline pipeline = null;
         try {
             pipeline = EnrichmentPipeline.start(settings, config.client(), registry, metrics.callObserver());

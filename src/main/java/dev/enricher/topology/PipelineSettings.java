@@ -5,6 +5,7 @@ import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.decode.DecoderConfig;
 import dev.enricher.serde.decode.InputFormat;
 import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.client.ModelCatalog;
 import dev.enricher.tasks.LongInput;
 import dev.enricher.tasks.TaskCondition;
 import dev.enricher.tasks.TaskGraph;
@@ -34,6 +35,7 @@ import java.util.Set;
  * @param privacy          what is kept out of the outputs; {@link Privacy#NONE} for nothing
  * @param longInputs       what each task does with an input over its limit, with the limit in tokens, by task name;
  *                         a task absent (or without a limit) sends every input whole
+ * @param catalog          the models' input limits and prices (the built-in catalog unless configured)
  * @param decoder          how input values are decoded
  * @param engine           the async engine's settings
  * @param guarantee        at-least-once or exactly-once
@@ -45,7 +47,7 @@ import java.util.Set;
 public record PipelineSettings(String applicationId, String bootstrapServers, String inputTopic, String enrichedTopic,
                                String deadLetterTopic, List<EnrichmentTask> tasks,
                                Map<String, TaskCondition> conditions, Map<String, String> inputs, Privacy privacy,
-                               Map<String, LongInput> longInputs, DecoderConfig decoder,
+                               Map<String, LongInput> longInputs, ModelCatalog catalog, DecoderConfig decoder,
                                EngineConfig engine, ProcessingGuarantee guarantee, int streamThreads, Path stateDir,
                                AvroSerdeConfig serde, Map<String, Object> streamsOverrides) {
 
@@ -80,6 +82,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         inputs = inputs == null ? Map.of() : Map.copyOf(inputs);
         privacy = privacy == null ? Privacy.NONE : privacy;
         longInputs = longInputs == null ? Map.of() : Map.copyOf(longInputs);
+        catalog = catalog == null ? ModelCatalog.defaults() : catalog;
         for (String name : longInputs.keySet()) {
             if (!names.contains(name)) {
                 throw new IllegalArgumentException("long-input handling is given for task '" + name + "', which is "
@@ -103,7 +106,6 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
      */
     public Map<String, LongInput> effectiveLongInputs() {
         Map<String, LongInput> out = new LinkedHashMap<>();
-        dev.enricher.client.ModelCatalog catalog = dev.enricher.client.ModelCatalog.defaults();
         for (EnrichmentTask t : tasks) {
             LongInput l = longInputs.get(t.name());
             if (l == null) {
@@ -197,6 +199,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         b.inputs = inputs;
         b.privacy = privacy;
         b.longInputs = longInputs;
+        b.catalog = catalog;
         b.decoder = decoder;
         b.engine = engine;
         b.guarantee = guarantee;
@@ -219,6 +222,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         private Map<String, String> inputs = Map.of();
         private Privacy privacy = Privacy.NONE;
         private Map<String, LongInput> longInputs = Map.of();
+        private ModelCatalog catalog = ModelCatalog.defaults();
         private DecoderConfig decoder = DecoderConfig.defaults(InputFormat.JSON);
         private EngineConfig engine = EngineConfig.defaults();
         private ProcessingGuarantee guarantee = ProcessingGuarantee.EXACTLY_ONCE_V2;
@@ -240,6 +244,8 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         public Builder privacy(Privacy v) { privacy = v; return this; }
         /** Each task's long-input handling with its limit (see {@link PipelineSettings#longInputs()}). */
         public Builder longInputs(Map<String, LongInput> v) { longInputs = v; return this; }
+        /** The models' input limits and prices (see {@link PipelineSettings#catalog()}). */
+        public Builder catalog(ModelCatalog v) { catalog = v; return this; }
         public Builder decoder(DecoderConfig v) { decoder = v; return this; }
         public Builder engine(EngineConfig v) { engine = v; return this; }
         public Builder guarantee(ProcessingGuarantee v) { guarantee = v; return this; }
@@ -251,7 +257,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
 
         public PipelineSettings build() {
             return new PipelineSettings(applicationId, bootstrapServers, inputTopic, enrichedTopic, deadLetterTopic,
-                    tasks, conditions, inputs, privacy, longInputs, decoder, engine, guarantee, streamThreads, stateDir, serde, streamsOverrides);
+                    tasks, conditions, inputs, privacy, longInputs, catalog, decoder, engine, guarantee, streamThreads, stateDir, serde, streamsOverrides);
         }
     }
 }

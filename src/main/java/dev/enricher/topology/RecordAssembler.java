@@ -99,7 +99,7 @@ public final class RecordAssembler implements EventSink {
     /** What is kept out of the outputs. */
     private final Privacy privacy;
     /** The models' prices, for each call's cost. */
-    private final ModelCatalog prices = ModelCatalog.defaults();
+    private final ModelCatalog prices;
     /** The keyed hash kept per PII entity under privacy; null for none. */
     private final EntityHasher hasher;
 
@@ -116,7 +116,7 @@ public final class RecordAssembler implements EventSink {
         return new RecordAssembler(settings.enrichedTopic(), settings.deadLetterTopic(), settings.tasks(),
                 dev.enricher.serde.AvroSerdes.generic(registry, settings.serde()).serializer(),
                 dev.enricher.serde.AvroSerdes.specific(DeadLetter.class, registry, settings.serde()).serializer(),
-                settings.privacy());
+                settings.privacy(), settings.catalog());
     }
 
     /**
@@ -130,7 +130,8 @@ public final class RecordAssembler implements EventSink {
      */
     public RecordAssembler(String enrichedTopic, String deadLetterTopic, List<? extends EnrichmentTask> tasks,
                            Serializer<GenericRecord> enrichedSerializer, Serializer<DeadLetter> deadLetterSerializer) {
-        this(enrichedTopic, deadLetterTopic, tasks, enrichedSerializer, deadLetterSerializer, Privacy.NONE);
+        this(enrichedTopic, deadLetterTopic, tasks, enrichedSerializer, deadLetterSerializer, Privacy.NONE,
+                ModelCatalog.defaults());
     }
 
     /**
@@ -139,12 +140,14 @@ public final class RecordAssembler implements EventSink {
      * attributes it drops are not written; with {@link Privacy#dropDeadLetterValue} a dead letter keeps only the
      * input's coordinates.
      *
+     * @param prices the models' prices per million tokens, for each call's cost
      * @throws IllegalArgumentException also when the entity hash key is too short (the message never quotes it)
      */
     public RecordAssembler(String enrichedTopic, String deadLetterTopic, List<? extends EnrichmentTask> tasks,
                            Serializer<GenericRecord> enrichedSerializer, Serializer<DeadLetter> deadLetterSerializer,
-                           Privacy privacy) {
+                           Privacy privacy, ModelCatalog prices) {
         this.privacy = Objects.requireNonNull(privacy, "privacy");
+        this.prices = Objects.requireNonNull(prices, "prices");
         this.hasher = privacy.entityHashKey() == null ? null : new EntityHasher(privacy.entityHashKey());
         this.enrichedTopic = Objects.requireNonNull(enrichedTopic, "enrichedTopic");
         this.deadLetterTopic = Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");

@@ -261,4 +261,33 @@ class EnricherConfigTest {
                 """, ENV, "t")).hasMessageContaining("privacy.redact-with is not")
                 .hasMessageNotContaining("0123456789abcdef0123");
     }
+
+    @Test
+    void modelsOverrideTheCatalogsLimitsAndPricesAndAddNewOnes() {
+        EnricherConfig c = EnricherConfig.parse(VALID.replace("- {name: iab, type: iab}",
+                "- {name: iab, type: iab, model: acme-classifier}") + """
+                models:
+                  - {id: zlm-v1-followup-questions-edge, input-limit-tokens: 1000}
+                  - {id: acme-classifier, input-limit-tokens: 2048, usd-per-million-in: 0.5, usd_per_million_out: 1.5}
+                """, ENV, "t");
+        assertThat(c.catalog().find("acme-classifier")).contains(
+                new dev.enricher.client.ModelSpec("acme-classifier", 2048, 0.5, 1.5));
+        assertThat(c.catalog().find("zlm-v1-followup-questions-edge")).contains(
+                new dev.enricher.client.ModelSpec("zlm-v1-followup-questions-edge", 1000, 0.02, 0.05));
+        PipelineSettings p = c.pipeline();
+        assertThat(p.catalog()).isSameAs(c.catalog());
+        assertThat(p.longInputs().get("iab")).isEqualTo(new LongInput(LongInput.Mode.CHUNK, 2048));
+        assertThat(p.longInputs().get("questions")).isEqualTo(new LongInput(LongInput.Mode.TRUNCATE, 1000));
+
+        assertThatThrownBy(() -> EnricherConfig.parse(VALID + """
+                models:
+                  - {id: acme-classifier, input-limit-tokens: 2048}
+                  - {id: zlm-v1-iab-classify-edge, usd-per-million-in: -1, price: 3}
+                  - {input-limit-tokens: 10}
+                """, ENV, "bad.yaml"))
+                .hasMessageContaining("models[0].usd-per-million-in").hasMessageContaining("is required for a model")
+                .hasMessageContaining("models[1].usd-per-million-in").hasMessageContaining("must be a number >= 0.0")
+                .hasMessageContaining("models[1].price").hasMessageContaining("is not a model key")
+                .hasMessageContaining("models[2].id");
+    }
 }

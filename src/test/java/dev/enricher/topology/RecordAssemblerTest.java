@@ -10,6 +10,7 @@ import dev.enricher.avro.DeadLetterCategory;
 import dev.enricher.avro.ThinkingSplit;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatRequest;
+import dev.enricher.client.ModelCatalog;
 import dev.enricher.engine.CallInfo;
 import dev.enricher.engine.Failure;
 import dev.enricher.engine.EarlierCall;
@@ -671,13 +672,25 @@ class RecordAssemblerTest {
         assertThat(none.getCostUsd()).isNull();
     }
 
+    @Test
+    void aConfiguredPriceIsTheOneCharged() {
+        ModelCatalog catalog = ModelCatalog.defaults().with(new dev.enricher.client.ModelSpec(SUMMARY.model(), 131_072,
+                1.0, 2.0));
+        RecordAssembler assembler = new RecordAssembler(ENRICHED, DLQ, List.of(SUMMARY), enrichedSerde.serializer(),
+                deadLetterSerde.serializer(), Privacy.NONE, catalog);
+        GenericRecord e = readEnriched(assembler.enriched(event(List.of(success(SUMMARY,
+                new TextResult("x", "stop", false), new CallInfo("c", "r", 1_000_000, 500_000, 5, 1, TIMESTAMP,
+                        TIMESTAMP)))), NOW));
+        assertThat((double) e.get("cost_usd")).isEqualTo(1.0 + 1.0);
+    }
+
     // ---- privacy ----
 
     @Test
     void underPrivacyTheRecordHoldsTheRedactedTextPiiWithoutEntityTextsAndNoDroppedAttribute() {
         RecordAssembler assembler = new RecordAssembler(ENRICHED, DLQ, List.of(PII_REDACT, SUMMARY),
                 enrichedSerde.serializer(), deadLetterSerde.serializer(),
-                new Privacy("redact", List.of("email"), false, "a-key-of-at-least-16-bytes"));
+                new Privacy("redact", List.of("email"), false, "a-key-of-at-least-16-bytes"), ModelCatalog.defaults());
         PiiResult pii = new PiiResult(List.of(new PiiEntity("Ann", "person", 5, 8, 0.99),
                 new PiiEntity("555-0100", "phone", 12, 20, 0.9)),
                 Map.of("person", List.of("Ann"), "phone", List.of("555-0100")), REDACTED);
@@ -707,7 +720,7 @@ class RecordAssemblerTest {
     @Test
     void deadLetterValueDropKeepsOnlyTheSourceCoordinates() {
         RecordAssembler assembler = new RecordAssembler(ENRICHED, DLQ, List.of(ZERO_SHOT), enrichedSerde.serializer(),
-                deadLetterSerde.serializer(), new Privacy(null, List.of(), true, null));
+                deadLetterSerde.serializer(), new Privacy(null, List.of(), true, null), ModelCatalog.defaults());
         Failure failure = new Failure(DeadLetterCategory.RESPONSE_UNPARSEABLE, "expected an array at $.labels",
                 "labels", ZERO_SHOT.model(), 200, null, null, null, "req-2", 1, TIMESTAMP, TIMESTAMP, "{\"Ann\":3}");
         Record<byte[], byte[]> out = assembler.deadLetter(new FinishedEvent(input(key("ann@example.com"),
