@@ -46,6 +46,9 @@ public final class EnrichmentEngine implements AutoCloseable {
     private volatile List<String> fingerprints;
     /** How the tasks depend on each other; independent until {@link #graph} is set before start. */
     private volatile TaskGraph graph;
+    /** The graph's task order and dependencies, copied once: every event's pass reads them. */
+    private volatile int[] order;
+    private volatile int[][] dependencies;
     /** Each task's handling of long inputs with its limit, by task index; null entries send inputs whole. */
     private volatile List<LongInput> longInputs;
     /** Event attributes never given to a task (privacy). */
@@ -167,8 +170,24 @@ public final class EnrichmentEngine implements AutoCloseable {
         if (g.size() != tasks.size()) {
             throw new IllegalArgumentException("the graph has " + g.size() + " tasks, the engine " + tasks.size());
         }
+        int[][] deps = new int[g.size()][];
+        for (int i = 0; i < deps.length; i++) {
+            deps[i] = g.dependencies(i);
+        }
+        this.dependencies = deps;
+        this.order = g.order();
         this.graph = g;
         fingerprint();
+    }
+
+    /** Every task once, each after those it depends on. Not to be modified. */
+    int[] order() {
+        return order;
+    }
+
+    /** The tasks task {@code i} depends on. Not to be modified. */
+    int[] dependencies(int i) {
+        return dependencies[i];
     }
 
     /**

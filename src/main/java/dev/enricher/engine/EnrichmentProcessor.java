@@ -329,7 +329,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     private void advance(PendingEvent e, boolean restoring) {
         TaskGraph graph = engine.graph();
         long now = now();
-        for (int i : graph.order()) {
+        for (int i : engine.order()) {
             if (e.finished || failedForGood(e)) {
                 return; // a task failed on this event, and that ended it
             }
@@ -359,7 +359,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
      * is skipped; when one failed, it fails; when its input text is empty, it is skipped (nothing to ask about).
      */
     private boolean dependenciesDecided(PendingEvent e, int i, TaskGraph graph) {
-        for (int d : graph.dependencies(i)) {
+        for (int d : engine.dependencies(i)) {
             if (e.skipped(d)) {
                 e.skip(i, "task '" + tasks.get(d).name() + "', which it depends on, was skipped: " + e.skipReason(d));
                 stats.skippedOne();
@@ -411,7 +411,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
      * reason, as it would have when it came in: never an exception while the processor starts.
      */
     private void reparseSucceeded(PendingEvent e) {
-        for (int i : engine.graph().order()) {
+        for (int i : engine.order()) {
             if (!e.succeeded(i)) {
                 continue;
             }

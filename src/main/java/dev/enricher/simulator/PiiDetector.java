@@ -1,9 +1,7 @@
 package dev.enricher.simulator;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -116,16 +114,10 @@ final class PiiDetector {
     /** The built-in names and the non-comment lines of the class-path resource {@code file}, if it exists. */
     private static Set<String> names(Set<String> builtIn, String file) {
         Set<String> out = new TreeSet<>(builtIn);
-        InputStream in = PiiDetector.class.getClassLoader().getResourceAsStream(file);
-        if (in == null) {
-            return out;
-        }
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                String l = line.strip();
-                if (!l.isEmpty() && !l.startsWith("#")) {
-                    out.add(l);
-                }
+        try (InputStream in = PiiDetector.class.getClassLoader().getResourceAsStream(file)) {
+            if (in != null) {
+                new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                        .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(out::add);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
