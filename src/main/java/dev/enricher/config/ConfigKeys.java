@@ -138,6 +138,26 @@ final class ConfigKeys {
             ConfigType.oneOf("topic", "record", "topic_record"), "topic",
             "Subject naming: topic (<topic>-value), record (full record name) or topic_record.");
 
+    // cache: durable call results (never pay twice for one question)
+    static final ConfigKey<Boolean> CACHE_ENABLED = key("cache.enabled", ConfigType.BOOLEAN, true,
+            "Keep every accepted answer under a hash of its model, task and exact request, in a compacted topic "
+                    + "written in the output transaction, and look there before calling: repeated texts, dead-letter "
+                    + "replays, re-processing and calls re-sent after a crash are not paid again. Identical calls in "
+                    + "flight at once make one call.");
+    static final ConfigKey<String> CACHE_TOPIC = key("cache.topic", ConfigType.STRING, null,
+            "The call-results topic; default <kafka.application-id>-call-results. Created at start (compacted, "
+                    + "retention = cache.ttl) when missing.");
+    static final ConfigKey<Integer> CACHE_PARTITIONS = key("cache.partitions", ConfigType.intRange(1, 10_000), 6,
+            "Partitions of the call-results topic when the service creates it.");
+    static final ConfigKey<Integer> CACHE_REPLICATION = key("cache.replication-factor", ConfigType.intRange(1, 32),
+            null, "Replication factor of the call-results topic when the service creates it; default the broker's.");
+    static final ConfigKey<Duration> CACHE_TTL = key("cache.ttl", ConfigType.DURATION_TYPE, Duration.ofDays(7),
+            "How long an answer is served after it was stored; also the topic's retention.ms.");
+    static final ConfigKey<Integer> CACHE_MAX_MB = key("cache.max-size-mb", ConfigType.intRange(1, 1_048_576), 256,
+            "Bound of each instance's local store of answers, in MiB of heap (the least used go first).");
+    static final ConfigKey<Duration> CACHE_LOAD_TIMEOUT = key("cache.load-timeout", ConfigType.DURATION_TYPE,
+            Duration.ofMinutes(5), "How long the start waits to have read the call-results topic to its end.");
+
     // privacy: what stays out of the outputs
     static final ConfigKey<String> PRIVACY_REDACT_WITH = key("privacy.redact-with", ConfigType.STRING, null,
             "A PII task (options.usecase: redact) that runs first on every event: every other task reads its redacted "

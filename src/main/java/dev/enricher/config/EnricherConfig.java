@@ -212,6 +212,18 @@ public final class EnricherConfig {
                 .inputs(inputs()).privacy(privacy()).build().graph();
     }
 
+    /** Durable call results ({@code cache.*}). */
+    public dev.enricher.results.CallResultSettings callResults() {
+        if (!get(CACHE_ENABLED)) {
+            return dev.enricher.results.CallResultSettings.disabled();
+        }
+        String topic = get(CACHE_TOPIC) == null ? get(APPLICATION_ID) + "-call-results" : get(CACHE_TOPIC);
+        Integer rf = get(CACHE_REPLICATION);
+        return new dev.enricher.results.CallResultSettings(true, topic, get(CACHE_PARTITIONS),
+                rf == null ? (short) -1 : rf.shortValue(), get(CACHE_TTL), get(CACHE_MAX_MB) * 1024L * 1024L,
+                get(CACHE_LOAD_TIMEOUT));
+    }
+
     public EngineConfig engine() {
         RetryPolicy retry = new RetryPolicy(get(RETRY_MAX_ATTEMPTS), get(RETRY_INITIAL), get(RETRY_MAX_BACKOFF),
                 get(RETRY_MAX_RETRY_AFTER), get(RETRY_MAX_ELAPSED));
@@ -278,7 +290,8 @@ public final class EnricherConfig {
                 .enrichedTopic(get(ENRICHED_TOPIC)).deadLetterTopic(get(DEAD_LETTER_TOPIC))
                 .guarantee(ProcessingGuarantee.parse(get(GUARANTEE))).streamThreads(get(STREAM_THREADS))
                 .stateDir(stateDir()).decoder(decoder()).engine(engine()).serde(serde())
-                .tasks(tasks()).conditions(conditions()).inputs(inputs()).privacy(privacy()).longInputs(longInputs()).catalog(catalog);
+                .tasks(tasks()).conditions(conditions()).inputs(inputs()).privacy(privacy()).longInputs(longInputs()).catalog(catalog)
+                .callResults(callResults());
         streams.forEach(b::streamsProperty);
         return b.build();
     }

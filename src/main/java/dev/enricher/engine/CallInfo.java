@@ -11,7 +11,15 @@ package dev.enricher.engine;
  * @param attempts         attempts made (>= 1)
  * @param firstAttemptAt   when the first attempt was sent, epoch milliseconds
  * @param lastAttemptAt    when the last attempt was sent, epoch milliseconds
+ * @param cached           true when the answer came from the stored call results (or an identical call in flight):
+ *                         not paid for by this event; the request id and tokens are those of the call that paid
  */
 public record CallInfo(String completionId, String requestId, Integer promptTokens, Integer completionTokens,
-                       long latencyMs, int attempts, long firstAttemptAt, long lastAttemptAt) {
+                       long latencyMs, int attempts, long firstAttemptAt, long lastAttemptAt, boolean cached) {
+    /** A call paid for by this event. */
+    public CallInfo(String completionId, String requestId, Integer promptTokens, Integer completionTokens,
+                    long latencyMs, int attempts, long firstAttemptAt, long lastAttemptAt) {
+        this(completionId, requestId, promptTokens, completionTokens, latencyMs, attempts, firstAttemptAt,
+                lastAttemptAt, false);
+    }
 }

@@ -26,5 +26,20 @@ public interface CallObserver {
      */
     void callEnded(String model, String outcome, int status, Duration latency, Usage usage);
 
+    /**
+     * As {@link #callEnded(String, String, int, Duration, Usage)}, knowing the task that made the call (so tokens and
+     * cost can be told apart by task). The default forgets the task.
+     */
+    default void callEnded(String model, String task, String outcome, int status, Duration latency, Usage usage) {
+        callEnded(model, outcome, status, latency, usage);
+    }
+
+    /**
+     * A call was not made: its answer came from the stored call results, or from an identical call in flight at the
+     * same time. {@code usage} is what the answer had cost when it was paid for.
+     */
+    default void callSaved(String model, String task, Usage usage) {
+    }
+
     CallObserver NONE = (model, outcome, status, latency, usage) -> { };
 }

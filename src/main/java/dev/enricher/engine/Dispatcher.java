@@ -9,9 +9,15 @@ import dev.enricher.client.Scheduler;
 import dev.enricher.client.Ticker;
 import dev.enricher.client.Usage;
 import dev.enricher.client.ZeroGpuException;
+import dev.enricher.results.Answer;
+import dev.enricher.results.CallKey;
+import dev.enricher.results.CallResults;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,6 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * 429 storms lower, the rate limit, and the turns between stream tasks: each processor has a {@link Lane} there), and
  * routes every answer: to the processor that asked, or, when the {@link Circuit} says the API refuses us or is down,
  * back to the front of its lane, unanswered. Sends nothing while the circuit is open but the circuit's probes.
+ *
+ * <p>Never pays twice for one question: a call whose {@link CallKey} has a stored answer ({@link CallResults}) is
+ * answered from it without going out, looked up when it is submitted and again when its slot comes; a call identical
+ * to one on the wire waits for that one's answer (coalescing) instead of being sent. A successful answer is kept in the
+ * local store at once, so a repeated text a moment later finds it; the processor records it durably (or, refusing it,
+ * takes it back through {@link #refused}).
  *
  * <p>Thread-safe without locks of its own. Stream threads submit; a call's answer frees its slot on a transport
  * thread, which then sends the next waiting call itself: slots are refilled at once, not when a stream thread next
@@ -33,6 +45,13 @@ final class Dispatcher {
     private final Admission<Call> admission;
     private final AtomicLong laneIds = new AtomicLong();
     private volatile CallObserver observer = CallObserver.NONE;
+    private volatile CallResults results;
+    /**
+     * The calls on the wire by content key, each with the identical calls waiting for its answer. A waiter is added
+     * only inside {@code computeIfPresent} and the list is read only after {@code remove}, both under the map's lock
+     * of that key: a waiter is never added to a list its leader has already taken.
+     */
+    private final ConcurrentHashMap<CallKey, List<Call>> onTheWire = new ConcurrentHashMap<>();
 
     /**
      * @param limits    the in-flight cap and what lowers it (adaptive limit, rate limit)
@@ -55,14 +74,63 @@ final class Dispatcher {
         this.observer = o;
     }
 
+    /** Set before start: where answers are looked up and kept; null (the default) makes every call. */
+    void results(CallResults r) {
+        this.results = r;
+    }
+
+    CallResults results() {
+        return results;
+    }
+
+    /** Stream thread: the task refused the answer stored under {@code key}; it must not serve another event. */
+    void refused(CallKey key) {
+        CallResults r = results;
+        if (r != null && key != null) {
+            r.invalidate(key);
+        }
+    }
+
     Lane openLane(String task) {
         return new Lane(admission.openLane(task + "#" + laneIds.incrementAndGet()));
     }
 
-    /** Any thread: queues a call on its lane and sends what the admission allows. */
+    /**
+     * Any thread: answers the call from the stored answers when one is there; otherwise queues it on its lane and sends
+     * what the admission allows.
+     */
     void submit(Call call) {
+        if (answeredFromStore(call)) {
+            return;
+        }
         call.lane().calls.submit(call);
         admission.pump();
+    }
+
+    /** Delivers the stored answer of {@code c}'s question, if there is one. */
+    private boolean answeredFromStore(Call c) {
+        CallResults r = results;
+        if (r == null || c.key() == null) {
+            return false;
+        }
+        Answer a = r.find(c.key());
+        if (a == null) {
+            return false;
+        }
+        saved(c, a.completion());
+        return true;
+    }
+
+    /** {@code c} is answered by {@code completion}, paid for by another call. */
+    private void saved(Call c, ChatCompletion completion) {
+        stats.callSaved();
+        long now = clock.millis();
+        deliver(c, new Completion(c.seq(), c.taskIndex(), c.piece(), completion, null, now, now, c.key(), null, true));
+        try {
+            observer.callSaved(c.request().model(), c.task(), completion.usage());
+        } catch (RuntimeException e) {
+            // Metrics must never break the data path.
+        }
     }
 
     /** The current in-flight ceiling: lowered on overload (many 429s) when adaptive, never above the cap. */
@@ -72,6 +140,12 @@ final class Dispatcher {
 
     /** The admission's starter: one attempt of {@code c}. */
     private void send(Call c, Admission<Call>.Permit permit) {
+        if (c.key() != null && results != null && !permit.probe()) {
+            if (answeredFromStore(c) || joinedIdenticalCall(c)) {
+                permit.release(Admission.Signal.IGNORED); // nothing went out: no evidence for the limits
+                return;
+            }
+        }
         stats.callStarted();
         long sentAt = clock.millis();
         long sentNanos = ticker.read();
@@ -81,6 +155,36 @@ final class Dispatcher {
         } catch (RuntimeException e) {
             ended(c, permit, sentAt, sentNanos, null, e);
         }
+    }
+
+    /**
+     * Whether {@code c} now waits for an identical call on the wire; if not, {@code c} is on the wire itself from now
+     * on, as the one the identical calls to come wait for.
+     */
+    private boolean joinedIdenticalCall(Call c) {
+        while (true) {
+            if (onTheWire.computeIfPresent(c.key(), (k, waiting) -> {
+                waiting.add(c);
+                return waiting;
+            }) != null) {
+                return true;
+            }
+            if (onTheWire.putIfAbsent(c.key(), new ArrayList<>(2)) == null) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * The calls that waited for {@code c}'s answer, no longer waiting for it. Empty when none did, or when {@code c} was
+     * not on the wire as a leader (a probe, or results not kept).
+     */
+    private List<Call> waitingFor(Call c) {
+        if (c.key() == null) {
+            return List.of();
+        }
+        List<Call> waiting = onTheWire.remove(c.key());
+        return waiting == null ? List.of() : waiting;
     }
 
     private void ended(Call c, Admission<Call>.Permit permit, long sentAt, long sentNanos, ChatCompletion completion,
@@ -94,8 +198,40 @@ final class Dispatcher {
             if (probe) {
                 circuit.close("a probe call succeeded");
             }
-            deliver(c, new Completion(c.seq(), c.taskIndex(), c.piece(), completion, null, sentAt, clock.millis()));
-        } else if (failure.disposition() == Disposition.OPERATOR) {
+            answered(c, completion, sentAt, probe);
+        } else {
+            failed(c, failure, sentAt, probe);
+        }
+        // Last: the circuit has had its say before the freed slot admits the next call.
+        permit.release(Admission.Signal.of(failure));
+    }
+
+    /** Delivers {@code c}'s answer, kept first under its key, then to the identical calls that waited for it. */
+    private void answered(Call c, ChatCompletion completion, long sentAt, boolean probe) {
+        long now = clock.millis();
+        Answer answer = null;
+        CallResults r = results;
+        if (r != null && c.key() != null) {
+            answer = new Answer(c.task(), c.request().model(), completion, now);
+            // Kept before the waiters are taken: an identical call from now on finds the answer or joins them.
+            r.put(c.key(), answer);
+        }
+        deliver(c, new Completion(c.seq(), c.taskIndex(), c.piece(), completion, null, sentAt, now, c.key(), answer,
+                false));
+        if (!probe) {
+            for (Call w : waitingFor(c)) {
+                saved(w, completion);
+            }
+        }
+    }
+
+    /**
+     * Routes a failure: held back while the circuit is (or now goes) open, else delivered as an attempt of {@code c}.
+     * The identical calls that waited for {@code c} go out on their own (or wait for a new leader among them).
+     */
+    private void failed(Call c, ZeroGpuException failure, long sentAt, boolean probe) {
+        List<Call> waiting = probe ? List.of() : waitingFor(c);
+        if (failure.disposition() == Disposition.OPERATOR) {
             circuit.open("the API refused the service itself (" + failure.getMessage()
                     + "); fix the API key, project or quota");
             holdBack(c, probe, failure);
@@ -108,20 +244,22 @@ final class Dispatcher {
             }
             deliver(c, new Completion(c.seq(), c.taskIndex(), c.piece(), null, failure, sentAt, clock.millis()));
         }
-        // Last: the circuit has had its say before the freed slot admits the next call.
-        permit.release(Admission.Signal.of(failure));
+        for (Call w : waiting) {
+            w.lane().calls.submitFirst(w);
+        }
     }
 
     private void observe(Call c, long sentNanos, ChatCompletion completion, ZeroGpuException failure) {
         Duration latency = Duration.ofNanos(ticker.read() - sentNanos);
         try {
             if (failure == null) {
-                observer.callEnded(c.request().model(), CallObserver.SUCCESS, 200, latency, completion.usage());
+                observer.callEnded(c.request().model(), c.task(), CallObserver.SUCCESS, 200, latency,
+                        completion.usage());
             } else {
                 String outcome = failure.disposition() == Disposition.RECORD ? CallObserver.RECORD_ERROR
                         : failure.disposition() == Disposition.OPERATOR ? CallObserver.OPERATOR_ERROR
                         : CallObserver.TRANSIENT_ERROR;
-                observer.callEnded(c.request().model(), outcome, failure.status(), latency, Usage.NONE);
+                observer.callEnded(c.request().model(), c.task(), outcome, failure.status(), latency, Usage.NONE);
             }
         } catch (RuntimeException e) {
             // Metrics must never break the data path.

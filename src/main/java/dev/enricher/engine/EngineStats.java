@@ -31,6 +31,7 @@ public final class EngineStats {
     private final LongAdder truncated = new LongAdder();
     private final LongAdder fallbacks = new LongAdder();
     private final LongAdder heldBack = new LongAdder();
+    private final LongAdder callsSaved = new LongAdder();
     private final LongAdder staleCompletions = new LongAdder();
     private final LongAdder admissionWaitNanos = new LongAdder();
     private final AtomicLong circuitOpens = new AtomicLong();
@@ -155,6 +156,18 @@ public final class EngineStats {
 
     void taskClosed(String task) {
         byTask.remove(task);
+    }
+
+    /**
+     * Calls not made because their answer was stored (a repeated text, a replay, a re-processing) or an identical call
+     * was on the wire at the same time.
+     */
+    public long callsSaved() {
+        return callsSaved.sum();
+    }
+
+    void callSaved() {
+        callsSaved.increment();
     }
 
     void callStarted() {

@@ -34,6 +34,11 @@ public final class EnrichmentEngine implements AutoCloseable {
     public static final String ENRICHED = "enriched";
     /** Child name the processor forwards dead letters to. */
     public static final String DEAD_LETTERS = "dead-letters";
+    /**
+     * Child name the processor forwards accepted answers to (key: the call's content key, value: the
+     * {@link dev.enricher.results.Answer}), when call results are kept: the topology's sink to the call-results topic.
+     */
+    public static final String CALL_RESULTS = "call-results";
 
     private final EngineConfig config;
     private final List<EnrichmentTask> tasks;
@@ -59,6 +64,7 @@ public final class EnrichmentEngine implements AutoCloseable {
     private final Scheduler scheduler;
     private final Circuit circuit;
     private final Dispatcher dispatcher;
+    private final dev.enricher.client.ChatWire wire = new dev.enricher.client.ChatWire();
 
     /**
      * An engine that sends at most {@code config.maxInFlight()} calls at once, with no adaptive or rate limit.
@@ -244,6 +250,25 @@ public final class EnrichmentEngine implements AutoCloseable {
     TaskCondition condition(int i) {
         List<TaskCondition> c = conditions;
         return c == null ? null : c.get(i);
+    }
+
+    /**
+     * Set before start: keep every accepted answer under its content key and look there before calling. The processor
+     * then forwards each answer it accepts to {@link #CALL_RESULTS}, which the topology must connect to the topic
+     * {@code results} is read from. Null (the default): every call is made.
+     */
+    public void callResults(dev.enricher.results.CallResults results) {
+        dispatcher.results(results);
+    }
+
+    /** Whether answers are kept and looked up. */
+    public boolean keepsResults() {
+        return dispatcher.results() != null;
+    }
+
+    /** Writes request bodies (for the calls' content keys). */
+    dev.enricher.client.ChatWire wire() {
+        return wire;
     }
 
     /** Set before start: told about every API call (metrics). */

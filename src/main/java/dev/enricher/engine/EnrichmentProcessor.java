@@ -7,6 +7,7 @@ import dev.enricher.client.Disposition;
 import dev.enricher.client.FailureKind;
 import dev.enricher.client.ZeroGpuException;
 import dev.enricher.engine.avro.PendingEntry;
+import dev.enricher.results.CallKey;
 import dev.enricher.serde.SerdeException;
 import dev.enricher.serde.decode.DecodeException;
 import dev.enricher.tasks.EnrichmentTask;
@@ -552,7 +553,25 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             failTask(e, i, Failures.taskBug(task, ex));
             return;
         }
-        engine.dispatcher().submit(new Call(lane, e.seq, i, request));
+        engine.dispatcher().submit(call(e, i, -1, request));
+    }
+
+    /**
+     * The call of task {@code i}'s request for event {@code e} ({@code piece} -1 for the whole input), with its content
+     * key when answers are kept: the model, the task's fingerprint and the exact body, so only the same question of
+     * the same task finds a stored answer.
+     */
+    private Call call(PendingEvent e, int i, int piece, ChatRequest request) {
+        CallKey key = null;
+        if (engine.keepsResults()) {
+            try {
+                key = CallKey.of(request.model(), fingerprints.get(i), engine.wire().requestBody(request));
+            } catch (java.io.IOException | RuntimeException ex) {
+                // Not writable as JSON: the transport will say so for this call; it just is not looked up.
+                key = null;
+            }
+        }
+        return new Call(lane, e.seq, i, piece, request, taskNames.get(i), key);
     }
 
     /**
@@ -577,7 +596,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         TextPiece piece = plan(e, i).pieces().get(k);
         ChatRequest request = tasks.get(i).request(taskInput(e, i, piece.text()));
         e.pieceCalls(i).sent(k);
-        engine.dispatcher().submit(new Call(lane, e.seq, i, k, request));
+        engine.dispatcher().submit(call(e, i, k, request));
     }
 
     private void drainCompletions() {
@@ -592,6 +611,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         int i = c.taskIndex();
         if (e == null || e.finished || !e.outstanding(i)) {
             stats.staleCompletion();
+            recordUnclaimed(c);
             return;
         }
         if (c.piece() >= 0) {
@@ -606,7 +626,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         EnrichmentTask task = tasks.get(i);
         int attempts = e.attemptEnded(i, c.sentAt(), c.endedAt());
         if (c.error() == null) {
-            succeeded(e, i, task, c.completion());
+            succeeded(e, i, task, c);
             return;
         }
         ZeroGpuException x = c.error().withAttempts(attempts);
@@ -622,17 +642,19 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         }
     }
 
-    private void succeeded(PendingEvent e, int i, EnrichmentTask task, ChatCompletion completion) {
+    private void succeeded(PendingEvent e, int i, EnrichmentTask task, Completion c) {
+        ChatCompletion completion = c.completion();
         TaskResult result;
         try {
             result = result(e, i, completion);
         } catch (ZeroGpuException ex) {
+            engine.dispatcher().refused(c.key());
             int refusals = e.refused(i).size();
             if (ex.kind() == FailureKind.UNPARSEABLE_CONTENT && refusals < task.repairs()) {
                 // Sent back with what was wrong; this answer's call stays accounted for (it was paid).
                 LOG.debug("{} task '{}': answer refused ({}), asking for repair {} of {}", e.coordinates(),
                         task.name(), ex.getMessage(), refusals + 1, task.repairs());
-                e.answerRefused(i, completion, ex.getMessage(), e.model(task, i));
+                e.answerRefused(i, completion, ex.getMessage(), e.model(task, i), c.cached());
                 stats.repairAsked();
                 store.put(e);
                 send(e, i);
@@ -646,8 +668,39 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             failTask(e, i, onModel(f, e, i, task));
             return;
         }
-        e.succeeded(i, completion, result);
+        e.succeeded(i, completion, result, c.cached());
+        record(c);
         taskEnded(e);
+    }
+
+    /**
+     * An answer that came after its event had ended (dead-lettered when another task failed) was paid for all the same:
+     * recorded when it has the task's shape, so a replay of that dead letter does not pay for it again. Answers to
+     * pieces of a long input are not: their shape can only be checked against their piece's text.
+     */
+    private void recordUnclaimed(Completion c) {
+        if (c.answer() == null || c.piece() >= 0) {
+            return;
+        }
+        try {
+            tasks.get(c.taskIndex()).parse(c.completion());
+        } catch (RuntimeException ex) {
+            engine.dispatcher().refused(c.key());
+            return;
+        }
+        record(c);
+    }
+
+    /**
+     * Records an accepted answer this event paid for under its content key, in the call-results topic: forwarded now,
+     * it commits in the transaction that stores the answer in the pending store.
+     */
+    private void record(Completion c) {
+        if (c.answer() == null || c.key() == null || !engine.keepsResults()) {
+            return;
+        }
+        context.forward(new Record<>(c.key().bytes(), c.answer().encode(), c.answer().storedAt()),
+                EnrichmentEngine.CALL_RESULTS);
     }
 
     /**
@@ -673,9 +726,15 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         int attempts = calls.attemptEnded(k, c.sentAt(), c.endedAt());
         if (c.error() == null) {
             try {
-                task.parse(c.completion(), piece.text()); // refused now, not after the last piece
+                try {
+                    task.parse(c.completion(), piece.text()); // refused now, not after the last piece
+                } catch (ZeroGpuException ex) {
+                    engine.dispatcher().refused(c.key());
+                    throw ex;
+                }
                 calls.markAnswered(k);
-                e.pieceAnswered(i, k, piece.start(), piece.end(), c.completion(), task.model(), calls);
+                e.pieceAnswered(i, k, piece.start(), piece.end(), c.completion(), task.model(), calls, c.cached());
+                record(c);
                 if (!calls.allAnswered()) {
                     store.put(e);
                     return;

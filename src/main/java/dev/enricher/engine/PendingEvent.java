@@ -31,6 +31,12 @@ import java.util.List;
  * the processor decides when the entry goes to the store. Mutable; owned by one processor, stream thread only.
  */
 final class PendingEvent {
+    static {
+        // Building a stored task fills unset fields with their schema defaults, which Avro 1.12 resolves through the
+        // generated classes: they must be trusted before the first event is admitted, whoever loads the store first.
+        dev.enricher.serde.GeneratedClassTrust.install();
+    }
+
     final long seq;
     final PendingEntry entry;
     final TaskResult[] results;
@@ -358,8 +364,14 @@ final class PendingEvent {
 
     /** Task {@code i} succeeded with {@code result}, parsed from {@code completion} (kept so a restart re-parses it). */
     void succeeded(int i, ChatCompletion completion, TaskResult result) {
+        succeeded(i, completion, result, false);
+    }
+
+    /** As above; {@code cached} when the answer was not paid for by this event (stored call results). */
+    void succeeded(int i, ChatCompletion completion, TaskResult result, boolean cached) {
         results[i] = result;
         StoredTask t = task(i);
+        t.setCached(cached);
         t.setStatus(StoredTaskStatus.SUCCEEDED);
         t.setFailure(null);
         t.setCompletionId(completion.id());
@@ -379,8 +391,15 @@ final class PendingEvent {
      * the next request, and the task waits to be sent again with fresh attempt counts.
      */
     void answerRefused(int i, ChatCompletion completion, String problem, String model) {
+        answerRefused(i, completion, problem, model, false);
+    }
+
+    /** As above; {@code cached} when the refused answer was not paid for by this event. */
+    void answerRefused(int i, ChatCompletion completion, String problem, String model, boolean cached) {
         StoredTask t = task(i);
-        t.getEarlierCalls().add(storedCall(t, completion, model));
+        StoredCall call = storedCall(t, completion, model);
+        call.setCached(cached);
+        t.getEarlierCalls().add(call);
         String content = completion.content();
         t.getRefused().add(StoredRefusal.newBuilder().setContent(content == null ? "" : content).setProblem(problem)
                 .build());
@@ -391,7 +410,8 @@ final class PendingEvent {
      * Piece {@code k} of task {@code i}'s chunked input, code points {@code start..end} of it, was answered (and its
      * answer accepted): the answer and its call's accounting ({@code calls}') are kept.
      */
-    void pieceAnswered(int i, int k, int start, int end, ChatCompletion completion, String model, PieceCalls calls) {
+    void pieceAnswered(int i, int k, int start, int end, ChatCompletion completion, String model, PieceCalls calls,
+                       boolean cached) {
         Choice first = completion.choices().get(0);
         Usage u = completion.usage();
         StoredCall call = StoredCall.newBuilder().setModel(model).setCompletionId(completion.id())
@@ -399,7 +419,8 @@ final class PendingEvent {
                 .setPromptTokens(u == Usage.NONE ? null : u.promptTokens())
                 .setCompletionTokens(u == Usage.NONE ? null : u.completionTokens())
                 .setLatencyMs(calls.latencyMs(k)).setAttempts(calls.attempts(k))
-                .setFirstAttemptAt(calls.firstAttemptAt(k)).setLastAttemptAt(calls.lastAttemptAt(k)).build();
+                .setFirstAttemptAt(calls.firstAttemptAt(k)).setLastAttemptAt(calls.lastAttemptAt(k)).setCached(cached)
+                .build();
         task(i).getPieces().add(StoredPiece.newBuilder().setIndex(k).setStart(start).setEnd(end)
                 .setContent(first.content()).setFinishReason(first.finishReason()).setCall(call).build());
     }
@@ -511,6 +532,7 @@ final class PendingEvent {
         t.setLatencyMs(0);
         t.setFailure(null);
         t.setRequestId(null);
+        t.setCached(false);
     }
 
     /** Task {@code i} is retried at {@code due}; {@code ifExhausted} is its failure should no retry follow. */
@@ -552,7 +574,7 @@ final class PendingEvent {
             EnrichmentTask task = tasks.get(i);
             CallInfo call = t.getAttempts() == 0 ? null : new CallInfo(t.getCompletionId(), t.getRequestId(),
                     toInt(t.getPromptTokens()), toInt(t.getCompletionTokens()), t.getLatencyMs(), t.getAttempts(),
-                    t.getFirstAttemptAt(), t.getLastAttemptAt());
+                    t.getFirstAttemptAt(), t.getLastAttemptAt(), t.getCached());
             String model = model(task, i);
             List<EarlierCall> earlier = new ArrayList<>(t.getEarlierCalls().size());
             for (StoredCall c : t.getEarlierCalls()) {
@@ -581,7 +603,7 @@ final class PendingEvent {
     private static EarlierCall earlierCall(StoredCall c) {
         return new EarlierCall(c.getModel(), new CallInfo(c.getCompletionId(), c.getRequestId(),
                 toInt(c.getPromptTokens()), toInt(c.getCompletionTokens()), c.getLatencyMs(), c.getAttempts(),
-                c.getFirstAttemptAt(), c.getLastAttemptAt()));
+                c.getFirstAttemptAt(), c.getLastAttemptAt(), c.getCached()));
     }
 
     /** The model task {@code i} runs on: its own, or its fallback once it switched. */

@@ -8,6 +8,10 @@ import dev.enricher.engine.EngineStats;
 import dev.enricher.engine.EnrichmentEngine;
 import dev.enricher.engine.EventSink;
 import dev.enricher.engine.InstanceControl;
+import dev.enricher.results.CallResultReader;
+import dev.enricher.results.CallResultSettings;
+import dev.enricher.results.CallResultTopic;
+import dev.enricher.results.CallResults;
 import dev.enricher.serde.SchemaRegistry;
 import dev.enricher.serde.decode.InputDecoder;
 import java.time.Duration;
@@ -15,6 +19,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -39,6 +44,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
     public static final String PENDING_STORE = "pending";
 
     private final ChatTransport transport;
+    private final CallResultReader results;
     private final EnrichmentEngine engine;
     private final Topology topology;
     private final KafkaStreams streams;
@@ -46,9 +52,10 @@ public final class EnrichmentPipeline implements AutoCloseable {
     private final java.util.concurrent.CompletableFuture<KafkaStreams.State> stopped =
             new java.util.concurrent.CompletableFuture<>();
 
-    private EnrichmentPipeline(ChatTransport transport, EnrichmentEngine engine, Topology topology,
-                               KafkaStreams streams) {
+    private EnrichmentPipeline(ChatTransport transport, CallResultReader results, EnrichmentEngine engine,
+                               Topology topology, KafkaStreams streams) {
         this.transport = transport;
+        this.results = results;
         this.engine = engine;
         this.topology = topology;
         this.streams = streams;
@@ -80,6 +87,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
         ChatTransport transport = ChatTransport.create(clientConfig.toBuilder().maxInFlight(maxInFlight)
                 .retry(settings.engine().retry()).build());
         EnrichmentEngine engine = null;
+        CallResultReader results = null;
         try {
             engine = new EnrichmentEngine(settings.engine(), settings.tasks(), decoder, sink, transport,
                     clientConfig.limits());
@@ -88,6 +96,12 @@ public final class EnrichmentPipeline implements AutoCloseable {
             engine.graph(settings.graph());
             engine.longInputs(settings.effectiveLongInputs());
             engine.hiddenAttributes(new java.util.HashSet<>(settings.privacy().dropAttributes()));
+            if (settings.callResults().enabled()) {
+                CallResults store = new CallResults(settings.callResults().ttl(), settings.callResults().maxBytes(),
+                        settings.engine().clock());
+                results = loadCallResults(settings, store);
+                engine.callResults(store);
+            }
             Topology topology = topology(settings, engine);
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties(settings));
             engine.instanceControl(new InstanceControl() {
@@ -106,7 +120,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
                         e.toString(), e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
-            EnrichmentPipeline p = new EnrichmentPipeline(transport, engine, topology, streams);
+            EnrichmentPipeline p = new EnrichmentPipeline(transport, results, engine, topology, streams);
             streams.setStateListener((now, before) -> {
                 // Kafka Streams' own transition lines are below the log level (org.apache.kafka at WARN); a rebalance
                 // or a restore is worth a line of its own for whoever watches an instance.
@@ -122,12 +136,43 @@ public final class EnrichmentPipeline implements AutoCloseable {
                     settings.streamThreads(), settings.engine().maxInFlight());
             return p;
         } catch (RuntimeException e) {
+            if (results != null) {
+                results.close();
+            }
             if (engine != null) {
                 engine.close();
             }
             transport.close();
             throw e;
         }
+    }
+
+    /**
+     * Makes sure the call-results topic exists with its settings, and reads it to its end into {@code store} (then
+     * keeps following it), before the pipeline processes anything: a restarted instance finds every answer committed
+     * before.
+     */
+    private static CallResultReader loadCallResults(PipelineSettings settings, CallResults store) {
+        CallResultSettings c = settings.callResults();
+        StreamsConfig streamsConfig = new StreamsConfig(streamsProperties(settings));
+        try (Admin admin = Admin.create(streamsConfig.getAdminConfigs(settings.applicationId() + "-call-results"))) {
+            CallResultTopic.ensure(admin, c, maxRecordBytes(settings));
+        }
+        // The global consumer's settings: no group, read_committed under exactly-once (only committed answers).
+        CallResultReader reader = new CallResultReader(
+                streamsConfig.getGlobalConsumerConfigs(settings.applicationId() + "-call-results"), c.topic(), store);
+        reader.start();
+        try {
+            reader.awaitLoaded(c.loadTimeout());
+        } catch (InterruptedException e) {
+            reader.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the call results", e);
+        } catch (RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+        return reader;
     }
 
     private static java.util.List<String> taskNames(PipelineSettings s) {
@@ -144,6 +189,10 @@ public final class EnrichmentPipeline implements AutoCloseable {
                 new ByteArraySerializer(), "enrich");
         t.addSink(EnrichmentEngine.DEAD_LETTERS, settings.deadLetterTopic(), new ByteArraySerializer(),
                 new ByteArraySerializer(), "enrich");
+        if (engine.keepsResults()) {
+            t.addSink(EnrichmentEngine.CALL_RESULTS, settings.callResults().topic(), new ByteArraySerializer(),
+                    new ByteArraySerializer(), "enrich");
+        }
         return t;
     }
 
@@ -253,6 +302,9 @@ public final class EnrichmentPipeline implements AutoCloseable {
         try {
             streams.close(timeout);
         } finally {
+            if (results != null) {
+                results.close();
+            }
             engine.close();
             transport.close();
         }

@@ -36,6 +36,7 @@ import java.util.Set;
  * @param longInputs       what each task does with an input over its limit, with the limit in tokens, by task name;
  *                         a task absent (or without a limit) sends every input whole
  * @param catalog          the models' input limits and prices (the built-in catalog unless configured)
+ * @param callResults      durable call results: the topic answers are kept in and the local store's bounds
  * @param decoder          how input values are decoded
  * @param engine           the async engine's settings
  * @param guarantee        at-least-once or exactly-once
@@ -47,7 +48,8 @@ import java.util.Set;
 public record PipelineSettings(String applicationId, String bootstrapServers, String inputTopic, String enrichedTopic,
                                String deadLetterTopic, List<EnrichmentTask> tasks,
                                Map<String, TaskCondition> conditions, Map<String, String> inputs, Privacy privacy,
-                               Map<String, LongInput> longInputs, ModelCatalog catalog, DecoderConfig decoder,
+                               Map<String, LongInput> longInputs, ModelCatalog catalog,
+                               dev.enricher.results.CallResultSettings callResults, DecoderConfig decoder,
                                EngineConfig engine, ProcessingGuarantee guarantee, int streamThreads, Path stateDir,
                                AvroSerdeConfig serde, Map<String, Object> streamsOverrides) {
 
@@ -83,6 +85,11 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         privacy = privacy == null ? Privacy.NONE : privacy;
         longInputs = longInputs == null ? Map.of() : Map.copyOf(longInputs);
         catalog = catalog == null ? ModelCatalog.defaults() : catalog;
+        callResults = callResults == null ? dev.enricher.results.CallResultSettings.disabled() : callResults;
+        if (callResults.enabled() && List.of(inputTopic, enrichedTopic, deadLetterTopic).contains(callResults.topic())) {
+            throw new IllegalArgumentException("the call-results topic must be a topic of its own, was "
+                    + callResults.topic());
+        }
         for (String name : longInputs.keySet()) {
             if (!names.contains(name)) {
                 throw new IllegalArgumentException("long-input handling is given for task '" + name + "', which is "
@@ -172,7 +179,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
     public String toString() {
         return "PipelineSettings[applicationId=" + applicationId + ", bootstrapServers=" + bootstrapServers
                 + ", inputTopic=" + inputTopic + ", enrichedTopic=" + enrichedTopic + ", deadLetterTopic="
-                + deadLetterTopic + ", tasks=" + tasks + ", inputs=" + inputs + ", privacy=" + privacy + ", decoder=" + decoder + ", engine=" + engine + ", guarantee="
+                + deadLetterTopic + ", tasks=" + tasks + ", inputs=" + inputs + ", privacy=" + privacy + ", callResults=" + callResults + ", decoder=" + decoder + ", engine=" + engine + ", guarantee="
                 + guarantee + ", streamThreads=" + streamThreads + ", stateDir=" + stateDir + ", serde=" + serde
                 + ", streamsOverrides=" + KafkaProperties.masked(streamsOverrides) + "]";
     }
@@ -200,6 +207,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         b.privacy = privacy;
         b.longInputs = longInputs;
         b.catalog = catalog;
+        b.callResults = callResults;
         b.decoder = decoder;
         b.engine = engine;
         b.guarantee = guarantee;
@@ -223,6 +231,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         private Privacy privacy = Privacy.NONE;
         private Map<String, LongInput> longInputs = Map.of();
         private ModelCatalog catalog = ModelCatalog.defaults();
+        private dev.enricher.results.CallResultSettings callResults = dev.enricher.results.CallResultSettings.disabled();
         private DecoderConfig decoder = DecoderConfig.defaults(InputFormat.JSON);
         private EngineConfig engine = EngineConfig.defaults();
         private ProcessingGuarantee guarantee = ProcessingGuarantee.EXACTLY_ONCE_V2;
@@ -246,6 +255,11 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         public Builder longInputs(Map<String, LongInput> v) { longInputs = v; return this; }
         /** The models' input limits and prices (see {@link PipelineSettings#catalog()}). */
         public Builder catalog(ModelCatalog v) { catalog = v; return this; }
+        /**
+         * Durable call results (see {@link PipelineSettings#callResults()}); off unless set here (the configuration's
+         * {@code cache.enabled} is on by default).
+         */
+        public Builder callResults(dev.enricher.results.CallResultSettings v) { callResults = v; return this; }
         public Builder decoder(DecoderConfig v) { decoder = v; return this; }
         public Builder engine(EngineConfig v) { engine = v; return this; }
         public Builder guarantee(ProcessingGuarantee v) { guarantee = v; return this; }
@@ -257,7 +271,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
 
         public PipelineSettings build() {
             return new PipelineSettings(applicationId, bootstrapServers, inputTopic, enrichedTopic, deadLetterTopic,
-                    tasks, conditions, inputs, privacy, longInputs, catalog, decoder, engine, guarantee, streamThreads, stateDir, serde, streamsOverrides);
+                    tasks, conditions, inputs, privacy, longInputs, catalog, callResults, decoder, engine, guarantee, streamThreads, stateDir, serde, streamsOverrides);
         }
     }
 }

@@ -381,6 +381,7 @@ public final class RecordAssembler implements EventSink {
         r.put("accepted", accepted);
         r.put("piece", piece);
         r.put("cost_usd", cost(model, call));
+        r.put("cached", call.cached());
         return r;
     }
 
@@ -398,7 +399,7 @@ public final class RecordAssembler implements EventSink {
     private static double total(List<GenericRecord> calls) {
         double sum = 0;
         for (GenericRecord c : calls) {
-            if (c.get("cost_usd") instanceof Double d) {
+            if (c.get("cost_usd") instanceof Double d && !Boolean.TRUE.equals(c.get("cached"))) {
                 sum += d;
             }
         }
@@ -417,7 +418,7 @@ public final class RecordAssembler implements EventSink {
             for (EarlierCall c : calls) {
                 Double cost = cost(c.model(), c.call());
                 if (cost != null) {
-                    sum = (sum == null ? 0 : sum) + cost;
+                    sum = (sum == null ? 0 : sum) + (c.call().cached() ? 0 : cost);
                 }
             }
         }

@@ -6,6 +6,10 @@ import dev.enricher.avro.DeadLetterCategory;
 import dev.enricher.engine.avro.PendingEntry;
 import dev.enricher.engine.avro.StoredTask;
 import dev.enricher.engine.avro.StoredTaskStatus;
+import dev.enricher.tasks.EnrichmentTask;
+import dev.enricher.tasks.TaskFactory;
+import dev.enricher.tasks.TaskSpec;
+import dev.enricher.tasks.TaskType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -173,6 +177,33 @@ class PendingStoreCodecTest {
     }
 
     @Test
+    void anEntryWrittenByTheVersionBeforeCallResultsStillReadsAsPaidCalls() throws IOException {
+        PendingEvent e = PendingEvent.admit(3, input(utf8("k")), List.of("sentiment"), List.of("fp"), 5L);
+        e.attemptEnded(0, 100, 140);
+        e.answerRefused(0, FakeChatTransport.completion("llama", "{}", "req-7"), "$.label: required", "llama");
+        PendingEntry back = PendingStore.decode(asWrittenBy("/pending/PendingEntry-4.avsc", e));
+        assertThat(back.getTasks().get(0).getCached()).isFalse();
+        assertThat(back.getTasks().get(0).getEarlierCalls()).singleElement()
+                .satisfies(c -> assertThat(c.getCached()).isFalse());
+    }
+
+    @Test
+    void aCachedAnswerRoundTripsAsCached() {
+        EnrichmentTask summary = TaskFactory.create(TaskSpec.of(TaskType.TEXT_GENERATION));
+        PendingEvent e = PendingEvent.admit(3, input(utf8("k")), List.of(summary.name()), List.of("fp"), 5L);
+        e.attemptEnded(0, 100, 100);
+        e.succeeded(0, FakeChatTransport.completion("llama", "a summary", "req-paid"),
+                new dev.enricher.tasks.TextResult("a summary", "stop", false), true);
+        PendingEntry back = PendingStore.decode(PendingStore.encode(e.entry));
+        assertThat(back.getTasks().get(0).getCached()).isTrue();
+        assertThat(back.getTasks().get(0).getRequestId()).isEqualTo("req-paid");
+        PendingEvent restored = new PendingEvent(3, back);
+        restored.results[0] = new dev.enricher.tasks.TextResult("a summary", "stop", false);
+        assertThat(restored.outcomes(List.of(summary)))
+                .singleElement().satisfies(o -> assertThat(o.call().cached()).isTrue());
+    }
+
+    @Test
     void theAnswersOfAChunkedTasksPiecesRoundTrip() {
         PendingEvent e = PendingEvent.admit(3, input(utf8("k")), List.of("pii"), List.of("fp"), 5L);
         PieceCalls calls = new PieceCalls(3);
@@ -180,11 +211,11 @@ class PendingStoreCodecTest {
         calls.sent(2);
         calls.attemptEnded(2, 150, 190);
         e.pieceAnswered(0, 2, 180, 260, FakeChatTransport.completion("gliner", "{\"entities\":[]}", "req-2"), "gliner",
-                calls);
+                calls, false);
         calls.sent(0);
         calls.attemptEnded(0, 100, 140);
         e.pieceAnswered(0, 0, 0, 100, FakeChatTransport.completion("gliner", "{\"entities\":[]}", "req-0"), "gliner",
-                calls);
+                calls, false);
         PendingEntry back = PendingStore.decode(PendingStore.encode(e.entry));
         StoredTask t = back.getTasks().get(0);
         assertThat(t.getPieces()).extracting(p -> p.getIndex() + ":" + p.getStart() + ".." + p.getEnd() + ":"

@@ -1,5 +1,6 @@
 package dev.enricher.it;
 
+import dev.enricher.results.CallResultSettings;
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.client.ApiKey;
 import dev.enricher.client.ClientConfig;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * A pipeline in a JVM of its own, for the crash test, which kills it with SIGKILL. Everything comes from the
  * environment (the key as {@code ZEROGPU_API_KEY}, never on the command line): {@code IT_BOOTSTRAP},
  * {@code IT_SIMULATOR_URL}, {@code IT_GUARANTEE}, {@code IT_STATE_DIR}, {@code IT_INPUT}, {@code IT_ENRICHED},
- * {@code IT_DEAD_LETTERS}, {@code IT_MAX_IN_FLIGHT}; the settings are every fixture pipeline's
+ * {@code IT_DEAD_LETTERS}, {@code IT_MAX_IN_FLIGHT}, and {@code IT_CALL_RESULTS} (the call-results topic; unset:
+ * none); the settings are every fixture pipeline's
  * ({@link PipelineFixture#settings(String, PipelineFixture.Topics, Path, java.util.List)}), so the application id
  * is {@code it-<input topic>}.
  * Prints {@code RUNNING} once Kafka Streams runs, then a line of counters every second. SIGTERM closes it cleanly.
@@ -42,6 +44,8 @@ public final class PipelineProcess {
                 .guarantee(ProcessingGuarantee.parse(env("IT_GUARANTEE")))
                 // A restarted process takes its predecessor's place at once instead of waiting for its session to end.
                 .streamsProperty("group.instance.id", "it-pipeline-process")
+                .callResults(System.getenv("IT_CALL_RESULTS") == null ? null
+                        : CallResultSettings.on(System.getenv("IT_CALL_RESULTS")))
                 .build();
         ClientConfig client = ClientConfig.builder().baseUrl(env("IT_SIMULATOR_URL"))
                 .apiKey(ApiKey.fromEnvironment().orElseThrow(() -> new IllegalStateException(ApiKey.ENV_VAR + " not set")))

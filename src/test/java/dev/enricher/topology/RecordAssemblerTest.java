@@ -1,6 +1,7 @@
 package dev.enricher.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
@@ -205,7 +206,7 @@ class RecordAssemblerTest {
                 entry("model", TITLE.model()), entry("completion_id", "cmpl-title"), entry("request_id", "req-title"),
                 entry("prompt_tokens", 120), entry("completion_tokens", null), entry("latency_ms", 85L),
                 entry("attempts", 2), entry("accepted", true), entry("piece", null),
-                entry("cost_usd", 120 * 0.02 / 1e6));
+                entry("cost_usd", 120 * 0.02 / 1e6), entry("cached", false));
     }
 
     // ---- enriched: the schema ----
@@ -670,6 +671,31 @@ class RecordAssemblerTest {
         DeadLetter none = readDeadLetter(assembler.deadLetter(new FinishedEvent(input(key("k"), List.of()), null,
                 List.of(), Failure.of(DeadLetterCategory.DESERIALIZATION, "not JSON", null, null)), NOW));
         assertThat(none.getCostUsd()).isNull();
+    }
+
+    @Test
+    void aCachedAnswerShowsWhatItHadCostButTheRecordAndTheDeadLetterPayNothingForIt() {
+        RecordAssembler assembler = assembler(List.of(SUMMARY, ZERO_SHOT));
+        CallInfo paid = new CallInfo("c1", "r1", 1_000, 200, 50, 1, TIMESTAMP, TIMESTAMP);
+        CallInfo cached = new CallInfo("c-orig", "r-orig", 2_000, 100, 0, 1, TIMESTAMP, TIMESTAMP, true);
+        TaskOutcome summary = success(SUMMARY, new TextResult("x", "stop", false), paid);
+        TaskOutcome labels = success(ZERO_SHOT, new ZeroShotResult(List.of(new ScoredLabel("sports", 0.9))), cached);
+
+        GenericRecord e = readEnriched(assembler.enriched(event(List.of(summary, labels)), NOW));
+
+        double paidCost = 1_000 * 0.02 / 1e6 + 200 * 0.05 / 1e6;
+        double cachedCost = 2_000 * 0.02 / 1e6 + 100 * 0.05 / 1e6;
+        assertThat(EnrichedRecords.modelCalls(e)).extracting(c -> c.get("cached"), c -> c.get("cost_usd"),
+                c -> EnrichedRecords.string(c, "request_id")).containsExactly(tuple(false, paidCost, "r1"),
+                tuple(true, cachedCost, "r-orig"));
+        assertThat((double) e.get("cost_usd")).isCloseTo(paidCost, within(1e-12));
+
+        Failure failure = new Failure(DeadLetterCategory.API_RETRIES_EXHAUSTED, "gave up", "summary",
+                SUMMARY.model(), 503, null, null, null, "r3", 4, TIMESTAMP, TIMESTAMP, null);
+        DeadLetter d = readDeadLetter(assembler.deadLetter(new FinishedEvent(input(key("k"), List.of()),
+                DecodedEvent.ofText(TEXT), List.of(new TaskOutcome("summary", SUMMARY.model(), null,
+                new CallInfo(null, "r3", null, null, 0, 4, TIMESTAMP, TIMESTAMP), failure), labels), failure), NOW));
+        assertThat(d.getCostUsd()).as("only a cached answer was had: nothing was spent").isEqualTo(0.0);
     }
 
     @Test
