@@ -141,7 +141,7 @@ final class ConfigKeys {
     // cache: durable call results (never pay twice for one question)
     static final ConfigKey<Boolean> CACHE_ENABLED = key("cache.enabled", ConfigType.BOOLEAN, true,
             "Keep every accepted answer under a hash of its model, task and exact request, in a compacted topic "
-                    + "written in the output transaction, and look there before calling: repeated texts, dead-letter "
+                    + "written in the Kafka transaction that stores it, and look there before calling: repeated texts, dead-letter "
                     + "replays, re-processing and calls re-sent after a crash are not paid again. Identical calls in "
                     + "flight at once make one call.");
     static final ConfigKey<String> CACHE_TOPIC = key("cache.topic", ConfigType.STRING, null,
@@ -157,6 +157,14 @@ final class ConfigKeys {
             "Bound of each instance's local store of answers, in MiB of heap (the least used go first).");
     static final ConfigKey<Duration> CACHE_LOAD_TIMEOUT = key("cache.load-timeout", ConfigType.DURATION_TYPE,
             Duration.ofMinutes(5), "How long the start waits to have read the call-results topic to its end.");
+
+    // budget: what one instance may spend
+    static final ConfigKey<Double> BUDGET_PER_HOUR = key("budget.usd-per-hour", ConfigType.doubleMin(0), 0.0,
+            "What this instance may spend on the API per UTC hour, in US dollars (usage at the model catalog's "
+                    + "prices); reached, sending stops and processing pauses until the next hour, nothing lost. "
+                    + "0: no budget. Divide a global budget by the instances.");
+    static final ConfigKey<Double> BUDGET_PER_DAY = key("budget.usd-per-day", ConfigType.doubleMin(0), 0.0,
+            "As budget.usd-per-hour, per UTC day.");
 
     // privacy: what stays out of the outputs
     static final ConfigKey<String> PRIVACY_REDACT_WITH = key("privacy.redact-with", ConfigType.STRING, null,

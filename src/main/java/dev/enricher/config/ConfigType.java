@@ -73,7 +73,7 @@ final class ConfigType<T> {
 
     static final ConfigType<URI> URL = of("an http(s) URL", ConfigType::parseUrl);
 
-    static final ConfigType<Duration> DURATION_TYPE = new ConfigType<>("a duration: 250ms, 30s, 5m, 1h",
+    static final ConfigType<Duration> DURATION_TYPE = new ConfigType<>("a duration: 250ms, 30s, 5m, 1h, 7d",
             ConfigType::parseDuration, ConfigType::formatDuration);
 
     static ConfigType<Integer> intRange(int min, int max) {
@@ -183,12 +183,15 @@ final class ConfigType<T> {
                 // fall through to the message below
             }
         }
-        throw new IllegalArgumentException("is not a duration; give a number with a unit (250ms, 30s, 5m, 1h) "
+        throw new IllegalArgumentException("is not a duration; give a number with a unit (250ms, 30s, 5m, 1h, 7d) "
                 + "or ISO-8601 (PT30S)");
     }
 
     private static String formatDuration(Duration d) {
         long ms = d.toMillis();
+        if (ms % 86_400_000 == 0 && ms > 0) {
+            return ms / 86_400_000 + "d";
+        }
         if (ms % 3_600_000 == 0) {
             return ms / 3_600_000 + "h";
         }

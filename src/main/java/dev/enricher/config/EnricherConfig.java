@@ -212,6 +212,11 @@ public final class EnricherConfig {
                 .inputs(inputs()).privacy(privacy()).build().graph();
     }
 
+    /** What this instance may spend ({@code budget.*}). */
+    public dev.enricher.engine.BudgetSettings budget() {
+        return new dev.enricher.engine.BudgetSettings(get(BUDGET_PER_HOUR), get(BUDGET_PER_DAY));
+    }
+
     /** Durable call results ({@code cache.*}). */
     public dev.enricher.results.CallResultSettings callResults() {
         if (!get(CACHE_ENABLED)) {
@@ -291,7 +296,7 @@ public final class EnricherConfig {
                 .guarantee(ProcessingGuarantee.parse(get(GUARANTEE))).streamThreads(get(STREAM_THREADS))
                 .stateDir(stateDir()).decoder(decoder()).engine(engine()).serde(serde())
                 .tasks(tasks()).conditions(conditions()).inputs(inputs()).privacy(privacy()).longInputs(longInputs()).catalog(catalog)
-                .callResults(callResults());
+                .callResults(callResults()).budget(budget());
         streams.forEach(b::streamsProperty);
         return b.build();
     }

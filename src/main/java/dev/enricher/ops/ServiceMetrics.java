@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * The service's metrics on a Micrometer registry: JVM and Kafka Streams (Micrometer's binders) and the engine's own
  * (calls on the wire, calls waiting for the concurrency limit, the limit itself, pending per stream task and the
  * oldest pending age, API latency by model and outcome, responses by status, retries, dead letters by category,
- * tokens and estimated cost by model, circuit).
+ * tokens and estimated cost by model and task, calls and cost saved by stored answers, circuit).
  *
  * <p>Thread-safe; {@link #callObserver()} is called on client threads.
  */
@@ -45,6 +45,7 @@ public final class ServiceMetrics implements AutoCloseable {
     private final ConcurrentHashMap<String, Timer> latencies = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> responses = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ModelMeters> models = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, SavedMeters> saved = new ConcurrentHashMap<>();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "enricher-metrics");
         t.setDaemon(true);
@@ -66,21 +67,46 @@ public final class ServiceMetrics implements AutoCloseable {
 
     /** The observer to give the engine before the pipeline starts. */
     public CallObserver callObserver() {
-        return this::callEnded;
+        return new CallObserver() {
+            @Override
+            public void callEnded(String model, String outcome, int status, Duration latency, Usage usage) {
+                ServiceMetrics.this.callEnded(model, "", outcome, status, latency, usage);
+            }
+
+            @Override
+            public void callEnded(String model, String task, String outcome, int status, Duration latency,
+                                  Usage usage) {
+                ServiceMetrics.this.callEnded(model, task, outcome, status, latency, usage);
+            }
+
+            @Override
+            public void callSaved(String model, String task, Usage usage) {
+                ServiceMetrics.this.callSaved(model, task, usage);
+            }
+        };
     }
 
-    private void callEnded(String model, String outcome, int status, Duration latency, Usage usage) {
+    private void callEnded(String model, String task, String outcome, int status, Duration latency, Usage usage) {
         latency(model, outcome).record(latency);
         responses.computeIfAbsent(model + "\u0000" + status, k -> Counter.builder("enricher.api.responses")
                 .description("API answers by HTTP status (0: no HTTP answer)")
                 .tags("model", model, "status", String.valueOf(status)).register(registry)).increment();
         if (usage != Usage.NONE) {
-            ModelMeters m = models.computeIfAbsent(model, this::modelMeters);
+            ModelMeters m = models.computeIfAbsent(model + "\u0000" + task, k -> modelMeters(model, task));
             m.tokensIn.increment(usage.promptTokens());
             m.tokensOut.increment(usage.completionTokens());
             if (m.cost != null) {
                 m.cost.increment(m.spec.costUsd(usage));
             }
+        }
+    }
+
+    /** A call not made (stored answer, or an identical call in flight): counted with what it would have cost. */
+    private void callSaved(String model, String task, Usage usage) {
+        SavedMeters m = saved.computeIfAbsent(model + "\u0000" + task, k -> savedMeters(model, task));
+        m.calls.increment();
+        if (m.cost != null && usage != Usage.NONE) {
+            m.cost.increment(m.spec.costUsd(usage));
         }
     }
 
@@ -98,17 +124,32 @@ public final class ServiceMetrics implements AutoCloseable {
     private record ModelMeters(Counter tokensIn, Counter tokensOut, Counter cost, ModelSpec spec) {
     }
 
+    private record SavedMeters(Counter calls, Counter cost, ModelSpec spec) {
+    }
+
     /** The cost counter only for models whose prices the catalog knows (null otherwise). */
-    private ModelMeters modelMeters(String model) {
+    private ModelMeters modelMeters(String model, String task) {
         ModelSpec spec = catalog.find(model).orElse(null);
         return new ModelMeters(
                 Counter.builder("enricher.tokens").description("Tokens billed").baseUnit("tokens")
-                        .tags("model", model, "direction", "in").register(registry),
+                        .tags("model", model, "task", task, "direction", "in").register(registry),
                 Counter.builder("enricher.tokens").description("Tokens billed").baseUnit("tokens")
-                        .tags("model", model, "direction", "out").register(registry),
+                        .tags("model", model, "task", task, "direction", "out").register(registry),
                 spec == null ? null : Counter.builder("enricher.cost")
                         .description("Estimated cost from the model catalog's prices").baseUnit("usd")
-                        .tags("model", model).register(registry),
+                        .tags("model", model, "task", task).register(registry),
+                spec);
+    }
+
+    private SavedMeters savedMeters(String model, String task) {
+        ModelSpec spec = catalog.find(model).orElse(null);
+        return new SavedMeters(
+                Counter.builder("enricher.calls.saved").description("Calls not made: the answer was stored (a repeated "
+                        + "text, a replay, a re-processing) or an identical call was in flight").tags("model", model,
+                        "task", task).register(registry),
+                spec == null ? null : Counter.builder("enricher.cost.saved")
+                        .description("What the calls not made would have cost, at the model catalog's prices")
+                        .baseUnit("usd").tags("model", model, "task", task).register(registry),
                 spec);
     }
 

@@ -37,6 +37,7 @@ import java.util.Set;
  *                         a task absent (or without a limit) sends every input whole
  * @param catalog          the models' input limits and prices (the built-in catalog unless configured)
  * @param callResults      durable call results: the topic answers are kept in and the local store's bounds
+ * @param budget           what this instance may spend per UTC hour and day
  * @param decoder          how input values are decoded
  * @param engine           the async engine's settings
  * @param guarantee        at-least-once or exactly-once
@@ -49,7 +50,8 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
                                String deadLetterTopic, List<EnrichmentTask> tasks,
                                Map<String, TaskCondition> conditions, Map<String, String> inputs, Privacy privacy,
                                Map<String, LongInput> longInputs, ModelCatalog catalog,
-                               dev.enricher.results.CallResultSettings callResults, DecoderConfig decoder,
+                               dev.enricher.results.CallResultSettings callResults,
+                               dev.enricher.engine.BudgetSettings budget, DecoderConfig decoder,
                                EngineConfig engine, ProcessingGuarantee guarantee, int streamThreads, Path stateDir,
                                AvroSerdeConfig serde, Map<String, Object> streamsOverrides) {
 
@@ -86,6 +88,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         longInputs = longInputs == null ? Map.of() : Map.copyOf(longInputs);
         catalog = catalog == null ? ModelCatalog.defaults() : catalog;
         callResults = callResults == null ? dev.enricher.results.CallResultSettings.disabled() : callResults;
+        budget = budget == null ? dev.enricher.engine.BudgetSettings.NONE : budget;
         if (callResults.enabled() && List.of(inputTopic, enrichedTopic, deadLetterTopic).contains(callResults.topic())) {
             throw new IllegalArgumentException("the call-results topic must be a topic of its own, was "
                     + callResults.topic());
@@ -179,7 +182,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
     public String toString() {
         return "PipelineSettings[applicationId=" + applicationId + ", bootstrapServers=" + bootstrapServers
                 + ", inputTopic=" + inputTopic + ", enrichedTopic=" + enrichedTopic + ", deadLetterTopic="
-                + deadLetterTopic + ", tasks=" + tasks + ", inputs=" + inputs + ", privacy=" + privacy + ", callResults=" + callResults + ", decoder=" + decoder + ", engine=" + engine + ", guarantee="
+                + deadLetterTopic + ", tasks=" + tasks + ", inputs=" + inputs + ", privacy=" + privacy + ", callResults=" + callResults + ", budget=" + budget + ", decoder=" + decoder + ", engine=" + engine + ", guarantee="
                 + guarantee + ", streamThreads=" + streamThreads + ", stateDir=" + stateDir + ", serde=" + serde
                 + ", streamsOverrides=" + KafkaProperties.masked(streamsOverrides) + "]";
     }
@@ -208,6 +211,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         b.longInputs = longInputs;
         b.catalog = catalog;
         b.callResults = callResults;
+        b.budget = budget;
         b.decoder = decoder;
         b.engine = engine;
         b.guarantee = guarantee;
@@ -232,6 +236,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         private Map<String, LongInput> longInputs = Map.of();
         private ModelCatalog catalog = ModelCatalog.defaults();
         private dev.enricher.results.CallResultSettings callResults = dev.enricher.results.CallResultSettings.disabled();
+        private dev.enricher.engine.BudgetSettings budget = dev.enricher.engine.BudgetSettings.NONE;
         private DecoderConfig decoder = DecoderConfig.defaults(InputFormat.JSON);
         private EngineConfig engine = EngineConfig.defaults();
         private ProcessingGuarantee guarantee = ProcessingGuarantee.EXACTLY_ONCE_V2;
@@ -260,6 +265,8 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
          * {@code cache.enabled} is on by default).
          */
         public Builder callResults(dev.enricher.results.CallResultSettings v) { callResults = v; return this; }
+        /** What this instance may spend (see {@link PipelineSettings#budget()}). */
+        public Builder budget(dev.enricher.engine.BudgetSettings v) { budget = v; return this; }
         public Builder decoder(DecoderConfig v) { decoder = v; return this; }
         public Builder engine(EngineConfig v) { engine = v; return this; }
         public Builder guarantee(ProcessingGuarantee v) { guarantee = v; return this; }
@@ -271,7 +278,7 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
 
         public PipelineSettings build() {
             return new PipelineSettings(applicationId, bootstrapServers, inputTopic, enrichedTopic, deadLetterTopic,
-                    tasks, conditions, inputs, privacy, longInputs, catalog, callResults, decoder, engine, guarantee, streamThreads, stateDir, serde, streamsOverrides);
+                    tasks, conditions, inputs, privacy, longInputs, catalog, callResults, budget, decoder, engine, guarantee, streamThreads, stateDir, serde, streamsOverrides);
         }
     }
 }

@@ -176,7 +176,7 @@ class RunCommandTest {
                         "enricher_cost_usd_total", "enricher_dead_letters_total{category=\"API_RECORD_ERROR\"",
                         "enricher_retries_total", "enricher_circuit_open", "enricher_pending_events",
                         "enricher_oldest_pending_age_seconds", "jvm_memory_used_bytes", "kafka_stream_");
-                assertThat(metric(metrics, "enricher_tokens_total{direction=\"in\",model=\"zlm-v1-iab-classify-edge\"}"))
+                assertThat(metric(metrics, "enricher_tokens_total{direction=\"in\",model=\"zlm-v1-iab-classify-edge\",task=\"iab\"}"))
                         .isPositive();
                 assertThat(metrics).doesNotContain(KEY);
 

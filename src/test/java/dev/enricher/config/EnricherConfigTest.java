@@ -151,6 +151,48 @@ class EnricherConfigTest {
     }
 
     @Test
+    void callResultsAreOnByDefaultOnATopicNamedAfterTheApplicationAndEveryBoundIsConfigurable() {
+        dev.enricher.results.CallResultSettings d = EnricherConfig.parse(VALID, ENV, "t").callResults();
+        assertThat(d.enabled()).isTrue();
+        assertThat(d.topic()).isEqualTo("stream-enricher-call-results");
+        assertThat(d.ttl()).isEqualTo(Duration.ofDays(7));
+        assertThat(d.maxBytes()).isEqualTo(256L * 1024 * 1024);
+        assertThat(d.partitions()).isEqualTo(6);
+        assertThat(d.replicationFactor()).isEqualTo((short) -1);
+
+        EnricherConfig custom = EnricherConfig.parse(VALID + """
+                cache:
+                  topic: answers
+                  ttl: 2d
+                  max-size-mb: 64
+                  partitions: 3
+                  replication-factor: 3
+                budget:
+                  usd-per-hour: 1.5
+                  usd-per-day: 20
+                """, ENV, "t");
+        assertThat(custom.pipeline().callResults()).isEqualTo(new dev.enricher.results.CallResultSettings(true,
+                "answers", 3, (short) 3, Duration.ofDays(2), 64L * 1024 * 1024, Duration.ofMinutes(5)));
+        assertThat(custom.pipeline().budget()).isEqualTo(new dev.enricher.engine.BudgetSettings(1.5, 20));
+
+        EnricherConfig off = EnricherConfig.parse(VALID + "cache:\n  enabled: false\n", ENV, "t");
+        assertThat(off.pipeline().callResults().enabled()).isFalse();
+        assertThat(EnricherConfig.parse(VALID, ENV, "t").pipeline().budget().any()).isFalse();
+    }
+
+    @Test
+    void badCacheAndBudgetValuesNameTheirKey() {
+        assertThatThrownBy(() -> EnricherConfig.parse(VALID + "cache:\n  ttl: soon\n", ENV, "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cache.ttl")
+                .hasMessageContaining("7d");
+        assertThatThrownBy(() -> EnricherConfig.parse(VALID + "budget:\n  usd-per-hour: -1\n", ENV, "t"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("budget.usd-per-hour")
+                .hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> EnricherConfig.parse(VALID + "cache:\n  topic: raw\n", ENV, "t"))
+                .hasMessageContaining("call-results topic must be a topic of its own");
+    }
+
+    @Test
     void aMissingApiKeySaysHowToSetIt() {
         assertThatThrownBy(() -> EnricherConfig.parse(VALID.replace("api-key: ${ZEROGPU_API_KEY}", "request-timeout: 5s")
                 .replace("  request-timeout: 20s\n", ""), Map.of(), "t"))
