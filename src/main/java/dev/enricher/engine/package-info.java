@@ -20,6 +20,12 @@
  * punctuator, and it alone writes the store and forwards: the output record and the deletion of its entry happen in
  * one step, so under {@code exactly_once_v2} they commit in one transaction with the consumed offsets.
  *
+ * <p>Paying once. With call results kept ({@link dev.enricher.engine.EnrichmentEngine#callResults}), each call carries
+ * a content key ({@link dev.enricher.results.CallKey}); the dispatcher answers a call from the stored answers when
+ * one is there, and a call identical to one on the wire waits for that one's answer. The processor forwards every
+ * answer it accepts (and every answer that arrives after its event ended, when it has the task's shape) to the
+ * call-results topic in the same step as the pending store's write of it, so the record commits with it.
+ *
  * <p>Order. An {@code EmissionQueue} decides when a finished event may leave: {@code KeyOrderedQueue} (per-key FIFO,
  * dead letters keep their place) or {@code UnorderedQueue}; calls always run concurrently, only results wait.
  *
@@ -40,7 +46,7 @@
  * admission's limits, from an injected {@link dev.enricher.client.Ticker} and {@link dev.enricher.client.Scheduler}.
  *
  * <p>May use: {@code client} (its exported values, the transport and the admission; never Vert.x), {@code tasks},
- * {@code serde}, Kafka Streams, Avro (the pending entry's generated classes). Nothing of {@code topology} or above.
+ * {@code results}, {@code serde}, Kafka Streams, Avro (the pending entry's generated classes). Nothing of {@code topology} or above.
  *
  * <p>Incarnations. Answers for a task that has since closed (rebalance, crash recovery) are dropped: each processor
  * instance has its own lane, closed with it.
