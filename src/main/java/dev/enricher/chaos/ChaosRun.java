@@ -208,7 +208,7 @@ public final class ChaosRun {
             i.stop();
         }
         long paid = simulator.stats().count(200);
-        Checker checker = new Checker(expected::of, expected::actual);
+        Checker checker = new Checker(expected::of, expected::actual, config.callResults().enabled());
         String bootstrap = broker.bootstrapServers();
         Verdict verdict = checker.check(TopicRecords.inputs(bootstrap, INPUT_TOPIC, READ_TIMEOUT),
                 TopicRecords.enriched(bootstrap, ENRICHED_TOPIC, enrichedSchema, READ_TIMEOUT),

@@ -30,14 +30,24 @@ final class Checker {
     private final Function<String, ExpectedResults.Expected> expected;
     private final Function<GenericRecord, Map<String, Object>> actual;
     private final List<String> examples = new ArrayList<>();
+    private final boolean oncePerText;
 
     /**
      * @param expected what the service must publish for a text
      * @param actual   the results of an enriched record, by task name
      */
     Checker(Function<String, ExpectedResults.Expected> expected, Function<GenericRecord, Map<String, Object>> actual) {
+        this(expected, actual, false);
+    }
+
+    /**
+     * @param oncePerText the service keeps call results: the least it must pay is each distinct text's calls once
+     */
+    Checker(Function<String, ExpectedResults.Expected> expected, Function<GenericRecord, Map<String, Object>> actual,
+            boolean oncePerText) {
         this.expected = expected;
         this.actual = actual;
+        this.oncePerText = oncePerText;
     }
 
     Verdict check(List<TopicRecords.In> inputs, List<TopicRecords.Out> enriched, List<TopicRecords.Out> deadLetters,
@@ -46,6 +56,7 @@ final class Checker {
         Map<Long, TopicRecords.In> byCoordinates = new HashMap<>(inputs.size() * 2);
         Map<Long, ExpectedResults.Expected> expectations = new HashMap<>(inputs.size() * 2);
         long minimumPaid = 0;
+        java.util.Set<String> paidFor = new java.util.HashSet<>();
         for (TopicRecords.In in : inputs) {
             byCoordinates.put(coordinates(in.partition(), in.offset()), in);
             if (in.poison() == null || in.poison() == Poison.TOO_LONG_FOR_MODEL) {
@@ -53,7 +64,9 @@ final class Checker {
                 if (text != null) {
                     ExpectedResults.Expected e = expected.apply(text);
                     expectations.put(coordinates(in.partition(), in.offset()), e);
-                    minimumPaid += e.paid();
+                    if (!oncePerText || paidFor.add(text)) {
+                        minimumPaid += e.paid();
+                    }
                 }
             }
         }

@@ -163,6 +163,16 @@ class CheckerTest {
     }
 
     @Test
+    void withCallResultsKeptARepeatedTextNeedsItsCallsOnce() {
+        List<TopicRecords.In> inputs = List.of(INPUTS.get(0), INPUTS.get(2),
+                in(0, 3, "a", 7, "Mail jane@example.com about the hiking boots."));
+        assertThat(new Checker(expected::of, expected::actual, true).check(inputs, List.of(), List.of(), true)
+                .minimumPaidCalls()).as("two distinct texts, three tasks each").isEqualTo(6);
+        assertThat(new Checker(expected::of, expected::actual, false).check(inputs, List.of(), List.of(), true)
+                .minimumPaidCalls()).isEqualTo(9);
+    }
+
+    @Test
     void aCorrectRunPassesAndCountsTheLeastPaidCalls() {
         Verdict v = check(correctEnriched(), correctDeadLetters(), true);
         assertThat(v.examples()).isEmpty();
