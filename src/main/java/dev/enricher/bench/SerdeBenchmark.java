@@ -181,6 +181,7 @@ public final class SerdeBenchmark {
         c.put("latency_ms", latency);
         c.put("attempts", 1);
         c.put("accepted", true);
+        c.put("cached", false);
         return c;
     }
 }

@@ -42,6 +42,7 @@ final class Events {
         call.put("latency_ms", 85L);
         call.put("attempts", 1);
         call.put("accepted", true);
+        call.put("cached", false);
         GenericData.Record e = new GenericData.Record(SCHEMA);
         e.put("id", "evt-" + offset);
         e.put("source_topic", "raw");

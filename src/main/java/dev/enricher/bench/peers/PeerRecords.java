@@ -110,6 +110,7 @@ public final class PeerRecords {
             call.put("latency_ms", completion.latency() == null ? 0L : completion.latency().toMillis());
             call.put("attempts", Math.max(1, completion.attempts()));
             call.put("accepted", true);
+            call.put("cached", false);
             calls = List.of(call);
         }
         GenericData.Record results = new GenericData.Record(SCHEMA.getField(OutputSchema.RESULTS).schema());
