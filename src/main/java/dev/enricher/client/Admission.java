@@ -6,12 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decides when a call may go on the wire: the one owner of the in-flight cap, the adaptive limit that overload (many
- * 429s, not a few) lowers, the requests-per-second limit and the fairness between the callers that share them. It sends nothing
+ * 429s, not a few) lowers, the requests-per-second and tokens-per-minute limits and the fairness between the callers that share them. It sends nothing
  * itself and never retries: it hands each admitted piece of work with a {@link Permit} to the {@link Starter}, which
  * makes the attempt and {@linkplain Permit#release releases} the permit with how it went.
  *
@@ -22,7 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order of the checks, for each piece of work: the gate ({@code open}: false while an owner such as the engine's
  * circuit stops sending), the in-flight cap (the adaptive limit, never above {@link Limits#maxInFlight()}), the rate
- * limit (a token bucket; when it is empty a timer on the {@link Scheduler} sends again when the next token is due).
+ * limits: requests per second (a token bucket) and model tokens per minute (a bucket the work's estimated prompt
+ * tokens are taken from, allowed to go into debt, settled with the tokens really used when the permit is released).
+ * A piece of work is charged to neither bucket unless both let it go; when one holds it back, a timer on the
+ * {@link Scheduler} sends again when it is due.
  *
  * <p>Thread-safe: any thread may submit, release or pump. The state is a few fields guarded by {@code this}; the
  * critical sections only move work between queues, and work is started outside them.
@@ -41,8 +45,13 @@ public final class Admission<W> {
      *                          answers are 429s; {@code AimdLimit}) and raise it back on success; false keeps it at
      *                          {@code maxInFlight}
      * @param requestsPerSecond ceiling of attempts per second; 0 for none
+     * @param tokensPerMinute   ceiling of model tokens per minute, as the API counts them; 0 for none. Work is
+     *                          admitted while the balance is positive and charged its estimate (see
+     *                          {@link Admission#Admission(Limits, Ticker, Scheduler, BooleanSupplier, Starter,
+     *                          ToLongFunction)}); the bucket holds ten seconds' worth
      */
-    public record Limits(int maxInFlight, int minInFlight, boolean adaptive, double requestsPerSecond) {
+    public record Limits(int maxInFlight, int minInFlight, boolean adaptive, double requestsPerSecond,
+                         double tokensPerMinute) {
         public Limits {
             if (maxInFlight < 1) {
                 throw new IllegalArgumentException("max in-flight must be >= 1, was " + maxInFlight);
@@ -55,16 +64,31 @@ public final class Admission<W> {
                 throw new IllegalArgumentException("requests per second must be >= 0 (0 = unlimited), was "
                         + requestsPerSecond);
             }
+            if (tokensPerMinute < 0 || Double.isNaN(tokensPerMinute) || Double.isInfinite(tokensPerMinute)) {
+                throw new IllegalArgumentException("tokens per minute must be >= 0 and finite (0 = unlimited), was "
+                        + tokensPerMinute);
+            }
+        }
+
+        /** No tokens-per-minute limit. */
+        public Limits(int maxInFlight, int minInFlight, boolean adaptive, double requestsPerSecond) {
+            this(maxInFlight, minInFlight, adaptive, requestsPerSecond, 0);
         }
 
         /** At most {@code maxInFlight}, not adaptive, no rate limit. */
         public static Limits fixed(int maxInFlight) {
-            return new Limits(maxInFlight, maxInFlight, false, 0);
+            return new Limits(maxInFlight, maxInFlight, false, 0, 0);
         }
 
         /** These limits with another ceiling; the floor is lowered to it if it was above. */
         public Limits withMaxInFlight(int max) {
-            return new Limits(max, Math.min(minInFlight, Math.max(1, max)), adaptive, requestsPerSecond);
+            return new Limits(max, Math.min(minInFlight, Math.max(1, max)), adaptive, requestsPerSecond,
+                    tokensPerMinute);
+        }
+
+        /** These limits with another tokens-per-minute ceiling (0: none). */
+        public Limits withTokensPerMinute(double perMinute) {
+            return new Limits(maxInFlight, minInFlight, adaptive, requestsPerSecond, perMinute);
         }
     }
 
@@ -114,11 +138,14 @@ public final class Admission<W> {
         private final boolean probe;
         /** The adaptive limit's epoch when the attempt started: its answer is evidence about that limit only. */
         private final long epoch;
+        /** Model tokens taken from the tokens-per-minute bucket when it started (0 for a probe or no such limit). */
+        private final long charged;
         private boolean released; // guarded by Admission.this
 
-        private Permit(boolean probe, long epoch) {
+        private Permit(boolean probe, long epoch, long charged) {
             this.probe = probe;
             this.epoch = epoch;
+            this.charged = charged;
         }
 
         /** True when this attempt was started by {@link #probe()} while the gate was shut. */
@@ -126,11 +153,28 @@ public final class Admission<W> {
             return probe;
         }
 
+        /** The model tokens this attempt was charged when it started: its estimate (0 for a probe or no limit). */
+        public long estimatedTokens() {
+            return charged;
+        }
+
         /**
          * Frees the slot, tells the adaptive limit how the attempt went, and starts what the freed slot allows. Any
-         * thread; calls after the first do nothing.
+         * thread; calls after the first do nothing. The tokens-per-minute bucket keeps the estimate it was charged.
          */
         public void release(Signal signal) {
+            release(signal, -1);
+        }
+
+        /**
+         * As {@link #release(Signal)}, and settles the tokens-per-minute bucket with the tokens the attempt really
+         * used: an answer smaller than its estimate refunds the difference (waiting work may go sooner), a larger one
+         * adds debt. A probe was charged nothing, so all it used is debt. Any thread; calls after the first do nothing.
+         *
+         * @param actualTokens the tokens the API counted for the attempt (prompt and completion); negative when
+         *                     unknown, which leaves the estimate charged
+         */
+        public void release(Signal signal, long actualTokens) {
             Objects.requireNonNull(signal, "signal");
             int loggedBefore = -1;
             int now;
@@ -140,6 +184,9 @@ public final class Admission<W> {
                 }
                 released = true;
                 inFlight--;
+                if (tokens != null && actualTokens >= 0 && actualTokens != charged) {
+                    tokens.correct(charged - actualTokens, ticker.read());
+                }
                 if (signal != Signal.IGNORED) {
                     int before = limit.current();
                     if (signal == Signal.SUCCESS) {
@@ -239,14 +286,17 @@ public final class Admission<W> {
     private final Scheduler scheduler;
     private final BooleanSupplier open;
     private final Starter<W> starter;
+    private final ToLongFunction<W> estimatedTokens;
 
     // Guarded by this.
     private final ArrayDeque<Lane> ring = new ArrayDeque<>();
     private final ConcurrencyLimit limit;
     private final TokenBucket bucket;
+    private final TokenRateBucket tokens;
     private int inFlight;
     private int waitingInAll;
-    private boolean rateTimerArmed;
+    /** When the armed rate timer fires (ticker nanos); Long.MAX_VALUE when none is armed. */
+    private long rateTimerDue = Long.MAX_VALUE;
     private int lastLoggedLimit;
 
     /**
@@ -257,14 +307,32 @@ public final class Admission<W> {
      * @param starter   makes the attempts
      */
     public Admission(Limits limits, Ticker ticker, Scheduler scheduler, BooleanSupplier open, Starter<W> starter) {
+        this(limits, ticker, scheduler, open, starter, w -> 0);
+    }
+
+    /**
+     * @param ticker          time for the rate limits
+     * @param scheduler       runs the pump when a rate limit lets work go again
+     * @param open            the gate, read before each start: false stops sending (only {@link #probe()} sends
+     *                        then); call {@link #pump()} when it opens again
+     * @param starter         makes the attempts
+     * @param estimatedTokens the prompt tokens a piece of work is expected to use, charged to the tokens-per-minute
+     *                        limit when it starts (negative counts as 0). Called under the admission's lock on the
+     *                        pumping thread, only when that limit is set: must be cheap and must not call back
+     */
+    public Admission(Limits limits, Ticker ticker, Scheduler scheduler, BooleanSupplier open, Starter<W> starter,
+                     ToLongFunction<W> estimatedTokens) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.open = Objects.requireNonNull(open, "open");
         this.starter = Objects.requireNonNull(starter, "starter");
+        this.estimatedTokens = Objects.requireNonNull(estimatedTokens, "estimatedTokens");
         this.limit = limits.adaptive() ? ConcurrencyLimit.aimd(limits.minInFlight(), limits.maxInFlight())
                 : ConcurrencyLimit.fixed(limits.maxInFlight());
         this.bucket = limits.requestsPerSecond() > 0 ? new TokenBucket(limits.requestsPerSecond(), ticker.read()) : null;
+        this.tokens = limits.tokensPerMinute() > 0 ? new TokenRateBucket(limits.tokensPerMinute(), ticker.read())
+                : null;
         this.lastLoggedLimit = limits.maxInFlight();
     }
 
@@ -276,7 +344,9 @@ public final class Admission<W> {
     /** Starts as much waiting work as the gate, the limit and the rate allow. Any thread; never blocks. */
     public void pump() {
         List<W> admitted = null;
+        List<Long> charges = null;
         W first = null;
+        long firstCharge = 0;
         long epoch;
         synchronized (this) {
             while (inFlight < limit.current() && open.getAsBoolean()) {
@@ -284,39 +354,52 @@ public final class Admission<W> {
                 if (lane == null) {
                     break;
                 }
-                if (bucket != null) {
-                    long now = ticker.read();
-                    if (!bucket.tryTake(now)) {
-                        armRateTimer(bucket.nanosUntilNext(now));
-                        break;
-                    }
+                long now = bucket != null || tokens != null ? ticker.read() : 0;
+                // Both buckets are asked before either is charged: a request token taken for work the token
+                // limit then holds back would be lost.
+                if (tokens != null && !tokens.positive(now)) {
+                    armRateTimer(now, tokens.nanosUntilPositive(now));
+                    break;
+                }
+                if (bucket != null && !bucket.tryTake(now)) {
+                    armRateTimer(now, bucket.nanosUntilNext(now));
+                    break;
+                }
+                long charge = 0;
+                if (tokens != null) {
+                    charge = Math.max(0, estimatedTokens.applyAsLong(lane.waiting.peekFirst()));
+                    tokens.take(charge);
                 }
                 W work = take(lane);
                 inFlight++;
                 if (first == null) {
                     first = work; // the usual case: one released slot admits one piece of work
+                    firstCharge = charge;
                 } else {
                     if (admitted == null) {
                         admitted = new ArrayList<>();
+                        charges = new ArrayList<>();
                     }
                     admitted.add(work);
+                    charges.add(charge);
                 }
             }
             epoch = limit.epoch();
         }
         if (first != null) {
-            start(first, false, epoch);
+            start(first, false, epoch, firstCharge);
         }
         if (admitted != null) {
-            for (W work : admitted) {
-                start(work, false, epoch);
+            for (int i = 0; i < admitted.size(); i++) {
+                start(admitted.get(i), false, epoch, charges.get(i));
             }
         }
     }
 
     /**
      * Starts one waiting piece of work (the next lane's in turn) whatever the gate says, as a probe of whether the API
-     * answers again; the rate limit does not apply. Any thread.
+     * answers again; the rate limits do not apply (nothing is charged to the tokens-per-minute bucket up front; what
+     * the probe used is, if its permit is released with it). Any thread.
      */
     public ProbeResult probe() {
         W work;
@@ -333,7 +416,7 @@ public final class Admission<W> {
             inFlight++;
             epoch = limit.epoch();
         }
-        start(work, true, epoch);
+        start(work, true, epoch, 0);
         return ProbeResult.SENT;
     }
 
@@ -355,13 +438,21 @@ public final class Admission<W> {
         return limit.current();
     }
 
-    private void start(W work, boolean probe, long epoch) {
-        Permit permit = new Permit(probe, epoch);
+    /**
+     * The tokens-per-minute bucket's balance now, for metrics and tests: at most ten seconds' worth, negative while
+     * in debt (work waits until it is positive again); {@link Double#POSITIVE_INFINITY} when there is no such limit.
+     */
+    public synchronized double tokenBalance() {
+        return tokens == null ? Double.POSITIVE_INFINITY : tokens.balance(ticker.read());
+    }
+
+    private void start(W work, boolean probe, long epoch, long charge) {
+        Permit permit = new Permit(probe, epoch, charge);
         try {
             starter.start(work, permit);
         } catch (RuntimeException e) {
             LOG.error("starting a call failed; its slot is freed", e);
-            permit.release(Signal.IGNORED);
+            permit.release(Signal.IGNORED, 0); // nothing went out: its tokens are refunded
         }
     }
 
@@ -391,18 +482,25 @@ public final class Admission<W> {
         return work;
     }
 
-    /** Under the lock. */
-    private void armRateTimer(long nanos) {
-        if (rateTimerArmed) {
+    /**
+     * Under the lock: makes sure a pump runs {@code nanos} from {@code now} (at least a millisecond: a timer per
+     * nanosecond of a rounding error would spin). One timer at a time, unless the new one is due sooner: the two
+     * limits wait for different times, and a refund can make the shorter wait the one that matters.
+     */
+    private void armRateTimer(long now, long nanos) {
+        long due = now + Math.max(1_000_000, nanos);
+        if (due >= rateTimerDue) {
             return;
         }
-        rateTimerArmed = true;
+        rateTimerDue = due;
         scheduler.schedule(() -> {
             synchronized (this) {
-                rateTimerArmed = false;
+                if (rateTimerDue == due) {
+                    rateTimerDue = Long.MAX_VALUE;
+                }
             }
             pump();
-        }, Duration.ofNanos(Math.max(1_000_000, nanos)));
+        }, Duration.ofNanos(due - now));
     }
 
     /**

@@ -21,6 +21,8 @@ import java.util.function.LongSupplier;
  * @param requestTimeout     time for one attempt, from send to full answer
  * @param maxInFlight        hard ceiling of concurrent HTTP calls; also the connection pool size
  * @param requestsPerSecond  ceiling of attempts per second; 0 for none
+ * @param tokensPerMinute    ceiling of model tokens per minute (the prompt's estimate before a call, corrected by the
+ *                           answer's usage); 0 for none
  * @param retry              backoff and retry limits for TRANSIENT failures
  * @param adaptiveConcurrency halve the in-flight limit on overload (a third of the last 64 answers 429) and raise it back on success
  * @param minInFlight        the floor adaptive concurrency never goes below
@@ -31,7 +33,7 @@ import java.util.function.LongSupplier;
  */
 public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String authHeader, String authScheme,
                            Duration connectTimeout, Duration requestTimeout, int maxInFlight, double requestsPerSecond,
-                           RetryPolicy retry, boolean adaptiveConcurrency, int minInFlight, int eventLoops,
+                           double tokensPerMinute, RetryPolicy retry, boolean adaptiveConcurrency, int minInFlight, int eventLoops,
                            Clock clock, LongSupplier nanoTime, Random random) {
 
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.zerogpu.ai/v1");
@@ -60,6 +62,9 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
         }
         if (requestsPerSecond < 0 || Double.isNaN(requestsPerSecond)) {
             throw new IllegalArgumentException("requests per second must be >= 0 (0 = unlimited), was " + requestsPerSecond);
+        }
+        if (tokensPerMinute < 0 || Double.isNaN(tokensPerMinute) || Double.isInfinite(tokensPerMinute)) {
+            throw new IllegalArgumentException("tokens per minute must be >= 0 (0 = unlimited), was " + tokensPerMinute);
         }
         Objects.requireNonNull(retry, "retry");
         if (minInFlight < 1 || minInFlight > maxInFlight) {
@@ -93,7 +98,7 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
 
     /** The admission limits these settings give: maxInFlight, minInFlight, adaptive concurrency, requests per second. */
     public Admission.Limits limits() {
-        return new Admission.Limits(maxInFlight, minInFlight, adaptiveConcurrency, requestsPerSecond);
+        return new Admission.Limits(maxInFlight, minInFlight, adaptiveConcurrency, requestsPerSecond, tokensPerMinute);
     }
 
     /** The value of the auth header, or null when no key is configured. Never log it. */
@@ -107,7 +112,8 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
     public Builder toBuilder() {
         return new Builder().baseUrl(baseUrl).apiKey(apiKey).projectId(projectId).authHeader(authHeader)
                 .authScheme(authScheme).connectTimeout(connectTimeout).requestTimeout(requestTimeout)
-                .maxInFlight(maxInFlight).requestsPerSecond(requestsPerSecond).retry(retry)
+                .maxInFlight(maxInFlight).requestsPerSecond(requestsPerSecond).tokensPerMinute(tokensPerMinute)
+                .retry(retry)
                 .adaptiveConcurrency(adaptiveConcurrency).minInFlight(minInFlight).eventLoops(eventLoops)
                 .clock(clock).nanoTime(nanoTime).random(random);
     }
@@ -117,7 +123,8 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
         return "ClientConfig[baseUrl=" + baseUrl + ", apiKey=" + apiKey + ", projectId=" + projectId
                 + ", authHeader=" + authHeader + ", authScheme=" + authScheme + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout + ", maxInFlight=" + maxInFlight
-                + ", requestsPerSecond=" + requestsPerSecond + ", retry=" + retry
+                + ", requestsPerSecond=" + requestsPerSecond + ", tokensPerMinute=" + tokensPerMinute
+                + ", retry=" + retry
                 + ", adaptiveConcurrency=" + adaptiveConcurrency + ", minInFlight=" + minInFlight
                 + ", eventLoops=" + eventLoops + "]";
     }
@@ -133,6 +140,7 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
         private Duration requestTimeout = Duration.ofSeconds(30);
         private int maxInFlight = 256;
         private double requestsPerSecond;
+        private double tokensPerMinute;
         private RetryPolicy retry = RetryPolicy.defaults();
         private boolean adaptiveConcurrency = true;
         private Integer minInFlight;
@@ -194,6 +202,12 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
             return this;
         }
 
+        /** Ceiling of model tokens per minute; 0 (the default) for none. */
+        public Builder tokensPerMinute(double v) {
+            this.tokensPerMinute = v;
+            return this;
+        }
+
         public Builder retry(RetryPolicy v) {
             this.retry = v;
             return this;
@@ -232,7 +246,7 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
         public ClientConfig build() {
             int min = minInFlight != null ? minInFlight : Math.max(1, Math.min(maxInFlight, 4));
             return new ClientConfig(baseUrl, apiKey, projectId, authHeader, authScheme, connectTimeout, requestTimeout,
-                    maxInFlight, requestsPerSecond, retry, adaptiveConcurrency, min, eventLoops, clock, nanoTime, random);
+                    maxInFlight, requestsPerSecond, tokensPerMinute, retry, adaptiveConcurrency, min, eventLoops, clock, nanoTime, random);
         }
     }
 }

@@ -75,6 +75,10 @@ final class ConfigKeys {
             Duration.ofSeconds(30), "Time for one attempt, from send to the full answer.");
     static final ConfigKey<Double> REQUESTS_PER_SECOND = key("api.requests-per-second",
             ConfigType.doubleMin(0), 0.0, "Ceiling of attempts per second per instance; 0 for none.");
+    static final ConfigKey<Double> TOKENS_PER_MINUTE = key("api.tokens-per-minute", ConfigType.doubleMin(0), 0.0,
+            "Ceiling of model tokens per minute, as the API counts them (prompt and completion): a call waits while "
+                    + "the minute's tokens are used up; its prompt is estimated before it goes (UTF-8 bytes, a bound) "
+                    + "and the answer's usage corrects the estimate. 0: no limit.");
     static final ConfigKey<Boolean> ADAPTIVE = key("api.adaptive-concurrency", ConfigType.BOOLEAN, true,
             "Halve the in-flight limit on overload (a third of the last 64 answers 429, not a random few) and "
                     + "raise it back on success.");

@@ -255,7 +255,8 @@ public final class EnricherConfig {
         ClientConfig.Builder b = ClientConfig.builder().baseUrl(get(API_BASE_URL)).apiKey(apiKey)
                 .authHeader(get(AUTH_HEADER)).authScheme(get(AUTH_SCHEME)).connectTimeout(get(CONNECT_TIMEOUT))
                 .requestTimeout(get(REQUEST_TIMEOUT)).maxInFlight(get(MAX_IN_FLIGHT))
-                .requestsPerSecond(get(REQUESTS_PER_SECOND)).adaptiveConcurrency(get(ADAPTIVE));
+                .requestsPerSecond(get(REQUESTS_PER_SECOND)).tokensPerMinute(get(TOKENS_PER_MINUTE))
+                .adaptiveConcurrency(get(ADAPTIVE));
         if (get(PROJECT_ID) != null) {
             b.projectId(get(PROJECT_ID));
         }

@@ -4,6 +4,9 @@ package dev.enricher.engine;
 public enum CircuitState {
     /** Sending normally. */
     CLOSED,
-    /** The API refuses us (401, 403, quota) or is down: nothing is sent but probes, processing is paused. */
+    /**
+     * Processing is paused and nothing is sent: the API refuses us (401, 403, quota) or is down, and probes alone go
+     * out; or a spend budget is used up until its window ends. {@link CircuitCause} says which.
+     */
     OPEN
 }

@@ -4,6 +4,7 @@ import dev.enricher.client.Admission;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.ChatTransport;
 import dev.enricher.client.Disposition;
+import dev.enricher.client.ModelCatalog;
 import dev.enricher.client.FailureKind;
 import dev.enricher.client.Scheduler;
 import dev.enricher.client.Ticker;
@@ -12,6 +13,7 @@ import dev.enricher.client.ZeroGpuException;
 import dev.enricher.results.Answer;
 import dev.enricher.results.CallKey;
 import dev.enricher.results.CallResults;
+import dev.enricher.tasks.TokenEstimate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +48,8 @@ final class Dispatcher {
     private final AtomicLong laneIds = new AtomicLong();
     private volatile CallObserver observer = CallObserver.NONE;
     private volatile CallResults results;
+    private volatile SpendBudget budget;
+    private volatile ModelCatalog prices = ModelCatalog.defaults();
     /**
      * The calls on the wire by content key, each with the identical calls waiting for its answer. A waiter is added
      * only inside {@code computeIfPresent} and the list is read only after {@code remove}, both under the map's lock
@@ -65,9 +69,12 @@ final class Dispatcher {
         this.ticker = ticker;
         this.stats = stats;
         this.circuit = circuit;
-        this.admission = new Admission<>(limits, ticker, scheduler, () -> !circuit.isOpen(), this::send);
+        this.admission = new Admission<>(limits, ticker, scheduler, () -> !circuit.isOpen(), this::send,
+                c -> TokenEstimate.of(c.request()));
         stats.waitingForLimit(admission::waiting);
         circuit.prober(this::probe);
+        // A circuit a budget opened closes with no answer to send the next call: the calls held meanwhile go now.
+        circuit.afterClose(admission::pump);
     }
 
     void observer(CallObserver o) {
@@ -81,6 +88,16 @@ final class Dispatcher {
 
     CallResults results() {
         return results;
+    }
+
+    /** Set before start: what this instance may spend, at {@code catalog}'s prices; null for no budget. */
+    void budget(SpendBudget b, ModelCatalog catalog) {
+        this.prices = catalog;
+        this.budget = b;
+    }
+
+    SpendBudget budget() {
+        return budget;
     }
 
     /** Stream thread: the task refused the answer stored under {@code key}; it must not serve another event. */
@@ -142,7 +159,8 @@ final class Dispatcher {
     private void send(Call c, Admission<Call>.Permit permit) {
         if (c.key() != null && results != null && !permit.probe()) {
             if (answeredFromStore(c) || joinedIdenticalCall(c)) {
-                permit.release(Admission.Signal.IGNORED); // nothing went out: no evidence for the limits
+                // Nothing went out: no evidence for the limits, and no tokens used.
+                permit.release(Admission.Signal.IGNORED, 0);
                 return;
             }
         }
@@ -202,13 +220,21 @@ final class Dispatcher {
         } else {
             failed(c, failure, sentAt, probe);
         }
-        // Last: the circuit has had its say before the freed slot admits the next call.
-        permit.release(Admission.Signal.of(failure));
+        // Last: the circuit has had its say before the freed slot admits the next call. The tokens the answer used
+        // correct the rate limit's estimate; an HTTP error used none, a call with no HTTP answer is not known.
+        long used;
+        if (failure == null) {
+            used = completion.usage() == Usage.NONE ? -1 : completion.usage().totalTokens();
+        } else {
+            used = failure.status() > 0 ? 0 : -1;
+        }
+        permit.release(Admission.Signal.of(failure), used);
     }
 
     /** Delivers {@code c}'s answer, kept first under its key, then to the identical calls that waited for it. */
     private void answered(Call c, ChatCompletion completion, long sentAt, boolean probe) {
         long now = clock.millis();
+        spent(c, completion, now);
         Answer answer = null;
         CallResults r = results;
         if (r != null && c.key() != null) {
@@ -222,6 +248,18 @@ final class Dispatcher {
             for (Call w : waitingFor(c)) {
                 saved(w, completion);
             }
+        }
+    }
+
+    /** Counts what an answer cost against the budget; a spent budget opens the circuit until its window ends. */
+    private void spent(Call c, ChatCompletion completion, long now) {
+        SpendBudget b = budget;
+        if (b == null || completion.usage() == Usage.NONE) {
+            return;
+        }
+        prices.find(c.request().model()).ifPresent(spec -> b.record(spec.costUsd(completion.usage()), now));
+        if (b.exhaustedUntil(now) >= 0) {
+            circuit.openForBudget(b, clock);
         }
     }
 

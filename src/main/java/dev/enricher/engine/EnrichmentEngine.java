@@ -261,6 +261,42 @@ public final class EnrichmentEngine implements AutoCloseable {
         dispatcher.results(results);
     }
 
+    /**
+     * Set before start: what this instance may spend per UTC hour and day, priced at {@code catalog}'s prices. When a
+     * window's spend reaches its budget the circuit opens with cause {@link CircuitCause#BUDGET} (nothing sent, the
+     * instance paused, nothing dead-lettered) until the window ends.
+     */
+    public void budget(BudgetSettings settings, dev.enricher.client.ModelCatalog catalog) {
+        dispatcher.budget(settings.any() ? new SpendBudget(settings.usdPerHour(), settings.usdPerDay()) : null,
+                catalog);
+    }
+
+    /**
+     * The share of its budget this instance has spent in the current window, the larger of hour and day (1 = spent);
+     * 0 without a budget.
+     */
+    public double budgetUsed() {
+        SpendBudget b = dispatcher.budget();
+        return b == null ? 0 : b.usedFraction(config.clock().millis());
+    }
+
+    /** US dollars spent since the start of the current UTC hour (counted only with a budget set). */
+    public double spentThisHourUsd() {
+        SpendBudget b = dispatcher.budget();
+        return b == null ? 0 : b.spentThisHour(config.clock().millis());
+    }
+
+    /** US dollars spent since the start of the current UTC day (counted only with a budget set). */
+    public double spentTodayUsd() {
+        SpendBudget b = dispatcher.budget();
+        return b == null ? 0 : b.spentToday(config.clock().millis());
+    }
+
+    /** Why the circuit is open; null when closed. */
+    public CircuitCause circuitCause() {
+        return circuit.cause();
+    }
+
     /** Whether answers are kept and looked up. */
     public boolean keepsResults() {
         return dispatcher.results() != null;

@@ -96,6 +96,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
             engine.graph(settings.graph());
             engine.longInputs(settings.effectiveLongInputs());
             engine.hiddenAttributes(new java.util.HashSet<>(settings.privacy().dropAttributes()));
+            engine.budget(settings.budget(), settings.catalog());
             if (settings.callResults().enabled()) {
                 CallResults store = new CallResults(settings.callResults().ttl(), settings.callResults().maxBytes(),
                         settings.engine().clock());

@@ -39,6 +39,19 @@ class AdmissionTest {
         permits.remove(0).release(signal);
     }
 
+    /** An admission whose work is named "name:estimate", the estimate being its prompt tokens. */
+    private Admission<String> tokenAdmission(Admission.Limits limits) {
+        return new Admission<>(limits, time, time, open::get, (work, permit) -> {
+            started.add(work);
+            permits.add(permit);
+        }, work -> Long.parseLong(work.substring(work.indexOf(':') + 1)));
+    }
+
+    /** 600 tokens a minute: 10 a second, a bucket of 100 (ten seconds' worth). */
+    private static Admission.Limits tokensPerMinute(double perMinute) {
+        return Admission.Limits.fixed(100).withTokensPerMinute(perMinute);
+    }
+
     @Test
     void neverMoreThanTheCapStartedAndEachReleaseAdmitsTheNext() {
         Admission<String> a = admission(Admission.Limits.fixed(3));
@@ -369,10 +382,127 @@ class AdmissionTest {
     }
 
     @Test
+    void theTokenLimitAdmitsWhileTheBalanceIsPositiveAndWakesWhenTheDebtIsPaid() {
+        Admission<String> a = tokenAdmission(tokensPerMinute(600));
+        Admission<String>.Lane lane = a.openLane("l");
+        lane.submit("a:80");
+        lane.submit("b:80");
+        lane.submit("c:10");
+        a.pump();
+        assertThat(started).as("100 - 80 = 20 left is still positive: b goes too").containsExactly("a:80", "b:80");
+        assertThat(a.tokenBalance()).isEqualTo(-60.0);
+        assertThat(permits.get(1).estimatedTokens()).isEqualTo(80);
+        assertThat(time.scheduled()).as("a wake-up for when the debt is paid").isEqualTo(1);
+        // 60 tokens at 10 a second: paid off after exactly 6 s, positive one nanosecond later.
+        time.advance(Duration.ofSeconds(6));
+        assertThat(started).hasSize(2);
+        assertThat(a.tokenBalance()).isEqualTo(0.0);
+        time.advance(Duration.ofNanos(1));
+        assertThat(started).containsExactly("a:80", "b:80", "c:10");
+    }
+
+    @Test
+    void aReleaseWithFewerTokensThanEstimatedRefundsAndWithMoreAddsDebt() {
+        Admission<String> a = tokenAdmission(tokensPerMinute(600));
+        Admission<String>.Lane lane = a.openLane("l");
+        lane.submit("a:80");
+        lane.submit("b:80");
+        lane.submit("c:10");
+        a.pump();
+        assertThat(started).hasSize(2);
+        permits.get(0).release(Admission.Signal.SUCCESS, 10);
+        assertThat(started).as("a used 70 fewer than estimated: c goes at once, not in 6 s")
+                .containsExactly("a:80", "b:80", "c:10");
+        assertThat(time.read()).isZero();
+        assertThat(a.tokenBalance()).isEqualTo(0.0); // -60 + 70 - 10
+        permits.get(1).release(Admission.Signal.SUCCESS, 130);
+        assertThat(a.tokenBalance()).as("b used 50 more than estimated").isEqualTo(-50.0);
+        lane.submit("d:1");
+        a.pump();
+        time.advance(Duration.ofSeconds(5));
+        assertThat(started).as("5 s pay the 50 of debt off, to 0").hasSize(3);
+        time.advance(Duration.ofNanos(1));
+        assertThat(started).as("the sooner wake-up, not the one armed for c").containsExactly("a:80", "b:80", "c:10",
+                "d:1");
+    }
+
+    @Test
+    void anUnknownUseOrAPlainReleaseLeavesTheEstimateChargedAndOnlyTheFirstReleaseCounts() {
+        Admission<String> a = tokenAdmission(tokensPerMinute(600));
+        Admission<String>.Lane lane = a.openLane("l");
+        lane.submit("a:30");
+        lane.submit("b:30");
+        a.pump();
+        assertThat(a.tokenBalance()).isEqualTo(40.0);
+        permits.get(0).release(Admission.Signal.SUCCESS, -1);
+        permits.get(1).release(Admission.Signal.SUCCESS);
+        assertThat(a.tokenBalance()).isEqualTo(40.0);
+        permits.get(0).release(Admission.Signal.SUCCESS, 0);
+        assertThat(a.tokenBalance()).as("a second release refunds nothing").isEqualTo(40.0);
+        assertThat(a.inFlight()).isZero();
+    }
+
+    @Test
+    void workLargerThanTheBucketStillGoesWhenTheBalanceIsPositiveAndItsDebtDelaysTheNext() {
+        Admission<String> a = tokenAdmission(tokensPerMinute(600));
+        Admission<String>.Lane lane = a.openLane("l");
+        lane.submit("huge:1000");
+        lane.submit("next:1");
+        a.pump();
+        assertThat(started).containsExactly("huge:1000");
+        assertThat(a.tokenBalance()).isEqualTo(-900.0);
+        time.advance(Duration.ofSeconds(90));
+        assertThat(started).hasSize(1);
+        time.advance(Duration.ofNanos(1));
+        assertThat(started).containsExactly("huge:1000", "next:1");
+    }
+
+    @Test
+    void noTokenLimitByDefault() {
+        Admission<String> a = tokenAdmission(Admission.Limits.fixed(5));
+        Admission<String>.Lane lane = a.openLane("l");
+        for (int i = 0; i < 5; i++) {
+            lane.submit("w" + i + ":1000000");
+        }
+        a.pump();
+        assertThat(started).hasSize(5);
+        assertThat(permits.get(0).estimatedTokens()).as("nothing charged").isZero();
+        assertThat(a.tokenBalance()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(time.scheduled()).isZero();
+    }
+
+    @Test
+    void aProbeIgnoresTheTokenLimitAndWhatItUsedBecomesDebt() {
+        Admission<String> a = tokenAdmission(tokensPerMinute(600));
+        Admission<String>.Lane lane = a.openLane("l");
+        lane.submit("a:500");
+        lane.submit("b:10");
+        a.pump();
+        assertThat(a.tokenBalance()).isEqualTo(-400.0);
+        open.set(false);
+        assertThat(a.probe()).isEqualTo(Admission.ProbeResult.SENT);
+        assertThat(started).containsExactly("a:500", "b:10");
+        assertThat(permits.get(1).estimatedTokens()).isZero();
+        permits.get(1).release(Admission.Signal.SUCCESS, 15);
+        assertThat(a.tokenBalance()).isEqualTo(-415.0);
+    }
+
+    @Test
     void limitsAreValidated() {
         assertThatThrownBy(() -> new Admission.Limits(0, 1, false, 0)).hasMessageContaining("max in-flight");
         assertThatThrownBy(() -> new Admission.Limits(4, 5, true, 0)).hasMessageContaining("min in-flight");
         assertThatThrownBy(() -> new Admission.Limits(4, 1, true, -1)).hasMessageContaining("requests per second");
         assertThat(new Admission.Limits(256, 4, true, 0).withMaxInFlight(2)).isEqualTo(new Admission.Limits(2, 2, true, 0));
+    }
+
+    @Test
+    void theTokenLimitIsValidatedAndKept() {
+        assertThatThrownBy(() -> new Admission.Limits(4, 1, true, 0, -1)).hasMessageContaining("tokens per minute")
+                .hasMessageContaining("-1.0");
+        assertThatThrownBy(() -> Admission.Limits.fixed(4).withTokensPerMinute(Double.NaN))
+                .hasMessageContaining("tokens per minute").hasMessageContaining("NaN");
+        assertThat(new Admission.Limits(4, 1, true, 5).tokensPerMinute()).isZero();
+        assertThat(new Admission.Limits(256, 4, true, 5, 90_000).withMaxInFlight(2))
+                .isEqualTo(new Admission.Limits(2, 2, true, 5, 90_000));
     }
 }

@@ -174,6 +174,8 @@ class EnricherConfigTest {
         assertThat(custom.pipeline().callResults()).isEqualTo(new dev.enricher.results.CallResultSettings(true,
                 "answers", 3, (short) 3, Duration.ofDays(2), 64L * 1024 * 1024, Duration.ofMinutes(5)));
         assertThat(custom.pipeline().budget()).isEqualTo(new dev.enricher.engine.BudgetSettings(1.5, 20));
+        assertThat(EnricherConfig.parse(VALID.replace("request-timeout: 20s", "request-timeout: 20s\n  tokens-per-minute: 90000"),
+                ENV, "t").client().limits().tokensPerMinute()).isEqualTo(90_000);
 
         EnricherConfig off = EnricherConfig.parse(VALID + "cache:\n  enabled: false\n", ENV, "t");
         assertThat(off.pipeline().callResults().enabled()).isFalse();
