@@ -5,6 +5,8 @@ import dev.enricher.client.ModelCatalog;
 import dev.enricher.client.ModelSpec;
 import dev.enricher.client.Usage;
 import dev.enricher.engine.CallObserver;
+import dev.enricher.engine.CircuitCause;
+import dev.enricher.engine.EnrichmentEngine;
 import dev.enricher.engine.EngineStats;
 import dev.enricher.topology.EnrichmentPipeline;
 import io.micrometer.core.instrument.Counter;
@@ -164,8 +166,22 @@ public final class ServiceMetrics implements AutoCloseable {
         Gauge.builder("enricher.concurrency.limit", pipeline, EnrichmentPipeline::concurrencyLimit)
                 .description("Current in-flight ceiling (lowered when many of the API's answers are 429s)")
                 .register(registry);
-        Gauge.builder("enricher.circuit.open", pipeline, p -> p.circuitOpen() ? 1 : 0)
-                .description("1 while the circuit is open: processing paused, the API probed").register(registry);
+        Gauge.builder("enricher.circuit.open", pipeline,
+                        p -> p.circuitOpen() && p.engine().circuitCause() != CircuitCause.BUDGET ? 1 : 0)
+                .description("1 while the circuit is open for a fault (the API refuses the service, or is down): "
+                        + "processing paused, the API probed").register(registry);
+        Gauge.builder("enricher.budget.paused", pipeline,
+                        p -> p.circuitOpen() && p.engine().circuitCause() == CircuitCause.BUDGET ? 1 : 0)
+                .description("1 while a spent budget holds processing paused, until its window ends").register(registry);
+        Gauge.builder("enricher.budget.used", pipeline.engine(), EnrichmentEngine::budgetUsed).baseUnit("ratio")
+                .description("Share of its budget this instance has spent in the current window (the larger of hour "
+                        + "and day); 1 pauses it; 0 without a budget").register(registry);
+        Gauge.builder("enricher.budget.spent", pipeline.engine(), EnrichmentEngine::spentThisHourUsd).baseUnit("usd")
+                .tags("window", "hour").description("Spent in the current UTC window (with a budget set)")
+                .register(registry);
+        Gauge.builder("enricher.budget.spent", pipeline.engine(), EnrichmentEngine::spentTodayUsd).baseUnit("usd")
+                .tags("window", "day").description("Spent in the current UTC window (with a budget set)")
+                .register(registry);
         Gauge.builder("enricher.parked.events", s, EngineStats::parked)
                 .description("Events waiting in the store for a pending slot").register(registry);
         FunctionCounter.builder("enricher.retries", s, EngineStats::retries)

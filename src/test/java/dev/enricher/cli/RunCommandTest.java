@@ -175,7 +175,8 @@ class RunCommandTest {
                         "enricher_api_responses_total", "enricher_tokens_total{direction=\"in\"",
                         "enricher_cost_usd_total", "enricher_dead_letters_total{category=\"API_RECORD_ERROR\"",
                         "enricher_retries_total", "enricher_circuit_open", "enricher_pending_events",
-                        "enricher_oldest_pending_age_seconds", "jvm_memory_used_bytes", "kafka_stream_");
+                        "enricher_oldest_pending_age_seconds", "jvm_memory_used_bytes", "kafka_stream_",
+                        "enricher_budget_used_ratio", "enricher_budget_paused", "enricher_budget_spent_usd{window=\"hour\"");
                 assertThat(metric(metrics, "enricher_tokens_total{direction=\"in\",model=\"zlm-v1-iab-classify-edge\",task=\"iab\"}"))
                         .isPositive();
                 assertThat(metrics).doesNotContain(KEY);

@@ -48,6 +48,11 @@ class DashboardAndAlertsTest {
             "enricher_dead_letters_total",
             "enricher_tokens_total",
             "enricher_cost_usd_total",
+            "enricher_calls_saved_total",
+            "enricher_cost_saved_usd_total",
+            "enricher_budget_used_ratio",
+            "enricher_budget_paused",
+            "enricher_budget_spent_usd",
             "enricher_circuit_open",
             "enricher_circuit_opens_total",
             "kafka_consumer_fetch_manager_records_lag_max",
@@ -63,7 +68,8 @@ class DashboardAndAlertsTest {
             "enricher_api_latency_seconds_bucket",
             "enricher_retries_total", "enricher_api_responses_total", "enricher_pending_events",
             "enricher_oldest_pending_age_seconds", "enricher_circuit_open", "enricher_tokens_total",
-            "enricher_cost_usd_total");
+            "enricher_cost_usd_total", "enricher_calls_saved_total", "enricher_cost_saved_usd_total",
+            "enricher_budget_used_ratio");
 
     private static final Set<String> PROMQL_WORDS = Set.of("by", "without", "on", "ignoring", "group_left",
             "group_right", "and", "or", "unless", "bool", "offset", "inf", "nan");
@@ -140,6 +146,7 @@ class DashboardAndAlertsTest {
         rules.path("groups").forEach(g -> g.path("rules").forEach(r ->
                 metricNames(r.path("expr").asText()).forEach(n -> byMetric.putIfAbsent(n, r))));
         assertThat(byMetric).containsKeys("kafka_consumer_fetch_manager_records_lag_max", "enricher_circuit_open",
+                "enricher_budget_used_ratio",
                 "enricher_dead_letters_total", "enricher_api_responses_total", "enricher_oldest_pending_age_seconds");
         List<JsonNode> circuitAlerts = new ArrayList<>();
         rules.path("groups").forEach(g -> g.path("rules").forEach(r -> {
