@@ -91,8 +91,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         outcome.samples().forEach(e -> out.println(DemoRun.describe(e)));
         out.printf("demo: summary: %,d events in %.1f s; API calls %,d in flight at most; retries %,d; "
-                        + "dead letters by category %s; duplicates seen %d%n", events, outcome.seconds(),
-                stats.peakInFlight(), stats.retries(), outcome.categories(), outcome.duplicates());
+                        + "calls saved by stored answers (repeated texts) %,d; dead letters by category %s; "
+                        + "duplicates seen %d%n", events, outcome.seconds(), stats.peakInFlight(), stats.retries(),
+                stats.callsSaved(), outcome.categories(), outcome.duplicates());
         out.println("demo: events=" + events + " enriched=" + outcome.enriched() + " dead_lettered="
                 + outcome.deadLettered() + " lost=" + outcome.lost() + " throughput_eps=" + outcome.throughput());
         out.flush();
