@@ -185,6 +185,26 @@ class CallResultsDispatchTest {
     }
 
     @Test
+    void aTokenRateLimitChargesThePromptsEstimateAndTheAnswersUsageCorrectsIt() {
+        EngineConfig config = EngineConfig.defaults().withMaxInFlight(8);
+        Circuit circuit = new Circuit(config, stats, time, time);
+        // 600 tokens a minute: a bucket of 100. Each request's estimate is about 160 tokens, its answer uses 15.
+        Dispatcher limited = new Dispatcher(transport, Admission.Limits.fixed(8).withTokensPerMinute(600), clock, time,
+                time, stats, circuit);
+        Lane l = limited.openLane("0_1");
+        String text = "x".repeat(150);
+        limited.submit(new Call(l, 1, 0, ChatRequest.builder("model-x").user(text + 1).build()));
+        limited.submit(new Call(l, 2, 0, ChatRequest.builder("model-x").user(text + 2).build()));
+        assertThat(transport.requestCount()).as("the first took the bucket into debt").isEqualTo(1);
+
+        transport.unanswered("model-x", text + 1).succeed("{}");
+        transport.settle();
+
+        assertThat(transport.requestCount()).as("the answer used 15 tokens, not 160: the refund lets the next go")
+                .isEqualTo(2);
+    }
+
+    @Test
     void withoutKeysEveryCallIsMade() {
         ChatRequest r = ChatRequest.builder("model-x").user("same").build();
         dispatcher.submit(new Call(lane, 1, 0, r));
