@@ -1,5 +1,7 @@
 package dev.enricher.bench;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -7,9 +9,23 @@ import java.util.SplittableRandom;
  * messages on a dozen topics, some with names, e-mail addresses and phone numbers (so a PII task finds
  * something), from about 80 to 700 characters. The same seed and index give the same text, so runs compare.
  *
+ * <p>Repeats ({@code bench pipeline --duplicates}): a share of the events repeat the text of an earlier event
+ * instead of having their own. Which events repeat: in every block of {@value #BLOCK} consecutive indices, a number
+ * of them spread so that the repeats up to any index are the share of it rounded down (so any run of events holds
+ * the share of repeats give or take one per block end), at positions drawn at random (seeded) within the block; event
+ * 0 never repeats, having nothing before it. Which earlier event: drawn at random (seeded), half of the time among the
+ * {@value #RECENT} events just before it (often still in flight when the repeat arrives), half of the time among all
+ * events before it (mostly long done). A repeat of a repeat has the text of the first. The other events have their
+ * own texts, as without repeats; the generator's own texts coincide now and then too (the short ones: one sentence,
+ * no name), so more events than the share may carry a text seen before: {@link #repeats} counts both.
+ *
  * <p>Stateless and thread-safe.
  */
-final class BenchTexts {
+public final class BenchTexts {
+    /** Repeats are spread over blocks of this many consecutive events. */
+    static final int BLOCK = 10;
+    /** Half of the repeats repeat one of this many events just before them. */
+    static final int RECENT = 256;
     private static final String[] OPENINGS = {
         "Breaking: ", "Update from the newsroom: ", "Customer ticket #%d: ", "Review: ", "Chat message: ",
         "Press release: ", "Forum post: ", "Internal memo: ", "", "", "",
@@ -111,13 +127,119 @@ final class BenchTexts {
     };
 
     private final long seed;
+    /** The share of repeats in millionths, so that the counts per block are exact integer arithmetic. */
+    private final long sharePpm;
 
-    BenchTexts(long seed) {
+    /** Texts of their own for every event, as before repeats existed. */
+    public BenchTexts(long seed) {
+        this(seed, 0);
+    }
+
+    /**
+     * @param duplicates the share of events that repeat an earlier event's text, 0 to 1
+     * @throws IllegalArgumentException when {@code duplicates} is outside 0..1
+     */
+    public BenchTexts(long seed, double duplicates) {
+        if (!(duplicates >= 0 && duplicates <= 1)) {
+            throw new IllegalArgumentException("the share of repeated texts must be within 0..1, was " + duplicates);
+        }
         this.seed = seed;
+        this.sharePpm = Math.round(duplicates * 1_000_000);
     }
 
     /** The text of event {@code index}: never blank, at most about 700 characters. */
-    String text(long index) {
+    public String text(long index) {
+        return ownText(root(index));
+    }
+
+    /**
+     * The earlier event whose text event {@code index} repeats (drawn as described above), or -1 when it has a text
+     * of its own. A repeated event may itself be a repeat; {@link #text} follows the chain.
+     */
+    public long repeatOf(long index) {
+        if (sharePpm == 0 || index <= 0 || !drawnAsRepeat(index)) {
+            return -1;
+        }
+        SplittableRandom r = new SplittableRandom((seed ^ 0x5DEECE66DL) * 0xBF58476D1CE4E5B9L + index);
+        if (r.nextBoolean()) {
+            long span = Math.min(RECENT, index);
+            return index - 1 - r.nextLong(span);
+        }
+        return r.nextLong(index);
+    }
+
+    /** The event whose own text event {@code index} has: itself, or the first of its chain of repeats. */
+    private long root(long index) {
+        long i = index;
+        for (long earlier = repeatOf(i); earlier >= 0; earlier = repeatOf(i)) {
+            i = earlier;
+        }
+        return i;
+    }
+
+    /** Whether event {@code index} (> 0) is one of the repeats of its block. */
+    private boolean drawnAsRepeat(long index) {
+        long block = index / BLOCK;
+        int k = (int) (repeatsUpTo((block + 1) * BLOCK) - repeatsUpTo(block * BLOCK));
+        if (k == 0) {
+            return false;
+        }
+        // The block's candidates (all its positions, but event 0's), shuffled with the block's seed; the first k
+        // repeat.
+        int first = block == 0 ? 1 : 0;
+        int[] slots = new int[BLOCK - first];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = first + i;
+        }
+        SplittableRandom r = new SplittableRandom((seed ^ 0x2545F4914F6CDD1DL) * 0x94D049BB133111EBL + block);
+        int position = (int) (index % BLOCK);
+        for (int i = 0; i < Math.min(k, slots.length); i++) {
+            int j = i + r.nextInt(slots.length - i);
+            int t = slots[i];
+            slots[i] = slots[j];
+            slots[j] = t;
+            if (slots[i] == position) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Repeats among the events before {@code index}, as the blocks spread them: the share of it, rounded down. */
+    private long repeatsUpTo(long index) {
+        return Math.multiplyExact(index, sharePpm) / 1_000_000;
+    }
+
+    /**
+     * How the events {@code first .. first + count - 1} of the sequence from event 0 stand: how many were drawn as
+     * repeats, and how many carry a text that an earlier event of the sequence (from event 0) carried, which is what a
+     * store of answers by content saves (drawn repeats, and coincidences of the generator's own texts). Generates all
+     * texts up to the last event: seconds for a few hundred thousand.
+     */
+    public Repeats repeats(long first, int count) {
+        Set<String> seen = new HashSet<>();
+        long drawn = 0;
+        long repeatedTexts = 0;
+        for (long i = 0; i < first + count; i++) {
+            long root = root(i);
+            boolean known = root != i || !seen.add(ownText(i));
+            if (i >= first) {
+                drawn += repeatOf(i) >= 0 ? 1 : 0;
+                repeatedTexts += known ? 1 : 0;
+            }
+        }
+        return new Repeats(drawn, repeatedTexts);
+    }
+
+    /**
+     * @param drawn         events drawn as repeats of an earlier event
+     * @param repeatedTexts events whose text an earlier event already had: the drawn ones and the coincidences
+     */
+    public record Repeats(long drawn, long repeatedTexts) {
+    }
+
+    /** Event {@code index}'s own text, as if it repeated nothing. */
+    private String ownText(long index) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
         StringBuilder b = new StringBuilder(512);
         String opening = OPENINGS[r.nextInt(OPENINGS.length)];

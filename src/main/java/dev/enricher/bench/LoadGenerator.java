@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code finished} counts them), so a new event goes out when one finishes. The pipeline always has work waiting,
  * yet no backlog builds up whose queueing time would swamp the latency figures.
  *
- * <p>Keys: {@code keys} distinct ones, drawn at random per event (seeded). Texts: {@link BenchTexts}.
+ * <p>Keys: {@code keys} distinct ones, drawn at random per event (seeded). Texts: {@link BenchTexts}, with a share of
+ * them repeating an earlier event's text when asked ({@code bench pipeline --duplicates}); keys do not depend on it.
  * Each record's timestamp is the wall-clock time of its send, the start of its end-to-end latency.
  *
  * <p>Threads: {@link #produce} and {@link #produceAll} on one thread at a time.
@@ -43,6 +44,14 @@ final class LoadGenerator implements AutoCloseable {
      * @param finished how many events the consumer of {@code topic} has finished so far (any thread may be asked)
      */
     LoadGenerator(String bootstrap, String topic, int keys, int window, LongSupplier finished, long seed) {
+        this(bootstrap, topic, keys, window, finished, seed, 0);
+    }
+
+    /**
+     * @param duplicates the share of events that repeat an earlier event's text ({@link BenchTexts}), 0 to 1
+     */
+    LoadGenerator(String bootstrap, String topic, int keys, int window, LongSupplier finished, long seed,
+                  double duplicates) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
@@ -51,7 +60,7 @@ final class LoadGenerator implements AutoCloseable {
         this.topic = topic;
         this.keys = keys;
         this.seed = seed;
-        this.texts = new BenchTexts(seed);
+        this.texts = new BenchTexts(seed, duplicates);
         this.window = window;
         this.finished = finished;
     }

@@ -1,5 +1,8 @@
 package dev.enricher.bench;
 
+import dev.enricher.client.ModelCatalog;
+import dev.enricher.client.ModelSpec;
+import dev.enricher.client.Usage;
 import dev.enricher.topology.EnrichedRecords;
 import org.apache.avro.generic.GenericRecord;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +32,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Reads the enriched and dead-letter topics from the beginning with a {@code read_committed} consumer, on its own
  * thread, and accounts for every output by its input's source partition and offset: how many inputs have an
  * output, which have more than one, when each was read and how long after its input's timestamp.
+ *
+ * <p>The calls of each measured event, from its enriched record's {@code model_calls}: the ones made (and the requests
+ * they took, retries included) and the ones not made because the answer was stored or on its way for an identical call
+ * ({@code cached}), and what the ones made cost: their tokens at the default catalog's prices. Exact for the measured
+ * events, whatever the warm-up's calls still did when the measurement began.
  *
  * <p>Only measured events (ids starting with {@link #MEASURED_PREFIX}; warm-up events have other ids) count in the
  * figures.
@@ -60,6 +68,12 @@ final class OutputTracker implements AutoCloseable {
     private long firstNanos;
     private int firstBatch;
     private long lastNanos;
+    private long callsMade;
+    private long requests;
+    private long callsSaved;
+    private double costUsd;
+    private double costSavedUsd;
+    private final ModelCatalog prices = ModelCatalog.defaults();
     private final Histogram endToEndMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
     private final Histogram beforeCallMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
     private final Histogram callMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
@@ -227,12 +241,40 @@ final class OutputTracker implements AutoCloseable {
             long call = 0;
             for (GenericRecord c : EnrichedRecords.modelCalls(event)) {
                 call = Math.max(call, (Long) c.get("latency_ms"));
+                accountCall(c);
             }
             callMicros.recordValue(call * 1000);
             beforeCallMicros.recordValue(Math.max(0, outputAt - sourceTimestamp - call) * 1000);
         }
         measuredDone++;
         return true;
+    }
+
+    /** One {@code model_calls} entry of a measured event: made or saved, and at what price. */
+    private void accountCall(GenericRecord c) {
+        boolean cached = c.hasField("cached") && Boolean.TRUE.equals(c.get("cached"));
+        double cost = cost(c);
+        if (cached) {
+            callsSaved++;
+            costSavedUsd += cost;
+        } else {
+            callsMade++;
+            requests += c.hasField("attempts") && c.get("attempts") instanceof Integer a ? Math.max(1, a) : 1;
+            costUsd += cost;
+        }
+    }
+
+    /** The entry's tokens at the catalog's price of its model; 0 when either is unknown. */
+    private double cost(GenericRecord c) {
+        Object prompt = c.hasField("prompt_tokens") ? c.get("prompt_tokens") : null;
+        Object completion = c.hasField("completion_tokens") ? c.get("completion_tokens") : null;
+        if (prompt == null && completion == null) {
+            return 0;
+        }
+        long p = prompt instanceof Number n ? n.longValue() : 0;
+        long q = completion instanceof Number n ? n.longValue() : 0;
+        Usage usage = new Usage(p, q, p + q);
+        return prices.find(EnrichedRecords.string(c, "model")).map((ModelSpec m) -> m.costUsd(usage)).orElse(0.0);
     }
 
     private static String idOf(ByteBuffer value) {
@@ -256,7 +298,7 @@ final class OutputTracker implements AutoCloseable {
         }
         return new Summary(measuredDone, enriched, deadLettered, measuredDuplicates,
                 lastNanos > firstNanos ? (lastNanos - firstNanos) / 1e9 : 0, measuredDone - firstBatch, endToEndMicros, beforeCallMicros,
-                callMicros, afterOutputMicros);
+                callMicros, afterOutputMicros, new Calls(callsMade, requests, callsSaved, costUsd, costSavedUsd));
     }
 
     /** Stops the reader, waits for it, closes the consumer. Idempotent. */
@@ -289,10 +331,26 @@ final class OutputTracker implements AutoCloseable {
      *                          admission, and the engine's work before and after the call
      * @param callMicros        the slowest call of the event as the engine timed it
      * @param afterOutputMicros enriched_at (or dead_lettered_at) to output read: commit, visibility and the reader
+     * @param calls             the model calls of the enriched measured events
      */
     record Summary(int withOutput, long enriched, long deadLettered, long duplicates, double windowSeconds,
                    int inWindow,
                    Histogram endToEndMicros, Histogram beforeCallMicros, Histogram callMicros,
-                   Histogram afterOutputMicros) {
+                   Histogram afterOutputMicros, Calls calls) {
+    }
+
+    /**
+     * The model calls of the enriched measured events (first outputs only; a dead-lettered event's calls are in no
+     * record and not counted).
+     *
+     * @param made         calls made and answered: {@code model_calls} entries not cached (a refused answer sent back
+     *                     for repair counts, as it was paid)
+     * @param requests     the requests those took, retried attempts included: what the API got for these events
+     * @param saved        calls not made: entries answered from the stored call results or by an identical call in
+     *                     flight ({@code cached})
+     * @param costUsd      the tokens of the calls made at the default catalog's prices, US dollars
+     * @param savedCostUsd the tokens of the saved calls' answers (what they cost when paid for) at the same prices
+     */
+    record Calls(long made, long requests, long saved, double costUsd, double savedCostUsd) {
     }
 }

@@ -1,12 +1,16 @@
 package dev.enricher.bench;
 
 import dev.enricher.client.ClientConfig;
+import dev.enricher.client.ModelCatalog;
 import dev.enricher.client.RetryPolicy;
+import dev.enricher.client.Usage;
 import dev.enricher.client.ZeroGpuClient;
+import dev.enricher.engine.CallObserver;
 import dev.enricher.engine.EngineConfig;
 import dev.enricher.engine.EngineStats;
 import dev.enricher.engine.Ordering;
 import dev.enricher.local.EmbeddedKafka;
+import dev.enricher.results.CallResultSettings;
 import dev.enricher.serde.InMemorySchemaRegistry;
 import dev.enricher.simulator.Simulator;
 import dev.enricher.tasks.EnrichmentTask;
@@ -14,10 +18,14 @@ import dev.enricher.topology.EnrichmentPipeline;
 import dev.enricher.topology.PipelineSettings;
 import dev.enricher.topology.ProcessingGuarantee;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -35,6 +43,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <p>With {@link ApiFaults} the simulator refuses calls (429s, 5xx, a rate limit, a storm of 429s) and the engine's
  * admission runs the adaptive limit under the cap, as the service does by default; the summary adds the share of
  * answers that were 429 and what the limit did.
+ *
+ * <p>With {@code duplicates} a share of the events repeat an earlier event's text ({@link BenchTexts}); with
+ * {@code cache} the pipeline keeps durable call results (topic {@code bench-call-results}), so a repeated text's call
+ * is not made. The summary adds the calls made and saved for the measured events and what the calls made cost.
  *
  * <p>Prints progress and figures to {@code out}; the figures of the measured run only once the pipeline, the broker
  * and the simulator are closed, so that nothing they log can follow the summary line. One run per instance, on the
@@ -58,10 +70,28 @@ public final class PipelineBenchmark {
      * @param window        most events produced and not yet finished by the engine ({@link #defaultWindow})
      * @param naiveSeconds  cap of the naive run's work, in seconds of API latency; 0 for no naive run
      * @param faults        what the simulator refuses; {@link ApiFaults#none()} for nothing
+     * @param duplicates    the share of events (0 to 1) that repeat an earlier event's text ({@link BenchTexts})
+     * @param cache         whether the measured pipeline keeps durable call results (a stored answer is not asked
+     *                      for again)
      */
     public record Options(long latencyMs, int concurrency, int events, ProcessingGuarantee guarantee, Ordering ordering,
                           int keys, List<EnrichmentTask> tasks, int partitions, int streamThreads, int window,
-                          int warmup, int naiveSeconds, int eventLoops, long seed, ApiFaults faults) {
+                          int warmup, int naiveSeconds, int eventLoops, long seed, ApiFaults faults,
+                          double duplicates, boolean cache) {
+        public Options {
+            if (!(duplicates >= 0 && duplicates <= 1)) {
+                throw new IllegalArgumentException("duplicates must be within 0..1, was " + duplicates);
+            }
+        }
+
+        /** As before repeated texts and call results: none, and no cache. */
+        public Options(long latencyMs, int concurrency, int events, ProcessingGuarantee guarantee, Ordering ordering,
+                       int keys, List<EnrichmentTask> tasks, int partitions, int streamThreads, int window,
+                       int warmup, int naiveSeconds, int eventLoops, long seed, ApiFaults faults) {
+            this(latencyMs, concurrency, events, guarantee, ordering, keys, tasks, partitions, streamThreads, window,
+                    warmup, naiveSeconds, eventLoops, seed, faults, 0, false);
+        }
+
         double ceilingCallsPerSecond() {
             return concurrency * 1000.0 / latencyMs;
         }
@@ -85,7 +115,52 @@ public final class PipelineBenchmark {
     private record Measured(OutputTracker.Summary summary, EngineStats engine, long heapPeakMb,
                             long heapAfterGcPeakMb, long simulatorCalls, long simulator429s, double meanInFlight,
                             double meanPending, double meanWaitingForLimit, String limitFigures,
-                            boolean stormCutShort) {
+                            boolean stormCutShort, long firstMeasured, CallCounter.Counts observed,
+                            long engineCallsSaved) {
+    }
+
+    /**
+     * The {@link CallObserver} of the measured pipeline: every API request's end (any outcome), the calls saved, and
+     * the tokens of the answers at the default catalog's prices. Its counts over the measured phase also hold the
+     * warm-up's last calls (those that ended after it began), so the summary takes its figures from the measured
+     * events' own records ({@link OutputTracker.Calls}) and prints these next to them as a cross-check.
+     */
+    static final class CallCounter implements CallObserver {
+        private final ModelCatalog prices = ModelCatalog.defaults();
+        private final LongAdder requests = new LongAdder();
+        private final LongAdder saved = new LongAdder();
+        private final DoubleAdder costUsd = new DoubleAdder();
+        private final DoubleAdder savedCostUsd = new DoubleAdder();
+
+        record Counts(long requests, long saved, double costUsd, double savedCostUsd) {
+            Counts minus(Counts o) {
+                return new Counts(requests - o.requests, saved - o.saved, costUsd - o.costUsd,
+                        savedCostUsd - o.savedCostUsd);
+            }
+        }
+
+        @Override
+        public void callEnded(String model, String outcome, int status, Duration latency, Usage usage) {
+            requests.increment();
+            costUsd.add(cost(model, usage));
+        }
+
+        @Override
+        public void callSaved(String model, String task, Usage usage) {
+            saved.increment();
+            savedCostUsd.add(cost(model, usage));
+        }
+
+        private double cost(String model, Usage usage) {
+            if (usage == null || usage == Usage.NONE) {
+                return 0;
+            }
+            return prices.find(model).map(m -> m.costUsd(usage)).orElse(0.0);
+        }
+
+        Counts counts() {
+            return new Counts(requests.sum(), saved.sum(), costUsd.sum(), savedCostUsd.sum());
+        }
     }
 
     private final Options o;
@@ -107,6 +182,8 @@ public final class PipelineBenchmark {
                 o.latencyMs(), o.concurrency(), o.guarantee().streamsValue(), o.ordering().name().toLowerCase(Locale.ROOT),
                 o.taskNames(), o.keys(), o.partitions(), o.streamThreads(), o.window(),
                 Runtime.getRuntime().availableProcessors());
+        printf("bench pipeline: duplicate texts %s of the events (repeating an earlier event's text), durable call "
+                + "results %s", shareText(o.duplicates()), o.cache() ? "on (topic " + CALL_RESULTS_TOPIC + ")" : "off");
         Measured measured;
         try (ScratchDir tmp = ScratchDir.create("bench-pipeline-");
              EmbeddedKafka kafka = EmbeddedKafka.start(null, 0);
@@ -121,6 +198,9 @@ public final class PipelineBenchmark {
     }
 
     // ---------------------------------------------------------------------------------------------------- pipeline
+
+    /** The topic of the measured pipeline's durable call results, named as its other topics. */
+    static final String CALL_RESULTS_TOPIC = "bench-call-results";
 
     private Measured runPipeline(EmbeddedKafka kafka, Simulator simulator, Path stateDir) throws InterruptedException {
         String input = "bench-input";
@@ -141,18 +221,24 @@ public final class PipelineBenchmark {
                 .guarantee(o.guarantee())
                 .streamThreads(o.streamThreads())
                 .stateDir(stateDir)
+                // The pipeline creates the topic itself (as the service does) and reads it before it starts.
+                .callResults(o.cache() ? CallResultSettings.on(CALL_RESULTS_TOPIC) : CallResultSettings.disabled())
                 .build();
+        CallCounter observer = new CallCounter();
         try (OutputTracker tracker = OutputTracker.start(kafka.bootstrapServers(), enriched, deadLetters, registry);
-             EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, clientConfig(simulator), registry);
+             EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, clientConfig(simulator), registry,
+                     observer);
              RunSampler sampler = RunSampler.start(50, () -> pipeline.stats().inFlight(),
                      () -> pipeline.stats().pending(), () -> pipeline.stats().waitingForLimit());
              LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), input, o.keys(), o.window(),
-                     () -> pipeline.stats().enriched() + pipeline.stats().deadLettered(), o.seed())) {
+                     () -> pipeline.stats().enriched() + pipeline.stats().deadLettered(), o.seed(), o.duplicates())) {
             pipeline.awaitRunning(Duration.ofSeconds(60));
             long next = warmUp(load, tracker);
             sampler.reset();
             long callsBefore = simulator.stats().requests();
             long refusedBefore = simulator.stats().count(429);
+            CallCounter.Counts observedBefore = observer.counts();
+            long savedBefore = pipeline.stats().callsSaved();
             printf("bench pipeline: measuring %d events", o.events());
             String limitFigures;
             boolean stormCutShort;
@@ -171,12 +257,26 @@ public final class PipelineBenchmark {
             }
             long simulatorCalls = simulator.stats().requests() - callsBefore;
             long simulator429s = simulator.stats().count(429) - refusedBefore;
+            CallCounter.Counts observed = observer.counts().minus(observedBefore);
             EngineStats engine = pipeline.stats();
+            long engineSaved = engine.callsSaved() - savedBefore;
             tracker.close();
             return new Measured(tracker.summary(), engine, sampler.peakUsedMb(), sampler.peakAfterGcMb(),
                     simulatorCalls, simulator429s, sampler.mean(0), sampler.mean(1), sampler.mean(2), limitFigures,
-                    stormCutShort);
+                    stormCutShort, next, observed, engineSaved);
         }
+    }
+
+    private static String shareText(double share) {
+        return BigDecimal.valueOf(share).stripTrailingZeros().toPlainString();
+    }
+
+    /** {@code usd} with 4 significant digits, never in exponent notation ("0" for nothing). */
+    static String usd(double usd) {
+        if (usd == 0) {
+            return "0";
+        }
+        return new BigDecimal(usd).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     private ClientConfig clientConfig(Simulator simulator) {
@@ -235,7 +335,11 @@ public final class PipelineBenchmark {
         }
         long lost = o.events() - s.withOutput();
         double throughput = s.windowSeconds() > 0 ? s.inWindow() / s.windowSeconds() : 0;
-        double callsPerSecond = throughput * o.tasks().size();
+        // API calls per second: one per task per event, less the share of the calls that were saved (a saved call
+        // took no slot of the API's concurrency); without saved calls the events per second times the tasks.
+        OutputTracker.Calls calls = s.calls();
+        double madeShare = calls.made() + calls.saved() == 0 ? 1 : (double) calls.made() / (calls.made() + calls.saved());
+        double callsPerSecond = throughput * o.tasks().size() * madeShare;
         double efficiency = callsPerSecond / o.ceilingCallsPerSecond();
         printf("bench pipeline: steady window %.2f s (first to last output read); %.0f API calls/s against a ceiling "
                         + "of %.0f (C / L); simulator saw %d calls while the measured events were produced and read",
@@ -250,11 +354,30 @@ public final class PipelineBenchmark {
                 percentiles(s.afterOutputMicros()));
         printf("bench pipeline: heap peak used %d MB, peak after a GC %d MB (the whole JVM, sampled every 50 ms in "
                 + "the measured phase)", m.heapPeakMb(), m.heapAfterGcPeakMb());
+        BenchTexts.Repeats repeats = new BenchTexts(o.seed(), o.duplicates()).repeats(m.firstMeasured(), o.events());
+        printf("bench pipeline: texts: %d of the %d measured events repeat an earlier event's text (%d drawn as repeats "
+                        + "for --duplicates %s, %d coincidences of the generator's own texts)",
+                repeats.repeatedTexts(), o.events(), repeats.drawn(), shareText(o.duplicates()),
+                repeats.repeatedTexts() - repeats.drawn());
+        CallCounter.Counts observed = m.observed();
+        printf("bench pipeline: calls of the measured events' records: %d made (%d requests, retries included), %d "
+                        + "saved (answer stored or on its way for an identical call), cost %s USD, saved %s USD at "
+                        + "the catalog's prices; cross-check over the measured phase, which also holds the warm-up's "
+                        + "last calls: observer %d requests %d saved %s USD, engine %d saved, simulator %d requests",
+                calls.made(), calls.requests(), calls.saved(), usd(calls.costUsd()), usd(calls.savedCostUsd()),
+                observed.requests(), observed.saved(), usd(observed.costUsd()), m.engineCallsSaved(),
+                m.simulatorCalls());
+        // calls and calls_saved: from the measured events' own records (model_calls, "cached" or not), exact for
+        // these events; the simulator's and the observer's counts over the measured phase also hold the calls of the
+        // warm-up's last events (printed above as a cross-check). calls counts requests, retried attempts included, as
+        // the simulator counts them. cost_usd: the tokens of the calls made at the default catalog's prices.
         printf("bench pipeline: events=%d enriched=%d dead_lettered=%d lost=%d duplicates=%d throughput_eps=%.0f "
-                        + "efficiency=%.3f p50_added_ms=%.1f p99_added_ms=%.1f peak_heap_mb=%d %s answered_429=%.4f %s",
+                        + "efficiency=%.3f p50_added_ms=%.1f p99_added_ms=%.1f peak_heap_mb=%d %s answered_429=%.4f %s "
+                        + "calls=%d calls_saved=%d cost_usd=%s duplicate_texts=%s cache=%s",
                 o.events(), s.enriched(), s.deadLettered(), lost, s.duplicates(), throughput, efficiency,
                 added(s.endToEndMicros(), 50), added(s.endToEndMicros(), 99), m.heapPeakMb(), o.faults().summary(),
-                share(m.simulator429s(), m.simulatorCalls()), m.limitFigures());
+                share(m.simulator429s(), m.simulatorCalls()), m.limitFigures(), calls.requests(), calls.saved(),
+                usd(calls.costUsd()), shareText(o.duplicates()), o.cache() ? "on" : "off");
         boolean duplicatesBreakTheGuarantee = o.guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2 && s.duplicates() > 0;
         return lost > 0 || duplicatesBreakTheGuarantee ? 1 : 0;
     }
@@ -291,7 +414,8 @@ public final class PipelineBenchmark {
         kafka.createTopic(output, o.partitions());
         printf("bench pipeline naive: blocking call in mapValues, %d of the %d events (capped at about %d s of "
                 + "work: one event per %d ms per stream thread)", events, o.events(), o.naiveSeconds(), o.latencyMs());
-        try (LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), input, o.keys(), 1, () -> 0, o.seed())) {
+        try (LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), input, o.keys(), 1, () -> 0, o.seed(),
+                o.duplicates())) {
             load.produceAll(input, "n-", events);
         }
         long[] window;

@@ -42,8 +42,17 @@ import picocli.CommandLine.Spec;
             "The last line is 'bench pipeline: events=N enriched=E dead_lettered=D lost=L duplicates=U "
                 + "throughput_eps=X efficiency=Y p50_added_ms=A p99_added_ms=B peak_heap_mb=H rate_limit_rate=P "
                 + "server_error_rate=Q rps=R storm_ms=S answered_429=F limit_min=M limit_mean=K' (with --storm also "
-                + "limit_halved_after_ms and limit_recovered_after_ms). Exit code 1 when an input got no output, or "
-                + "more than one under exactly_once_v2."})
+                + "limit_halved_after_ms and limit_recovered_after_ms), then 'calls=N calls_saved=S cost_usd=X "
+                + "duplicate_texts=P cache=on|off'. Exit code 1 when an input got no output, or more than one under "
+                + "exactly_once_v2.",
+            "Repeated texts: --duplicates P makes that share of the events repeat the text of an earlier event "
+                + "(drawn with --seed: half among the 256 events just before, often still in flight, half among all "
+                + "before); keys and sizes stay as without. With the durable call results on (--cache, the default; "
+                + "topic bench-call-results) a repeated text's call is not made: its answer is stored, or on its way "
+                + "for an identical call. calls = requests the API got for the measured events, calls_saved = their "
+                + "calls answered without one, both from the events' own records; cost_usd = the calls made at the "
+                + "catalog's prices (4 significant digits). The generator's own short texts coincide now and then, "
+                + "so some calls are saved even at --duplicates 0. efficiency counts only the calls made."})
 final class BenchPipelineCommand implements Callable<Integer> {
 
     @Spec
@@ -109,6 +118,16 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of texts and keys (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--duplicates", defaultValue = "0",
+            description = "Share of the events (0 to 1) that repeat the text of an earlier event (default "
+                    + "${DEFAULT-VALUE}).")
+    double duplicates;
+
+    @Option(names = "--cache", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Durable call results for the measured pipeline: a stored answer is not asked for again "
+                    + "(--no-cache: every call is made; default: on).")
+    boolean cache;
+
     @Mixin
     ApiFaultOptions faults;
 
@@ -119,6 +138,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--latency-ms, --concurrency, --events, --keys, "
                     + "--partitions, --stream-threads, --event-loops, --naive-seconds and --window must be >= 1, "
                     + "--warmup >= 0");
+        }
+        if (!(duplicates >= 0 && duplicates <= 1)) {
+            throw new ParameterException(spec.commandLine(), "--duplicates must be a share between 0 and 1 (0.3: "
+                    + "three events in ten repeat an earlier event's text), was " + duplicates);
         }
         ProcessingGuarantee g;
         List<EnrichmentTask> taskList;
@@ -131,7 +154,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
         ApiFaults f = faults.faults(spec);
         int w = window > 0 ? window : PipelineBenchmark.defaultWindow(concurrency, taskList.size(), latencyMs, f);
         PipelineBenchmark.Options options = new PipelineBenchmark.Options(latencyMs, concurrency, events, g, ordering,
-                keys, taskList, partitions, streamThreads, w, warmup, noNaive ? 0 : naiveSeconds, eventLoops, seed, f);
+                keys, taskList, partitions, streamThreads, w, warmup, noNaive ? 0 : naiveSeconds, eventLoops, seed, f,
+                duplicates, cache);
         return new PipelineBenchmark(options, spec.commandLine().getOut()).run();
     }
 }

@@ -2,6 +2,7 @@ package dev.enricher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.enricher.bench.BenchTexts;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +18,8 @@ class BenchPipelineCommandTest {
             + "dead_lettered=(\\d+) lost=(\\d+) duplicates=(\\d+) throughput_eps=(\\d+) efficiency=(\\d+\\.\\d{3}) "
             + "p50_added_ms=(-?\\d+\\.\\d) p99_added_ms=(-?\\d+\\.\\d) peak_heap_mb=(\\d+) rate_limit_rate=(\\S+) "
             + "server_error_rate=(\\S+) rps=(\\S+) storm_ms=(\\d+) answered_429=(\\d\\.\\d{4}) limit_min=(\\d+) "
-            + "limit_mean=(\\d+)");
+            + "limit_mean=(\\d+) calls=(\\d+) calls_saved=(\\d+) cost_usd=(\\d+(?:\\.\\d+)?) "
+            + "duplicate_texts=(\\S+) cache=(on|off)");
     private static final Pattern NAIVE_LINE = Pattern.compile(
             "bench pipeline naive: events=(\\d+) throughput_eps=(\\d+\\.\\d) efficiency=(\\d+\\.\\d{4})");
 
@@ -43,6 +45,10 @@ class BenchPipelineCommandTest {
         assertThat(m.group(11)).isEqualTo("0.1");
         assertThat(m.group(12)).isEqualTo("0.05");
         assertThat(Double.parseDouble(m.group(15))).as("share of answers that were 429").isPositive();
+        // The cache is on by default, with no repeats asked for.
+        assertThat(m.group(21)).isEqualTo("0");
+        assertThat(m.group(22)).isEqualTo("on");
+        assertThat(Double.parseDouble(m.group(20))).as("cost").isPositive();
         // The naive run came first, capped at 1 s of work: 1000 ms / 20 ms = 50 events.
         assertThat(lines).anySatisfy(line -> {
             Matcher n = NAIVE_LINE.matcher(line);
@@ -51,10 +57,62 @@ class BenchPipelineCommandTest {
         });
     }
 
+    /**
+     * {@code --duplicates 0.3} with one call per event (pii: its model takes the benchmark's longest texts in one
+     * piece, where iab's cuts some into two): with the cache, exactly the events whose text an earlier event of the run
+     * had are answered without a call, as the generator says (the drawn repeats, 60 of 200, and any coincidence of its
+     * own texts); without it, every event makes its call.
+     */
+    @Test
+    void repeatedTextsAreAnsweredWithoutACallWhenTheCacheIsOn() {
+        int events = 200;
+        int warmup = 50;
+        BenchTexts.Repeats expected = new BenchTexts(42, 0.3).repeats(warmup, events);
+        // Blocks of ten events, three of each repeat: events 50..249 hold exactly 60 drawn repeats.
+        assertThat(expected.drawn()).isEqualTo(60);
+        assertThat(expected.repeatedTexts()).isBetween(60L, 62L);
+
+        Matcher on = lastLine(runRepeated("--cache"));
+        long calls = Long.parseLong(on.group(18));
+        long saved = Long.parseLong(on.group(19));
+        assertThat(calls + saved).as("one call per event, made or saved").isEqualTo(events);
+        assertThat(saved).as("calls saved").isEqualTo(expected.repeatedTexts());
+        assertThat(Double.parseDouble(on.group(20))).as("cost").isPositive();
+        assertThat(on.group(21)).isEqualTo("0.3");
+        assertThat(on.group(22)).isEqualTo("on");
+
+        Matcher off = lastLine(runRepeated("--no-cache"));
+        assertThat(off.group(18)).as("calls").isEqualTo(String.valueOf(events));
+        assertThat(off.group(19)).as("calls_saved").isEqualTo("0");
+        assertThat(off.group(22)).isEqualTo("off");
+        // The cost of the calls made, and the repeats' calls cost as much as any other on the average.
+        assertThat(Double.parseDouble(off.group(20))).isGreaterThan(Double.parseDouble(on.group(20)));
+    }
+
+    private static Console.Result runRepeated(String cache) {
+        return Console.run("bench", "pipeline", "--latency-ms", "20", "--concurrency", "16", "--events", "200",
+                "--warmup", "50", "--keys", "20", "--partitions", "2", "--tasks", "pii", "--no-naive", "--seed", "42",
+                "--duplicates", "0.3", cache);
+    }
+
+    private static Matcher lastLine(Console.Result result) {
+        List<String> lines = result.outLines();
+        String last = lines.get(lines.size() - 1);
+        assertThat(result.exit()).as(result.out()).isZero();
+        Matcher m = LAST_LINE.matcher(last);
+        assertThat(m.matches()).as(last).isTrue();
+        assertThat(m.group(1)).isEqualTo("200");
+        assertThat(m.group(2)).as("enriched").isEqualTo("200");
+        assertThat(m.group(4)).as("lost").isEqualTo("0");
+        assertThat(m.group(5)).as("duplicated outputs").isEqualTo("0");
+        return m;
+    }
+
     @Test
     void refusesNonsenseWithAUsageError() {
         for (String[] args : new String[][] {{"--concurrency", "0"}, {"--tasks", "horoscope"},
-                {"--guarantee", "at_most_once"}, {"--window", "0"}, {"--rate-limit-rate", "2"}}) {
+                {"--guarantee", "at_most_once"}, {"--window", "0"}, {"--rate-limit-rate", "2"},
+                {"--duplicates", "1.5"}, {"--duplicates", "NaN"}}) {
             Console.Result result = Console.run(List.of("bench", "pipeline"), args);
             assertThat(result.exit()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(result.err()).contains(args[0]);
