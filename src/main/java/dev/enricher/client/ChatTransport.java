@@ -27,6 +27,17 @@ public interface ChatTransport extends AutoCloseable {
      */
     CompletionStage<ChatCompletion> send(ChatRequest request);
 
+    /**
+     * As {@link #send(ChatRequest)}, with {@code request}'s JSON body already written by {@link ChatWire#requestBody}
+     * (the engine writes it once for the call's content key; writing it again would be the same bytes). The default
+     * ignores {@code body}.
+     *
+     * @param body {@code request} as {@link ChatWire} writes it; null to have it written here
+     */
+    default CompletionStage<ChatCompletion> send(ChatRequest request, byte[] body) {
+        return send(request);
+    }
+
     /** Releases connections; requests still on the wire end with a failure. Idempotent. */
     @Override
     void close();

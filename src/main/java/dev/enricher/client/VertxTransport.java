@@ -135,12 +135,17 @@ final class VertxTransport implements ChatTransport {
 
     @Override
     public CompletionStage<ChatCompletion> send(ChatRequest request) {
+        return send(request, null);
+    }
+
+    @Override
+    public CompletionStage<ChatCompletion> send(ChatRequest request, byte[] written) {
         if (closed.get()) {
             return CompletableFuture.failedFuture(rejected(request.model(), "the transport is closed"));
         }
         Buffer body;
         try {
-            body = Buffer.buffer(wire.requestBody(request));
+            body = Buffer.buffer(written != null ? written : wire.requestBody(request));
         } catch (java.io.IOException | IllegalArgumentException e) {
             return CompletableFuture.failedFuture(ZeroGpuException.builder(Disposition.RECORD, FailureKind.REJECTED)
                     .model(request.model()).attempts(0)

@@ -11,10 +11,17 @@ import dev.enricher.results.CallKey;
  * @param task the task's name (for metrics and stored answers)
  * @param key  the call's content key, under which its answer is stored and looked up; null when call results are
  *             not kept
+ * @param body the request's JSON body as written for the key (the transport sends these bytes); null when not
+ *             written yet. Never modified.
  */
-record Call(Lane lane, long seq, int taskIndex, int piece, ChatRequest request, String task, CallKey key) {
+record Call(Lane lane, long seq, int taskIndex, int piece, ChatRequest request, String task, CallKey key, byte[] body) {
     /** A call about a task's whole input ({@link #piece} -1), not looked up. */
     Call(Lane lane, long seq, int taskIndex, ChatRequest request) {
-        this(lane, seq, taskIndex, -1, request, "", null);
+        this(lane, seq, taskIndex, -1, request, "", null, null);
+    }
+
+    /** A call whose body is written by the transport. */
+    Call(Lane lane, long seq, int taskIndex, int piece, ChatRequest request, String task, CallKey key) {
+        this(lane, seq, taskIndex, piece, request, task, key, null);
     }
 }

@@ -168,7 +168,7 @@ final class Dispatcher {
         long sentAt = clock.millis();
         long sentNanos = ticker.read();
         try {
-            transport.send(c.request()).whenComplete((completion, error) ->
+            transport.send(c.request(), c.body()).whenComplete((completion, error) ->
                     ended(c, permit, sentAt, sentNanos, completion, error));
         } catch (RuntimeException e) {
             ended(c, permit, sentAt, sentNanos, null, e);

@@ -563,15 +563,17 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
      */
     private Call call(PendingEvent e, int i, int piece, ChatRequest request) {
         CallKey key = null;
+        byte[] body = null;
         if (engine.keepsResults()) {
             try {
-                key = CallKey.of(request.model(), fingerprints.get(i), engine.wire().requestBody(request));
+                body = engine.wire().requestBody(request);
+                key = CallKey.of(request.model(), fingerprints.get(i), body);
             } catch (java.io.IOException | RuntimeException ex) {
                 // Not writable as JSON: the transport will say so for this call; it just is not looked up.
-                key = null;
+                body = null;
             }
         }
-        return new Call(lane, e.seq, i, piece, request, taskNames.get(i), key);
+        return new Call(lane, e.seq, i, piece, request, taskNames.get(i), key, body);
     }
 
     /**

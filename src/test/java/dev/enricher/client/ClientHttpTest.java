@@ -89,6 +89,21 @@ class ClientHttpTest {
     }
 
     @Test
+    void aBodyAlreadyWrittenForTheCallsKeyIsSentAsItIs() throws Exception {
+        server.then(Answer.ok());
+        ChatRequest request = ChatRequest.builder("zlm-v1-iab-classify-edge").user("hello world").build();
+        // Bytes the transport would not write itself (extra spaces): what goes on the wire is what was given.
+        byte[] written = new String(new ChatWire().requestBody(request), java.nio.charset.StandardCharsets.UTF_8)
+                .replace(",", ", ").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (ChatTransport t = ChatTransport.create(fastRetries().baseUrl(server.baseUrl()).build())) {
+            assertThat(t.send(request, written).toCompletableFuture().get(10, TimeUnit.SECONDS).content())
+                    .isEqualTo("hello");
+        }
+        assertThat(server.received().get(0).body())
+                .isEqualTo(new String(written, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void bearerSchemeForOpenAiCompatibleServers() throws Exception {
         server.then(Answer.ok());
         ZeroGpuClient c = client(fastRetries().authHeader("Authorization").authScheme("Bearer"));
