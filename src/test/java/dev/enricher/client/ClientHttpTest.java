@@ -203,6 +203,22 @@ class ClientHttpTest {
     }
 
     @Test
+    void aLargeCapIsSpreadOverSeveralPoolsAndStillFillsAtOnce() {
+        server.otherwise(r -> Answer.ok().delay(300));
+        ClientConfig config = fastRetries().baseUrl(server.baseUrl()).maxInFlight(150).build();
+        try (VertxTransport t = VertxTransport.create(config)) {
+            assertThat(t.pools()).as("64 connections a pool at most").isEqualTo(3);
+            ChatRequest request = ChatRequest.builder("zlm-v1-iab-classify-edge").user("hello world").build();
+            List<CompletableFuture<ChatCompletion>> all = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                all.add(t.send(request).toCompletableFuture());
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+            assertThat(server.maxInFlight()).as("no call waited for a connection in its pool").isEqualTo(150);
+        }
+    }
+
+    @Test
     void retriesCountAgainstTheCap() {
         Random coin = new Random(3);
         server.otherwise(r -> coin.nextBoolean() ? Answer.status(503, "").delay(5) : Answer.ok().delay(5));
