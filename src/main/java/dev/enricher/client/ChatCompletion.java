@@ -31,6 +31,19 @@ public record ChatCompletion(String id, long created, String model, List<Choice>
         }
     }
 
+    /**
+     * A completion read back from where the service kept it (the pending store, the call results): one choice, the
+     * counts that were reported (both null: {@link Usage#NONE}; one missing: 0).
+     */
+    public static ChatCompletion kept(String id, String model, String content, String finishReason, Long promptTokens,
+                                      Long completionTokens, String requestId, int attempts, long latencyMs) {
+        long p = promptTokens == null ? 0 : promptTokens;
+        long c = completionTokens == null ? 0 : completionTokens;
+        Usage usage = promptTokens == null && completionTokens == null ? Usage.NONE : new Usage(p, c, p + c);
+        return new ChatCompletion(id, 0, model, List.of(new Choice(0, "assistant", content, finishReason)), usage,
+                requestId, Math.max(1, attempts), Duration.ofMillis(latencyMs));
+    }
+
     /** The content of the first choice: what every task parses. */
     public String content() {
         return choices.get(0).content();

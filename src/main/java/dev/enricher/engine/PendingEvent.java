@@ -621,11 +621,8 @@ final class PendingEvent {
     private static ChatCompletion completion(String id, String model, String content, String finishReason,
                                              Long promptTokens, Long completionTokens, String requestId, int attempts,
                                              long latencyMs) {
-        long p = promptTokens == null ? 0 : promptTokens;
-        long c = completionTokens == null ? 0 : completionTokens;
-        Usage usage = promptTokens == null && completionTokens == null ? Usage.NONE : new Usage(p, c, p + c);
-        return new ChatCompletion(id, 0, model, List.of(new Choice(0, "assistant", content, finishReason)), usage,
-                requestId, Math.max(1, attempts), Duration.ofMillis(latencyMs));
+        return ChatCompletion.kept(id, model, content, finishReason, promptTokens, completionTokens, requestId,
+                attempts, latencyMs);
     }
 
     private static Integer toInt(Long v) {

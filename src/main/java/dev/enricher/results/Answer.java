@@ -8,8 +8,6 @@ import dev.enricher.serde.GeneratedClassTrust;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -72,13 +70,9 @@ public record Answer(String task, String model, ChatCompletion completion, long 
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a stored answer this version can read: " + e.getMessage(), e);
         }
-        Long p = a.getPromptTokens();
-        Long c = a.getCompletionTokens();
-        Usage usage = p == null && c == null ? Usage.NONE
-                : new Usage(p == null ? 0 : p, c == null ? 0 : c, (p == null ? 0 : p) + (c == null ? 0 : c));
-        ChatCompletion completion = new ChatCompletion(a.getCompletionId(), 0, a.getResponseModel(),
-                List.of(new Choice(0, "assistant", a.getContent(), a.getFinishReason())), usage, a.getRequestId(), 1,
-                Duration.ofMillis(a.getLatencyMs()));
+        ChatCompletion completion = ChatCompletion.kept(a.getCompletionId(), a.getResponseModel(), a.getContent(),
+                a.getFinishReason(), a.getPromptTokens(), a.getCompletionTokens(), a.getRequestId(), 1,
+                a.getLatencyMs());
         return new Answer(a.getTask(), a.getModel(), completion, a.getStoredAt().toEpochMilli());
     }
 

@@ -1,6 +1,8 @@
 package dev.enricher.topology;
 
+import dev.enricher.engine.BudgetSettings;
 import dev.enricher.engine.EngineConfig;
+import dev.enricher.results.CallResultSettings;
 import dev.enricher.serde.AvroSerdeConfig;
 import dev.enricher.serde.decode.DecoderConfig;
 import dev.enricher.serde.decode.InputFormat;
@@ -50,8 +52,8 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
                                String deadLetterTopic, List<EnrichmentTask> tasks,
                                Map<String, TaskCondition> conditions, Map<String, String> inputs, Privacy privacy,
                                Map<String, LongInput> longInputs, ModelCatalog catalog,
-                               dev.enricher.results.CallResultSettings callResults,
-                               dev.enricher.engine.BudgetSettings budget, DecoderConfig decoder,
+                               CallResultSettings callResults,
+                               BudgetSettings budget, DecoderConfig decoder,
                                EngineConfig engine, ProcessingGuarantee guarantee, int streamThreads, Path stateDir,
                                AvroSerdeConfig serde, Map<String, Object> streamsOverrides) {
 
@@ -87,8 +89,8 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         privacy = privacy == null ? Privacy.NONE : privacy;
         longInputs = longInputs == null ? Map.of() : Map.copyOf(longInputs);
         catalog = catalog == null ? ModelCatalog.defaults() : catalog;
-        callResults = callResults == null ? dev.enricher.results.CallResultSettings.disabled() : callResults;
-        budget = budget == null ? dev.enricher.engine.BudgetSettings.NONE : budget;
+        callResults = callResults == null ? CallResultSettings.disabled() : callResults;
+        budget = budget == null ? BudgetSettings.NONE : budget;
         if (callResults.enabled() && List.of(inputTopic, enrichedTopic, deadLetterTopic).contains(callResults.topic())) {
             throw new IllegalArgumentException("the call-results topic must be a topic of its own, was "
                     + callResults.topic());
@@ -235,8 +237,8 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
         private Privacy privacy = Privacy.NONE;
         private Map<String, LongInput> longInputs = Map.of();
         private ModelCatalog catalog = ModelCatalog.defaults();
-        private dev.enricher.results.CallResultSettings callResults = dev.enricher.results.CallResultSettings.disabled();
-        private dev.enricher.engine.BudgetSettings budget = dev.enricher.engine.BudgetSettings.NONE;
+        private CallResultSettings callResults = CallResultSettings.disabled();
+        private BudgetSettings budget = BudgetSettings.NONE;
         private DecoderConfig decoder = DecoderConfig.defaults(InputFormat.JSON);
         private EngineConfig engine = EngineConfig.defaults();
         private ProcessingGuarantee guarantee = ProcessingGuarantee.EXACTLY_ONCE_V2;
@@ -264,9 +266,9 @@ public record PipelineSettings(String applicationId, String bootstrapServers, St
          * Durable call results (see {@link PipelineSettings#callResults()}); off unless set here (the configuration's
          * {@code cache.enabled} is on by default).
          */
-        public Builder callResults(dev.enricher.results.CallResultSettings v) { callResults = v; return this; }
+        public Builder callResults(CallResultSettings v) { callResults = v; return this; }
         /** What this instance may spend (see {@link PipelineSettings#budget()}). */
-        public Builder budget(dev.enricher.engine.BudgetSettings v) { budget = v; return this; }
+        public Builder budget(BudgetSettings v) { budget = v; return this; }
         public Builder decoder(DecoderConfig v) { decoder = v; return this; }
         public Builder engine(EngineConfig v) { engine = v; return this; }
         public Builder guarantee(ProcessingGuarantee v) { guarantee = v; return this; }

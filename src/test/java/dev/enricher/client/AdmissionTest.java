@@ -47,6 +47,20 @@ class AdmissionTest {
         }, work -> Long.parseLong(work.substring(work.indexOf(':') + 1)));
     }
 
+    /**
+     * {@link #tokenAdmission} with {@code works} (each {@code name:estimate}) submitted in order to one lane, then
+     * pumped once.
+     */
+    private Admission<String> pumped(Admission.Limits limits, String... works) {
+        Admission<String> a = tokenAdmission(limits);
+        Admission<String>.Lane lane = a.openLane("l");
+        for (String w : works) {
+            lane.submit(w);
+        }
+        a.pump();
+        return a;
+    }
+
     /** 600 tokens a minute: 10 a second, a bucket of 100 (ten seconds' worth). */
     private static Admission.Limits tokensPerMinute(double perMinute) {
         return Admission.Limits.fixed(100).withTokensPerMinute(perMinute);
@@ -383,12 +397,7 @@ class AdmissionTest {
 
     @Test
     void theTokenLimitAdmitsWhileTheBalanceIsPositiveAndWakesWhenTheDebtIsPaid() {
-        Admission<String> a = tokenAdmission(tokensPerMinute(600));
-        Admission<String>.Lane lane = a.openLane("l");
-        lane.submit("a:80");
-        lane.submit("b:80");
-        lane.submit("c:10");
-        a.pump();
+        Admission<String> a = pumped(tokensPerMinute(600), "a:80", "b:80", "c:10");
         assertThat(started).as("100 - 80 = 20 left is still positive: b goes too").containsExactly("a:80", "b:80");
         assertThat(a.tokenBalance()).isEqualTo(-60.0);
         assertThat(permits.get(1).estimatedTokens()).isEqualTo(80);
@@ -428,11 +437,7 @@ class AdmissionTest {
 
     @Test
     void anUnknownUseOrAPlainReleaseLeavesTheEstimateChargedAndOnlyTheFirstReleaseCounts() {
-        Admission<String> a = tokenAdmission(tokensPerMinute(600));
-        Admission<String>.Lane lane = a.openLane("l");
-        lane.submit("a:30");
-        lane.submit("b:30");
-        a.pump();
+        Admission<String> a = pumped(tokensPerMinute(600), "a:30", "b:30");
         assertThat(a.tokenBalance()).isEqualTo(40.0);
         permits.get(0).release(Admission.Signal.SUCCESS, -1);
         permits.get(1).release(Admission.Signal.SUCCESS);
@@ -444,11 +449,7 @@ class AdmissionTest {
 
     @Test
     void workLargerThanTheBucketStillGoesWhenTheBalanceIsPositiveAndItsDebtDelaysTheNext() {
-        Admission<String> a = tokenAdmission(tokensPerMinute(600));
-        Admission<String>.Lane lane = a.openLane("l");
-        lane.submit("huge:1000");
-        lane.submit("next:1");
-        a.pump();
+        Admission<String> a = pumped(tokensPerMinute(600), "huge:1000", "next:1");
         assertThat(started).containsExactly("huge:1000");
         assertThat(a.tokenBalance()).isEqualTo(-900.0);
         time.advance(Duration.ofSeconds(90));
@@ -473,11 +474,7 @@ class AdmissionTest {
 
     @Test
     void aProbeIgnoresTheTokenLimitAndWhatItUsedBecomesDebt() {
-        Admission<String> a = tokenAdmission(tokensPerMinute(600));
-        Admission<String>.Lane lane = a.openLane("l");
-        lane.submit("a:500");
-        lane.submit("b:10");
-        a.pump();
+        Admission<String> a = pumped(tokensPerMinute(600), "a:500", "b:10");
         assertThat(a.tokenBalance()).isEqualTo(-400.0);
         open.set(false);
         assertThat(a.probe()).isEqualTo(Admission.ProbeResult.SENT);

@@ -13,16 +13,12 @@ import dev.enricher.tasks.TaskFactory;
 import dev.enricher.tasks.TaskSpec;
 import dev.enricher.tasks.TaskType;
 import dev.enricher.testing.ManualTime;
-import dev.enricher.topology.EnrichmentPipeline;
-import dev.enricher.topology.PipelineSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -62,15 +58,8 @@ class BudgetPauseTest {
                 new EnrichmentProcessorTest.RecordingSink(), client, Admission.Limits.fixed(16), time, time);
         engine.budget(budget, PRICES);
         engine.instanceControl(control);
-        PipelineSettings settings = PipelineSettings.builder().bootstrapServers("unused:9092").applicationId("budget")
-                .inputTopic("in").enrichedTopic("out").deadLetterTopic("dlq").tasks(List.of(IAB)).engine(config)
-                .build();
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "budget");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, tmp.toString());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        driver = new TopologyTestDriver(EnrichmentPipeline.topology(settings, engine), p, clock.instant());
+        driver = EngineDrivers.driver(EngineDrivers.settings("budget", config, List.of(IAB)).build(), engine, tmp,
+                clock.instant());
         input = driver.createInputTopic("in", new StringSerializer(), new StringSerializer(), clock.instant(),
                 Duration.ZERO);
         enriched = driver.createOutputTopic("out", new StringDeserializer(), new StringDeserializer());

@@ -25,12 +25,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -102,19 +100,12 @@ class EnrichmentProcessorTest {
     private void start(EngineConfig config, EnrichmentTask... tasks) {
         engine = new EnrichmentEngine(config, List.of(tasks),
                 InputDecoder.create(DecoderConfig.defaults(InputFormat.JSON), null), sink, client);
-        settings = PipelineSettings.builder().bootstrapServers("unused:9092").applicationId("engine-test")
-                .inputTopic("in").enrichedTopic("out").deadLetterTopic("dlq").tasks(List.of(tasks)).engine(config)
-                .build();
+        settings = EngineDrivers.settings("engine-test", config, List.of(tasks)).build();
         openDriver(tmp.resolve("state-1"));
     }
 
     private void openDriver(Path stateDir) {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "engine-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        driver = new TopologyTestDriver(EnrichmentPipeline.topology(settings, engine), p, clock.instant());
+        driver = EngineDrivers.driver(settings, engine, stateDir, clock.instant());
         drivers.add(driver);
         input = driver.createInputTopic("in", new StringSerializer(), new StringSerializer(), clock.instant(),
                 Duration.ZERO);

@@ -14,17 +14,13 @@ import dev.enricher.tasks.EnrichmentTask;
 import dev.enricher.tasks.TaskFactory;
 import dev.enricher.tasks.TaskSpec;
 import dev.enricher.tasks.TaskType;
-import dev.enricher.topology.EnrichmentPipeline;
-import dev.enricher.topology.PipelineSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
@@ -66,15 +62,8 @@ class OldestPendingAgeMetricTest {
         engine = new EnrichmentEngine(config, List.of(IAB),
                 InputDecoder.create(DecoderConfig.defaults(InputFormat.JSON), null),
                 new EnrichmentProcessorTest.RecordingSink(), client);
-        PipelineSettings settings = PipelineSettings.builder().bootstrapServers("unused:9092")
-                .applicationId("age-test").inputTopic("in").enrichedTopic("out").deadLetterTopic("dlq")
-                .tasks(List.of(IAB)).engine(config).build();
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "age-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, tmp.toString());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        driver = new TopologyTestDriver(EnrichmentPipeline.topology(settings, engine), p, clock.instant());
+        driver = EngineDrivers.driver(EngineDrivers.settings("age-test", config, List.of(IAB)).build(), engine, tmp,
+                clock.instant());
         input = driver.createInputTopic("in", new StringSerializer(), new StringSerializer(), clock.instant(),
                 Duration.ZERO);
         metrics.bindPending(engine.stats(), config.clock());

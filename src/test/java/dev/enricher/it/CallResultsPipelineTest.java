@@ -3,7 +3,6 @@ package dev.enricher.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.enricher.client.ApiKey;
 import dev.enricher.engine.TaskFailurePolicy;
 import dev.enricher.results.CallResultSettings;
 import dev.enricher.simulator.SimulatorConfig;
@@ -17,8 +16,8 @@ import dev.enricher.testing.PipelineFixture;
 import dev.enricher.testing.Sent;
 import dev.enricher.topology.EnrichedRecords;
 import dev.enricher.topology.EnrichmentPipeline;
+import dev.enricher.topology.ProcessingGuarantee;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -228,22 +227,7 @@ class CallResultsPipelineTest {
     }
 
     private Process startChild(PipelineFixture.Topics t, String results) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseParallelGC", "-cp",
-                CrashRecoveryPipelineTest.testClassPath(), PipelineProcess.class.getName());
-        Map<String, String> env = pb.environment();
-        env.put(ApiKey.ENV_VAR, PipelineFixture.API_KEY);
-        env.put("IT_BOOTSTRAP", fx.bootstrapServers());
-        env.put("IT_SIMULATOR_URL", fx.simulator().baseUrl());
-        env.put("IT_GUARANTEE", "exactly_once_v2");
-        env.put("IT_STATE_DIR", fx.dir().resolve("child-state").toString());
-        env.put("IT_INPUT", t.input());
-        env.put("IT_ENRICHED", t.enriched());
-        env.put("IT_DEAD_LETTERS", t.deadLetters());
-        env.put("IT_MAX_IN_FLIGHT", "64");
-        env.put("IT_CALL_RESULTS", results);
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(fx.dir().resolve("child.log").toFile()));
-        return pb.start();
+        return PipelineProcess.start(fx, t, ProcessingGuarantee.EXACTLY_ONCE_V2, 64, fx.dir().resolve("child.log"),
+                Map.of("IT_CALL_RESULTS", results));
     }
 }

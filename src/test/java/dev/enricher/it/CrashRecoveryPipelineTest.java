@@ -3,13 +3,11 @@ package dev.enricher.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.enricher.client.ApiKey;
 import dev.enricher.simulator.SimulatorConfig;
 import dev.enricher.testing.OutputReader;
 import dev.enricher.testing.PipelineFixture;
 import dev.enricher.testing.Sent;
 import dev.enricher.topology.ProcessingGuarantee;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,34 +101,6 @@ class CrashRecoveryPipelineTest {
     }
 
     private Process startChild(PipelineFixture.Topics t, ProcessingGuarantee guarantee, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseParallelGC", "-cp", testClassPath(),
-                PipelineProcess.class.getName());
-        Map<String, String> env = pb.environment();
-        env.put(ApiKey.ENV_VAR, PipelineFixture.API_KEY);
-        env.put("IT_BOOTSTRAP", fx.bootstrapServers());
-        env.put("IT_SIMULATOR_URL", fx.simulator().baseUrl());
-        env.put("IT_GUARANTEE", guarantee.streamsValue());
-        env.put("IT_STATE_DIR", fx.dir().resolve("child-state").toString());
-        env.put("IT_INPUT", t.input());
-        env.put("IT_ENRICHED", t.enriched());
-        env.put("IT_DEAD_LETTERS", t.deadLetters());
-        env.put("IT_MAX_IN_FLIGHT", String.valueOf(MAX_IN_FLIGHT));
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        return pb.start();
-    }
-
-    /**
-     * The test class path. Surefire may run tests from a manifest-only jar, in which case {@code java.class.path}
-     * holds that jar alone and the real path is in {@code surefire.test.class.path}.
-     */
-    static String testClassPath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        if (cp == null || cp.isBlank()) {
-            cp = System.getProperty("java.class.path");
-        }
-        assertThat(cp.split(File.pathSeparator)).as("test class path").hasSizeGreaterThan(1);
-        return cp;
+        return PipelineProcess.start(fx, t, guarantee, MAX_IN_FLIGHT, log, Map.of());
     }
 }

@@ -1,9 +1,9 @@
 package dev.enricher.it;
 
-import dev.enricher.results.CallResultSettings;
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.client.ApiKey;
 import dev.enricher.client.ClientConfig;
+import dev.enricher.results.CallResultSettings;
 import dev.enricher.serde.InMemorySchemaRegistry;
 import dev.enricher.serde.SchemaRegistry;
 import dev.enricher.serde.SubjectNameStrategy;
@@ -14,6 +14,7 @@ import dev.enricher.topology.PipelineSettings;
 import dev.enricher.topology.ProcessingGuarantee;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +32,48 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PipelineProcess {
     private PipelineProcess() {
+    }
+
+    /**
+     * Starts a pipeline process for {@code fx}'s broker and simulator over {@code t}, its state in
+     * {@code fx.dir()/child-state} (so a restart resumes it), its output appended to {@code log}.
+     *
+     * @param extraEnv further {@code IT_*} settings (e.g. {@code IT_CALL_RESULTS})
+     */
+    static Process start(PipelineFixture fx, PipelineFixture.Topics t, ProcessingGuarantee guarantee, int maxInFlight,
+                         Path log, Map<String, String> extraEnv) throws java.io.IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseParallelGC", "-cp", testClassPath(),
+                PipelineProcess.class.getName());
+        Map<String, String> env = pb.environment();
+        env.put(ApiKey.ENV_VAR, PipelineFixture.API_KEY);
+        env.put("IT_BOOTSTRAP", fx.bootstrapServers());
+        env.put("IT_SIMULATOR_URL", fx.simulator().baseUrl());
+        env.put("IT_GUARANTEE", guarantee.streamsValue());
+        env.put("IT_STATE_DIR", fx.dir().resolve("child-state").toString());
+        env.put("IT_INPUT", t.input());
+        env.put("IT_ENRICHED", t.enriched());
+        env.put("IT_DEAD_LETTERS", t.deadLetters());
+        env.put("IT_MAX_IN_FLIGHT", String.valueOf(maxInFlight));
+        env.putAll(extraEnv);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return pb.start();
+    }
+
+    /**
+     * The test class path. Surefire may run tests from a manifest-only jar, in which case {@code java.class.path}
+     * holds that jar alone and the real path is in {@code surefire.test.class.path}.
+     */
+    static String testClassPath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        if (cp == null || cp.isBlank()) {
+            cp = System.getProperty("java.class.path");
+        }
+        if (cp.split(java.io.File.pathSeparator).length < 2) {
+            throw new IllegalStateException("the test class path has one entry only: " + cp);
+        }
+        return cp;
     }
 
     public static void main(String[] args) throws Exception {

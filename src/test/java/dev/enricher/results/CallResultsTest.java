@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.enricher.client.ChatCompletion;
 import dev.enricher.client.Choice;
 import dev.enricher.client.Usage;
+import dev.enricher.testing.MillisClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -18,20 +18,10 @@ import org.junit.jupiter.api.Test;
 /** The local store of answers: content keys, the TTL on a moved clock, the size bound, the topic record codec. */
 class CallResultsTest {
     private final AtomicLong now = new AtomicLong(Instant.parse("2026-12-04T10:00:00Z").toEpochMilli());
-    private final Clock clock = new Clock() {
+    private final Clock clock = new MillisClock() {
         @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
+        public long millis() {
+            return now.get();
         }
     };
 
