@@ -41,6 +41,13 @@ final class Failures {
                     + task.name() + "' does not have the documented shape (" + e.apiMessage()
                     + "); raw_content holds it. Replay the record once the model or the task's parser is fixed", task, e);
         }
+        if ("context_length_exceeded".equals(e.code())) {
+            // The token estimate is calibrated, not a strict bound (TokenEstimate): say which setting leaves headroom.
+            return api(DeadLetterCategory.API_RECORD_ERROR, "the model " + task.model() + " counted more tokens in "
+                    + "the input of task '" + task.name() + "' than it takes (" + describe(e) + "). Give the task "
+                    + "on-long-input: chunk or truncate, or, when it has one, a max-input-tokens below the model's limit "
+                    + "(this text counts more tokens at the model than the estimate), then replay it", task, e);
+        }
         return api(DeadLetterCategory.API_RECORD_ERROR, "the API refused this record for task '" + task.name()
                 + "' (" + describe(e) + "). It will fail the same way again: fix the input or the task's settings, "
                 + "then replay it", task, e);

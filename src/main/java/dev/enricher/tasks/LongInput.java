@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * What a task does with an input over its model's limit ({@code on-long-input:} and {@code max-input-tokens:} of a
  * task). The limit is the model's, from the model catalog, unless the task sets its own; the input is measured with
- * {@link TokenEstimate}, which never underestimates.
+ * {@link TokenEstimate} (calibrated for Latin text, a byte bound for other scripts).
  *
  * @param mode           chunk, truncate or dead-letter
  * @param maxInputTokens the request's token limit; null for the model's limit from the catalog (and no limit for a

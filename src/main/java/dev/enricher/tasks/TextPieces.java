@@ -169,7 +169,7 @@ public final class TextPieces {
         BreakIterator words = null;
         int cp = 0;
         for (int s = sentences.first(), e = sentences.next(); e != BreakIterator.DONE; s = e, e = sentences.next()) {
-            long tokens = TokenEstimate.bytes(text, s, e);
+            long tokens = TokenEstimate.count(text, s, e);
             if (tokens <= maxTokens) {
                 int cpEnd = cp + text.codePointCount(s, e);
                 units.add(new Unit(s, e, cp, cpEnd, (int) tokens, true, true, true));
@@ -192,7 +192,7 @@ public final class TextPieces {
 
     /** Adds the word {@code [a, b)} of the sentence ending at {@code e}: one unit, or parts under the limit. */
     private static int word(String text, int a, int b, int e, int cp, int maxTokens, List<Unit> units) {
-        long tokens = TokenEstimate.bytes(text, a, b);
+        long tokens = TokenEstimate.count(text, a, b);
         if (tokens <= maxTokens) {
             int cpEnd = cp + text.codePointCount(a, b);
             units.add(new Unit(a, b, cp, cpEnd, (int) tokens, false, b == e, true));
@@ -205,7 +205,7 @@ public final class TextPieces {
             int partCps = 0;
             while (j < b) {
                 int len = Character.charCount(text.codePointAt(j));
-                int t = (int) TokenEstimate.bytes(text, j, j + len);
+                int t = (int) TokenEstimate.count(text, j, j + len);
                 if (partTokens + t > maxTokens && j > i) {
                     break;
                 }

@@ -192,7 +192,7 @@ class CallResultsDispatchTest {
         Dispatcher limited = new Dispatcher(transport, Admission.Limits.fixed(8).withTokensPerMinute(600), clock, time,
                 time, stats, circuit);
         Lane l = limited.openLane("0_1");
-        String text = "x".repeat(150);
+        String text = "x.".repeat(75); // 150 tokens: a one-letter word and a full stop each count one
         limited.submit(new Call(l, 1, 0, ChatRequest.builder("model-x").user(text + 1).build()));
         limited.submit(new Call(l, 2, 0, ChatRequest.builder("model-x").user(text + 2).build()));
         assertThat(transport.requestCount()).as("the first took the bucket into debt").isEqualTo(1);

@@ -254,7 +254,7 @@ class EnrichmentProcessorRestoreTest {
     @Test
     void aRestartMidPiecesResendsOnlyTheUnansweredPiecesAndMergesWithTheStoredAnswers() {
         EnrichmentTask iab = IAB;
-        longInputs = Map.of(iab.name(), new dev.enricher.tasks.LongInput(dev.enricher.tasks.LongInput.Mode.CHUNK, 80));
+        longInputs = Map.of(iab.name(), new dev.enricher.tasks.LongInput(dev.enricher.tasks.LongInput.Mode.CHUNK, 50));
         start(iab);
         StringBuilder text = new StringBuilder();
         for (int s = 0; s < 8; s++) {

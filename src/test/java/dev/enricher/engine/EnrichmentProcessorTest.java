@@ -793,12 +793,12 @@ class EnrichmentProcessorTest {
     @Test
     void aLongInputGoesOutInPiecesAtOnceEachAccountedAndTheMergedSpansPointIntoTheWholeText() {
         EnrichmentTask pii = TaskFactory.create(TaskSpec.of(TaskType.PII));
-        startWithLongInputs(TaskFailurePolicy.DEAD_LETTER, pii, 160);
+        startWithLongInputs(TaskFailurePolicy.DEAD_LETTER, pii, 100);
         String text = longText(0);
         input.pipeInput("A", "{\"text\":\"" + text + "\"}");
         List<FakeChatTransport.FakeCall> pieces = client.calls();
         assertThat(pieces).as("every piece at once, under the limit").hasSizeGreaterThan(3)
-                .allSatisfy(c -> assertThat(dev.enricher.tasks.TokenEstimate.of(c.request())).isLessThanOrEqualTo(160));
+                .allSatisfy(c -> assertThat(dev.enricher.tasks.TokenEstimate.of(c.request())).isLessThanOrEqualTo(100));
         for (int k = pieces.size() - 1; k >= 0; k--) { // in any order
             pieces.get(k).succeed(piiAnswer(pieces.get(k).text()));
             settle();
@@ -823,7 +823,7 @@ class EnrichmentProcessorTest {
     @Test
     void aPieceThatFailsTransientlyIsRetriedAloneAndAPieceRefusedFailsTheTaskNamingIt() {
         EnrichmentTask pii = TaskFactory.create(TaskSpec.of(TaskType.PII));
-        startWithLongInputs(TaskFailurePolicy.DEAD_LETTER, pii, 160);
+        startWithLongInputs(TaskFailurePolicy.DEAD_LETTER, pii, 100);
         input.pipeInput("A", "{\"text\":\"" + longText(0) + "\"}");
         List<FakeChatTransport.FakeCall> first = client.calls();
         int n = first.size();

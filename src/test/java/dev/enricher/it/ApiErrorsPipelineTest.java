@@ -76,6 +76,10 @@ class ApiErrorsPipelineTest {
                 assertThat(d.getHttpStatus()).isEqualTo(status);
                 assertThat(d.getErrorCode()).isEqualTo(code);
                 assertThat(d.getReason()).isNotBlank();
+                if (status == 420) {
+                    assertThat(d.getReason()).as("names the settings that leave headroom")
+                            .contains("on-long-input: chunk or truncate", "max-input-tokens below the model's limit");
+                }
                 assertThat(d.getTask()).isIn("iab", "followups");
                 assertThat(d.getModel()).isNotBlank();
                 assertThat(d.getRequestId()).startsWith("req_");

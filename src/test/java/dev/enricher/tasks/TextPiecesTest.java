@@ -41,18 +41,19 @@ class TextPiecesTest {
     void aTextThatFitsIsOnePiece() {
         assertThat(TextPieces.split("Hello world. Bye.", 100, 10)).containsExactly(
                 new TextPiece(0, 0, 17, "Hello world. Bye."));
-        String exact = "a😀b"; // 1 + 4 + 1 bytes, 3 code points
+        String exact = "a😀b"; // 1 + 4 + 1 tokens (a letter, the emoji's 4 bytes, a letter), 3 code points
         assertThat(TextPieces.split(exact, 6, 0)).containsExactly(new TextPiece(0, 0, 3, exact));
         assertThat(TextPieces.head(exact, 6)).isEqualTo(new TextPiece(0, 0, 3, exact));
         assertThat(TextPieces.split("", 5, 0)).containsExactly(new TextPiece(0, 0, 0, ""));
         assertThat(TextPieces.split("   ", 5, 0)).containsExactly(new TextPiece(0, 0, 3, "   "));
-        assertThat(TextPieces.split("a😀bc", 6, 0)).hasSize(2);
+        assertThat(TextPieces.split("a😀bcde", 6, 0)).hasSize(2); // 1 + 4 + 2
     }
 
     @Test
     void packsWholeSentencesAndCutsBetweenThem() {
         String text = "One two three. Four five six. Seven eight nine. Ten eleven twelve.";
-        List<TextPiece> pieces = splitChecked(text, 32, 0);
+        // 5 + 6 + 7 + 6 tokens
+        List<TextPiece> pieces = splitChecked(text, 11, 0);
         assertThat(pieces).extracting(TextPiece::text).containsExactly(
                 "One two three. Four five six. ", "Seven eight nine. ", "Ten eleven twelve.");
         assertThat(pieces.get(1).start()).isEqualTo(30);
@@ -61,18 +62,20 @@ class TextPiecesTest {
     @Test
     void consecutivePiecesOverlapByTrailingWholeSentences() {
         String text = "Aa. Bb. Cc. Dd. Ee. Ff. Gg. Hh.";
-        // Sentences of 4 bytes ("Aa. "), the last of 3; 12 bytes a piece, at most 4 repeated.
-        List<TextPiece> pieces = splitChecked(text, 12, 4);
+        // Sentences of 2 tokens ("Aa. "); 6 tokens a piece, at most 2 repeated.
+        List<TextPiece> pieces = splitChecked(text, 6, 2);
         assertThat(pieces).extracting(TextPiece::text).containsExactly(
                 "Aa. Bb. Cc. ", "Cc. Dd. Ee. ", "Ee. Ff. Gg. ", "Gg. Hh.");
-        assertThat(splitChecked(text, 12, 8)).extracting(TextPiece::text).containsExactly(
+        assertThat(splitChecked(text, 6, 4)).extracting(TextPiece::text).containsExactly(
                 "Aa. Bb. Cc. ", "Bb. Cc. Dd. ", "Cc. Dd. Ee. ", "Dd. Ee. Ff. ", "Ee. Ff. Gg. ", "Ff. Gg. Hh.");
     }
 
     @Test
     void noOverlapWhenTheLastSentenceAloneIsBigger() {
         String text = "Short. A rather longer sentence. Another long sentence here. End.";
-        List<TextPiece> pieces = splitChecked(text, 40, 5);
+        // 3 + 9 + 11 + 2 tokens: the second piece's overlap would be the 9-token sentence
+        List<TextPiece> pieces = splitChecked(text, 14, 2);
+        assertThat(pieces).hasSize(2);
         for (int k = 1; k < pieces.size(); k++) {
             assertThat(pieces.get(k).start()).isEqualTo(pieces.get(k - 1).end());
         }
@@ -95,7 +98,7 @@ class TextPiecesTest {
     @Test
     void aSentenceOverTheLimitIsCutBetweenWords() {
         String text = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho.";
-        List<TextPiece> pieces = splitChecked(text, 20, 5);
+        List<TextPiece> pieces = splitChecked(text, 8, 2); // 31 tokens, words of 1 to 3
         assertThat(pieces.size()).isGreaterThan(3);
         for (TextPiece p : pieces.subList(0, pieces.size() - 1)) {
             int end = text.offsetByCodePoints(0, p.end());
@@ -136,7 +139,7 @@ class TextPiecesTest {
         long t0 = System.nanoTime();
         List<TextPiece> pieces = splitChecked(text, 400, 40);
         assertThat(System.nanoTime() - t0).isLessThan(5_000_000_000L);
-        assertThat(pieces.size()).isBetween(100, 400);
+        assertThat(pieces.size()).isBetween(80, 400);
         assertThat(splitChecked(text, 800, 0)).hasSizeLessThan(pieces.size());
         TextPiece head = TextPieces.head(text, 400);
         assertThat(head.text()).isEqualTo(pieces.get(0).text());
@@ -144,17 +147,18 @@ class TextPiecesTest {
 
     @Test
     void headEndsAtASentenceElseAWordElseACodePoint() {
-        assertThat(TextPieces.head("First one. Second one. Third.", 22).text()).isEqualTo("First one. ");
-        assertThat(TextPieces.head("First one. Second one. Third.", 24).text()).isEqualTo("First one. Second one. ");
+        // 4 + 4 + 3 tokens
+        assertThat(TextPieces.head("First one. Second one. Third.", 7).text()).isEqualTo("First one. ");
+        assertThat(TextPieces.head("First one. Second one. Third.", 8).text()).isEqualTo("First one. Second one. ");
         assertThat(TextPieces.head("First one. Second one. Third.", 100).text())
                 .isEqualTo("First one. Second one. Third.");
         String giant = "Short one. " + "Word ".repeat(50) + "end. Tail.";
         assertThat(TextPieces.head(giant, 40).text()).isEqualTo("Short one. ");
-        TextPiece words = TextPieces.head("word ".repeat(50), 22);
+        TextPiece words = TextPieces.head("word ".repeat(50), 12); // cut between words: 2 a word, 1 a space
         assertThat(words.text()).isEqualTo("word word word word ");
         assertThat(words).isEqualTo(new TextPiece(0, 0, 20, "word word word word "));
         assertThat(TextPieces.head("😀😀😀😀", 9)).isEqualTo(new TextPiece(0, 0, 2, "😀😀"));
-        assertThat(TextPieces.head("abcdefgh", 3).text()).isEqualTo("abc");
+        assertThat(TextPieces.head("abcdefgh", 2).text()).as("3 tokens whole, 1 a letter when cut").isEqualTo("ab");
     }
 
     @Test
