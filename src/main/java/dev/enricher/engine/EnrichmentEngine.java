@@ -131,7 +131,13 @@ public final class EnrichmentEngine implements AutoCloseable {
         };
     }
 
-    /** The changelogged, persistent pending store (no cache: every change reaches the changelog). */
+    /**
+     * The changelogged, persistent pending store, behind Kafka Streams' record cache: what reaches the changelog (and
+     * RocksDB) is each entry's state at a commit, not every change between two. The cache is flushed before the
+     * commit of the input offsets it covers (inside the transaction under exactly_once_v2), so a restart from a
+     * commit finds every entry admitted and not yet emitted before it; an entry admitted, answered and emitted within
+     * one commit interval costs a single tombstone instead of two puts and a delete.
+     */
     public StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder(String storeName) {
         return storeBuilder(storeName, java.util.Map.of());
     }
@@ -140,7 +146,7 @@ public final class EnrichmentEngine implements AutoCloseable {
     public StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder(String storeName,
                                                                    java.util.Map<String, String> changelogConfig) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.Bytes(),
-                Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(changelogConfig);
+                Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(changelogConfig);
     }
 
     /** Set once the KafkaStreams instance exists; until then an opening circuit only stops sending. */
