@@ -24,7 +24,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * them repeating an earlier event's text when asked ({@code bench pipeline --duplicates}); keys do not depend on it.
  * Each record's timestamp is the wall-clock time of its send, the start of its end-to-end latency.
  *
- * <p>Threads: {@link #produce} and {@link #produceAll} on one thread at a time.
+ * <p>Open loop ({@link #produceOpenLoop}, {@code bench pipeline --open-loop}): events go out at the times of an
+ * {@link OpenLoopSchedule} (Poisson arrivals), whatever the pipeline does, each with its scheduled arrival time as
+ * its timestamp.
+ *
+ * <p>Threads: {@link #produce}, {@link #produceOpenLoop} and {@link #produceAll} on one thread at a time.
  */
 final class LoadGenerator implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -107,7 +111,54 @@ final class LoadGenerator implements AutoCloseable {
         return count;
     }
 
-    /** Events produced so far by {@link #produce}: the index of the next one when a sequence starts at 0. */
+    /**
+     * Open loop: produces events {@code first .. first + unmeasured + measured - 1} at the arrival times of
+     * {@code schedule}, never waiting for an output: ids {@code unmeasuredPrefix + index} for the first
+     * {@code unmeasured}, then {@code measuredPrefix + index}. Each record's timestamp is its scheduled arrival time
+     * (the wall clock when the schedule began plus the arrival's offset), not the moment of its send: an event the
+     * generator or the producer handed over late counts that delay in its latency, so a slow pipeline that holds up
+     * the sender cannot hide its queueing (no coordinated omission). The schedule keeps how late the sends were.
+     *
+     * @param startMillis the wall clock ({@link System#currentTimeMillis}) at {@code schedule}'s start
+     * @return the {@link System#nanoTime} of the first and of the last send of the measured events
+     * @throws IllegalStateException when a send failed
+     */
+    long[] produceOpenLoop(OpenLoopSchedule schedule, long startMillis, long first, int unmeasured,
+                           String unmeasuredPrefix, int measured, String measuredPrefix) throws InterruptedException {
+        long firstMeasuredSend = 0;
+        long lastSend = 0;
+        for (int i = 0; i < unmeasured + measured; i++) {
+            long offsetNanos = schedule.awaitNext();
+            checkSends();
+            long index = first + i;
+            String prefix = i < unmeasured ? unmeasuredPrefix : measuredPrefix;
+            long timestamp = startMillis + Math.round(offsetNanos / 1e6);
+            send(topic, prefix + index, index, timestamp);
+            produced++;
+            lastSend = System.nanoTime();
+            if (i == unmeasured) {
+                firstMeasuredSend = lastSend;
+            }
+        }
+        producer.flush();
+        checkSends();
+        return new long[] {firstMeasuredSend, lastSend};
+    }
+
+    /** Sends event {@code index} with the given id and record timestamp (epoch ms). */
+    private void send(String topic, String id, long index, long timestamp) {
+        ObjectNode value = JSON.createObjectNode();
+        value.put("id", id);
+        value.put("text", texts.text(index));
+        String key = "user-" + new SplittableRandom(seed ^ (index * 0x9E3779B97F4A7C15L)).nextInt(keys);
+        producer.send(new ProducerRecord<>(topic, null, timestamp, key, json(value)), (metadata, error) -> {
+            if (error != null) {
+                sendFailure.compareAndSet(null, error);
+            }
+        });
+    }
+
+    /** Events produced so far by {@link #produce} and {@link #produceOpenLoop}: the index of the next one when a sequence starts at 0. */
     long produced() {
         return produced;
     }

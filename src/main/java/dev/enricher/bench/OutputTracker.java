@@ -38,8 +38,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * ({@code cached}), and what the ones made cost: their tokens at the default catalog's prices. Exact for the measured
  * events, whatever the warm-up's calls still did when the measurement began.
  *
+ * <p>Added latency, for the open loop: each measured event's end-to-end latency less the API's own time for it, its
+ * calls' critical path from {@code model_calls} (the records carry each call's {@code latency_ms}, not when it
+ * started): the pieces of one task go out at once, so a task takes its slowest piece; a refused answer sent back for
+ * repair comes before the accepted one, so a piece's calls add up; the benchmark's tasks depend on none other, so the
+ * event takes its slowest task. A call answered from the stored results or by an identical call ({@code cached}) took
+ * no API time of its own. Next to it the stricter figure, end-to-end less {@code apiLatencyMs} per sequential round of
+ * calls: what the simulator itself spends, so that the client's own time over it counts as added too. A dead letter
+ * records no calls: one round of {@code apiLatencyMs} is taken off.
+ *
  * <p>Only measured events (ids starting with {@link #MEASURED_PREFIX}; warm-up events have other ids) count in the
- * figures.
+ * figures; of the others only the calls per enriched event are counted ({@link #unmeasuredCalls}), for the open loop's
+ * rate.
  *
  * <p>Threads: {@link #start} starts the reader thread; {@link #awaitMeasured} and {@link #lastProgressNanos} may be
  * called from any thread; {@link #summary} only after {@link #close} (which stops and joins the reader).
@@ -59,6 +69,9 @@ final class OutputTracker implements AutoCloseable {
     private volatile int measuredDone;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile long firstOutputs;
+    private final long apiLatencyMs;
+    private volatile long unmeasuredEnriched;
+    private volatile long unmeasuredRequests;
 
     // Owned by the reader thread; read by summary() after the thread has been joined.
     private final Map<Long, Integer> outputsBySource = new HashMap<>();
@@ -78,8 +91,12 @@ final class OutputTracker implements AutoCloseable {
     private final Histogram beforeCallMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
     private final Histogram callMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
     private final Histogram afterOutputMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    private final Histogram addedMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    private final Histogram addedRoundsMicros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
 
-    private OutputTracker(String bootstrap, String enrichedTopic, String deadLetterTopic, SchemaRegistry registry) {
+    private OutputTracker(String bootstrap, String enrichedTopic, String deadLetterTopic, SchemaRegistry registry,
+                          long apiLatencyMs) {
+        this.apiLatencyMs = apiLatencyMs;
         Properties p = readCommitted(bootstrap);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-output-reader");
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -113,9 +130,20 @@ final class OutputTracker implements AutoCloseable {
         return p;
     }
 
-    /** Starts reading; the topics must exist. */
+    /** Starts reading; the topics must exist. The added-latency figures then take no API round off (L = 0). */
     static OutputTracker start(String bootstrap, String enrichedTopic, String deadLetterTopic, SchemaRegistry registry) {
-        OutputTracker t = new OutputTracker(bootstrap, enrichedTopic, deadLetterTopic, registry);
+        return start(bootstrap, enrichedTopic, deadLetterTopic, registry, 0);
+    }
+
+    /**
+     * Starts reading; the topics must exist.
+     *
+     * @param apiLatencyMs the API's fixed latency per call (the simulator's L), for the stricter added latency and the
+     *                     dead letters'
+     */
+    static OutputTracker start(String bootstrap, String enrichedTopic, String deadLetterTopic, SchemaRegistry registry,
+                               long apiLatencyMs) {
+        OutputTracker t = new OutputTracker(bootstrap, enrichedTopic, deadLetterTopic, registry, apiLatencyMs);
         t.thread.start();
         return t;
     }
@@ -123,6 +151,17 @@ final class OutputTracker implements AutoCloseable {
     /** Inputs (of any phase) with at least one output read so far: what a closed-loop load counts as finished. */
     long firstOutputs() {
         return firstOutputs;
+    }
+
+    /**
+     * Of the events not measured (warm-up) with an enriched first output so far: {events, API requests of their
+     * {@code model_calls}, retried attempts included, cached answers not}. Their quotient is the calls per event the
+     * API had to serve.
+     */
+    long[] unmeasuredCalls() {
+        synchronized (progress) {
+            return new long[] {unmeasuredEnriched, unmeasuredRequests};
+        }
     }
 
     /** System.nanoTime() of the last new output (any phase), or of the start. */
@@ -219,6 +258,16 @@ final class OutputTracker implements AutoCloseable {
             return false;
         }
         if (!measured) {
+            if (event != null) {
+                long req = 0;
+                for (GenericRecord c : EnrichedRecords.modelCalls(event)) {
+                    req += requestsOf(c);
+                }
+                synchronized (progress) {
+                    unmeasuredEnriched++;
+                    unmeasuredRequests += req;
+                }
+            }
             return true;
         }
         if (isEnriched) {
@@ -233,7 +282,11 @@ final class OutputTracker implements AutoCloseable {
             firstBatch++;
         }
         lastNanos = readNanos;
-        endToEndMicros.recordValue(Math.max(0, readMillis - sourceTimestamp) * 1000);
+        long endToEndMillis = Math.max(0, readMillis - sourceTimestamp);
+        endToEndMicros.recordValue(endToEndMillis * 1000);
+        long[] api = event == null ? new long[] {apiLatencyMs, 1} : apiCriticalPath(EnrichedRecords.modelCalls(event));
+        addedMicros.recordValue(Math.max(0, endToEndMillis - api[0]) * 1000);
+        addedRoundsMicros.recordValue(Math.max(0, endToEndMillis - api[1] * apiLatencyMs) * 1000);
         if (outputAt > 0) {
             afterOutputMicros.recordValue(Math.max(0, readMillis - outputAt) * 1000);
         }
@@ -259,9 +312,43 @@ final class OutputTracker implements AutoCloseable {
             costSavedUsd += cost;
         } else {
             callsMade++;
-            requests += c.hasField("attempts") && c.get("attempts") instanceof Integer a ? Math.max(1, a) : 1;
+            requests += requestsOf(c);
             costUsd += cost;
         }
+    }
+
+    /** The requests a made call took (its attempts); 0 for a cached answer. */
+    private static long requestsOf(GenericRecord c) {
+        if (c.hasField("cached") && Boolean.TRUE.equals(c.get("cached"))) {
+            return 0;
+        }
+        return c.hasField("attempts") && c.get("attempts") instanceof Integer a ? Math.max(1, a) : 1;
+    }
+
+    /**
+     * The API's own time for an event from its {@code model_calls}: {critical path in ms, sequential rounds}. Per task
+     * and piece the calls add up (repairs come one after the other), a task takes its slowest piece (pieces go out at
+     * once), the event its slowest task (the benchmark's tasks are independent). Cached answers count nothing.
+     */
+    static long[] apiCriticalPath(List<GenericRecord> calls) {
+        Map<String, long[]> byTaskAndPiece = new HashMap<>();
+        for (GenericRecord c : calls) {
+            if (c.hasField("cached") && Boolean.TRUE.equals(c.get("cached"))) {
+                continue;
+            }
+            Object piece = c.hasField("piece") ? c.get("piece") : null;
+            long[] path = byTaskAndPiece.computeIfAbsent(EnrichedRecords.string(c, "task") + "#" + piece,
+                    k -> new long[2]);
+            path[0] += (Long) c.get("latency_ms");
+            path[1]++;
+        }
+        long millis = 0;
+        long rounds = 0;
+        for (long[] path : byTaskAndPiece.values()) {
+            millis = Math.max(millis, path[0]);
+            rounds = Math.max(rounds, path[1]);
+        }
+        return new long[] {millis, rounds};
     }
 
     /** The entry's tokens at the catalog's price of its model; 0 when either is unknown. */
@@ -298,7 +385,8 @@ final class OutputTracker implements AutoCloseable {
         }
         return new Summary(measuredDone, enriched, deadLettered, measuredDuplicates,
                 lastNanos > firstNanos ? (lastNanos - firstNanos) / 1e9 : 0, measuredDone - firstBatch, endToEndMicros, beforeCallMicros,
-                callMicros, afterOutputMicros, new Calls(callsMade, requests, callsSaved, costUsd, costSavedUsd));
+                callMicros, afterOutputMicros, new Calls(callsMade, requests, callsSaved, costUsd, costSavedUsd),
+                addedMicros, addedRoundsMicros);
     }
 
     /** Stops the reader, waits for it, closes the consumer. Idempotent. */
@@ -332,11 +420,14 @@ final class OutputTracker implements AutoCloseable {
      * @param callMicros        the slowest call of the event as the engine timed it
      * @param afterOutputMicros enriched_at (or dead_lettered_at) to output read: commit, visibility and the reader
      * @param calls             the model calls of the enriched measured events
+     * @param addedMicros       end-to-end less the API's own time: its calls' critical path ({@link #apiCriticalPath};
+     *                          millisecond resolution, floored at 0)
+     * @param addedRoundsMicros end-to-end less L per sequential round of calls (0 when the tracker has no L)
      */
     record Summary(int withOutput, long enriched, long deadLettered, long duplicates, double windowSeconds,
                    int inWindow,
                    Histogram endToEndMicros, Histogram beforeCallMicros, Histogram callMicros,
-                   Histogram afterOutputMicros, Calls calls) {
+                   Histogram afterOutputMicros, Calls calls, Histogram addedMicros, Histogram addedRoundsMicros) {
     }
 
     /**

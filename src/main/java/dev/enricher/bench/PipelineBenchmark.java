@@ -32,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The pipeline benchmark of {@code stream-enricher bench pipeline}: the in-process broker, the simulator with a fixed
@@ -47,6 +48,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <p>With {@code duplicates} a share of the events repeat an earlier event's text ({@link BenchTexts}); with
  * {@code cache} the pipeline keeps durable call results (topic {@code bench-call-results}), so a repeated text's call
  * is not made. The summary adds the calls made and saved for the measured events and what the calls made cost.
+ *
+ * <p>Open loop ({@link OpenLoop}): after the same closed-loop warm-up the generator produces at a fixed rate with
+ * Poisson arrivals ({@link OpenLoopSchedule}), whatever the outputs do; each record's timestamp is its scheduled
+ * arrival, and the summary is the added latency (end-to-end less the API's own time, {@link OutputTracker}) at p50,
+ * p99 and p99.9, with the commit interval it was measured at and how late the generator itself was.
  *
  * <p>Prints progress and figures to {@code out}; the figures of the measured run only once the pipeline, the broker
  * and the simulator are closed, so that nothing they log can follow the summary line. One run per instance, on the
@@ -73,15 +79,31 @@ public final class PipelineBenchmark {
      * @param duplicates    the share of events (0 to 1) that repeat an earlier event's text ({@link BenchTexts})
      * @param cache         whether the measured pipeline keeps durable call results (a stored answer is not asked
      *                      for again)
+     * @param openLoop      the open loop's rate; null for the closed loop
+     * @param commitIntervalMs Kafka Streams' {@code commit.interval.ms} for the measured pipeline; -1 for Streams'
+     *                      default (100 ms under exactly_once_v2, 30 s under at_least_once)
      */
     public record Options(long latencyMs, int concurrency, int events, ProcessingGuarantee guarantee, Ordering ordering,
                           int keys, List<EnrichmentTask> tasks, int partitions, int streamThreads, int window,
                           int warmup, int naiveSeconds, int eventLoops, long seed, ApiFaults faults,
-                          double duplicates, boolean cache) {
+                          double duplicates, boolean cache, OpenLoop openLoop, long commitIntervalMs) {
         public Options {
             if (!(duplicates >= 0 && duplicates <= 1)) {
                 throw new IllegalArgumentException("duplicates must be within 0..1, was " + duplicates);
             }
+            if (commitIntervalMs < -1) {
+                throw new IllegalArgumentException("commit interval must be >= 0 ms (-1: the default), was "
+                        + commitIntervalMs);
+            }
+        }
+
+        /** Closed loop, Streams' default commit interval. */
+        public Options(long latencyMs, int concurrency, int events, ProcessingGuarantee guarantee, Ordering ordering,
+                       int keys, List<EnrichmentTask> tasks, int partitions, int streamThreads, int window,
+                       int warmup, int naiveSeconds, int eventLoops, long seed, ApiFaults faults,
+                       double duplicates, boolean cache) {
+            this(latencyMs, concurrency, events, guarantee, ordering, keys, tasks, partitions, streamThreads, window,
+                    warmup, naiveSeconds, eventLoops, seed, faults, duplicates, cache, null, -1);
         }
 
         /** As before repeated texts and call results: none, and no cache. */
@@ -98,6 +120,74 @@ public final class PipelineBenchmark {
 
         String taskNames() {
             return tasks.stream().map(EnrichmentTask::name).collect(Collectors.joining(","));
+        }
+
+        /**
+         * The commit interval the pipeline runs with: the one given, else Kafka Streams' default, 100 ms under
+         * exactly_once_v2 and 30 s under at_least_once (StreamsConfig has no constant for either).
+         */
+        long effectiveCommitIntervalMs() {
+            if (commitIntervalMs >= 0) {
+                return commitIntervalMs;
+            }
+            return guarantee == ProcessingGuarantee.EXACTLY_ONCE_V2 ? 100 : 30_000;
+        }
+    }
+
+    /**
+     * The open loop's arrival rate: either a share {@code load} of the ceiling, in events per second
+     * {@code load * C / (L * calls per event)} with the calls per event measured in the warm-up, or
+     * {@code eventsPerSecond} given directly (then {@code load} is NaN).
+     */
+    public record OpenLoop(double load, double eventsPerSecond) {
+        /** Most load asked for: beyond the ceiling the backlog grows without end, and the figures say only that. */
+        public static final double MAX_LOAD = 1.5;
+
+        public OpenLoop {
+            boolean byLoad = load > 0 && load <= MAX_LOAD && Double.isNaN(eventsPerSecond);
+            boolean byRate = Double.isNaN(load) && eventsPerSecond > 0 && !Double.isInfinite(eventsPerSecond);
+            if (!byLoad && !byRate) {
+                throw new IllegalArgumentException("give either a load within (0, " + MAX_LOAD + "] or a positive "
+                        + "finite rate, was load=" + load + " rate=" + eventsPerSecond);
+            }
+        }
+
+        public static OpenLoop atLoad(double load) {
+            return new OpenLoop(load, Double.NaN);
+        }
+
+        public static OpenLoop atRate(double eventsPerSecond) {
+            return new OpenLoop(Double.NaN, eventsPerSecond);
+        }
+
+        boolean byLoad() {
+            return !Double.isNaN(load);
+        }
+    }
+
+    /** Seconds of open-loop arrivals, unmeasured, between the closed-loop warm-up and the measured events. */
+    static final double SETTLE_SECONDS = 2;
+
+    /**
+     * What the open loop did.
+     *
+     * @param callsPerEvent     API requests per event the rate was computed with
+     * @param callsMeasured     whether those came from the warm-up's records (else one per task was assumed)
+     * @param eventsPerSecond   the offered rate, λ
+     * @param settleEvents      unmeasured open-loop events before the measured ones
+     * @param sendSeconds       first to last send of the measured events
+     * @param lateMicros        how late the generator handed each event over, against its schedule
+     * @param lateOverOneMs     events handed over more than 1 ms late
+     * @param cpu               the process's CPU over the open loop (settle and measured events, until the last
+     *                          output was read)
+     * @param openLoopEvents    events produced in the open loop (settle and measured)
+     */
+    private record OpenLoopFigures(double callsPerEvent, boolean callsMeasured, double eventsPerSecond,
+                                   int settleEvents, double sendSeconds, Histogram lateMicros, long lateOverOneMs,
+                                   CpuSnapshot cpu, long openLoopEvents) {
+        OpenLoopFigures withCpu(CpuSnapshot used) {
+            return new OpenLoopFigures(callsPerEvent, callsMeasured, eventsPerSecond, settleEvents, sendSeconds,
+                    lateMicros, lateOverOneMs, used, openLoopEvents);
         }
     }
 
@@ -116,7 +206,7 @@ public final class PipelineBenchmark {
                             long heapAfterGcPeakMb, long simulatorCalls, long simulator429s, double meanInFlight,
                             double meanPending, double meanWaitingForLimit, String limitFigures,
                             boolean stormCutShort, long firstMeasured, CallCounter.Counts observed,
-                            long engineCallsSaved) {
+                            long engineCallsSaved, OpenLoopFigures openLoop) {
     }
 
     /**
@@ -184,6 +274,14 @@ public final class PipelineBenchmark {
                 Runtime.getRuntime().availableProcessors());
         printf("bench pipeline: duplicate texts %s of the events (repeating an earlier event's text), durable call "
                 + "results %s", shareText(o.duplicates()), o.cache() ? "on (topic " + CALL_RESULTS_TOPIC + ")" : "off");
+        if (o.openLoop() != null || o.commitIntervalMs() >= 0) {
+            printf("bench pipeline: commit.interval.ms=%d%s; %s", o.effectiveCommitIntervalMs(),
+                    o.commitIntervalMs() >= 0 ? "" : " (Kafka Streams' default)", o.openLoop() == null
+                            ? "closed loop"
+                            : "open loop after the closed-loop warm-up, " + (o.openLoop().byLoad()
+                                    ? "at load " + shareText(o.openLoop().load()) + " of C / L"
+                                    : "at " + shareText(o.openLoop().eventsPerSecond()) + " events/s"));
+        }
         Measured measured;
         try (ScratchDir tmp = ScratchDir.create("bench-pipeline-");
              EmbeddedKafka kafka = EmbeddedKafka.start(null, 0);
@@ -210,7 +308,7 @@ public final class PipelineBenchmark {
             kafka.createTopic(topic, o.partitions());
         }
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-        PipelineSettings settings = PipelineSettings.builder()
+        PipelineSettings.Builder settingsBuilder = PipelineSettings.builder()
                 .applicationId("bench-pipeline")
                 .bootstrapServers(kafka.bootstrapServers())
                 .inputTopic(input)
@@ -222,10 +320,14 @@ public final class PipelineBenchmark {
                 .streamThreads(o.streamThreads())
                 .stateDir(stateDir)
                 // The pipeline creates the topic itself (as the service does) and reads it before it starts.
-                .callResults(o.cache() ? CallResultSettings.on(CALL_RESULTS_TOPIC) : CallResultSettings.disabled())
-                .build();
+                .callResults(o.cache() ? CallResultSettings.on(CALL_RESULTS_TOPIC) : CallResultSettings.disabled());
+        if (o.commitIntervalMs() >= 0) {
+            settingsBuilder.streamsProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, o.commitIntervalMs());
+        }
+        PipelineSettings settings = settingsBuilder.build();
         CallCounter observer = new CallCounter();
-        try (OutputTracker tracker = OutputTracker.start(kafka.bootstrapServers(), enriched, deadLetters, registry);
+        try (OutputTracker tracker = OutputTracker.start(kafka.bootstrapServers(), enriched, deadLetters, registry,
+                o.latencyMs());
              EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, clientConfig(simulator), registry,
                      observer);
              RunSampler sampler = RunSampler.start(50, () -> pipeline.stats().inFlight(),
@@ -239,18 +341,28 @@ public final class PipelineBenchmark {
             long refusedBefore = simulator.stats().count(429);
             CallCounter.Counts observedBefore = observer.counts();
             long savedBefore = pipeline.stats().callsSaved();
-            printf("bench pipeline: measuring %d events", o.events());
             String limitFigures;
             boolean stormCutShort;
+            OpenLoopFigures openLoop = null;
             try (LimitTrace trace = LimitTrace.start(pipeline::concurrencyLimit, o.concurrency(), o.faults(),
                     simulator)) {
-                int produced = load.produce(OutputTracker.MEASURED_PREFIX, next, o.events(),
-                        tracker::lastProgressNanos, STALL);
+                int produced;
+                if (o.openLoop() != null) {
+                    openLoop = runOpenLoop(load, tracker, next);
+                    produced = o.events();
+                } else {
+                    printf("bench pipeline: measuring %d events", o.events());
+                    produced = load.produce(OutputTracker.MEASURED_PREFIX, next, o.events(),
+                            tracker::lastProgressNanos, STALL);
+                }
                 if (produced < o.events()) {
                     printf("bench pipeline: no output for %d s; stopped producing after %d of %d events",
                             STALL.toSeconds(), produced, o.events());
                 } else if (!tracker.awaitMeasured(o.events(), STALL)) {
                     printf("bench pipeline: no output for %d s; stopped waiting", STALL.toSeconds());
+                }
+                if (openLoop != null) {
+                    openLoop = openLoop.withCpu(CpuSnapshot.ofThisProcess().minus(openLoop.cpu()));
                 }
                 limitFigures = trace.summary();
                 stormCutShort = trace.stormCutShort();
@@ -261,10 +373,45 @@ public final class PipelineBenchmark {
             EngineStats engine = pipeline.stats();
             long engineSaved = engine.callsSaved() - savedBefore;
             tracker.close();
+            long firstMeasured = openLoop == null ? next : next + openLoop.settleEvents();
             return new Measured(tracker.summary(), engine, sampler.peakUsedMb(), sampler.peakAfterGcMb(),
                     simulatorCalls, simulator429s, sampler.mean(0), sampler.mean(1), sampler.mean(2), limitFigures,
-                    stormCutShort, next, observed, engineSaved);
+                    stormCutShort, firstMeasured, observed, engineSaved, openLoop);
         }
+    }
+
+    /**
+     * The open loop, from event {@code next} on: the rate (from the load and the warm-up's calls per event, or as
+     * given), then {@link #SETTLE_SECONDS} of unmeasured arrivals (the closed loop's full window drains meanwhile),
+     * then the measured events, all on one Poisson schedule with no pause. Returns once all are produced; the CPU in
+     * the figures is the snapshot at the open loop's start, for the caller to subtract from.
+     */
+    private OpenLoopFigures runOpenLoop(LoadGenerator load, OutputTracker tracker, long next)
+            throws InterruptedException {
+        long[] warmUpCalls = tracker.unmeasuredCalls();
+        boolean measuredCalls = warmUpCalls[0] > 0;
+        double callsPerEvent = measuredCalls ? (double) warmUpCalls[1] / warmUpCalls[0] : o.tasks().size();
+        OpenLoop ol = o.openLoop();
+        double eventsPerSecond = ol.byLoad()
+                ? ol.load() * o.ceilingCallsPerSecond() / callsPerEvent : ol.eventsPerSecond();
+        double offeredLoad = eventsPerSecond * callsPerEvent / o.ceilingCallsPerSecond();
+        int settle = (int) Math.ceil(eventsPerSecond * SETTLE_SECONDS);
+        printf("bench pipeline: open loop: %.3f API requests per event (%s); offered %.1f events/s = %.0f calls/s "
+                        + "= load %.3f of C / L (%.0f calls/s), Poisson arrivals (seed %d); %d unmeasured events "
+                        + "(%.0f s) to settle, then %d measured (about %.0f s); commit.interval.ms=%d",
+                callsPerEvent, measuredCalls ? "measured over the " + warmUpCalls[0] + " warm-up events read"
+                        : "no warm-up: one per task assumed", eventsPerSecond, eventsPerSecond * callsPerEvent, offeredLoad,
+                o.ceilingCallsPerSecond(), o.seed(), settle, SETTLE_SECONDS, o.events(),
+                o.events() / eventsPerSecond, o.effectiveCommitIntervalMs());
+        CpuSnapshot cpuBefore = CpuSnapshot.ofThisProcess();
+        // The schedule's own seed, apart from the texts' and keys' (which are drawn from --seed by index).
+        OpenLoopSchedule schedule = OpenLoopSchedule.startingNow(eventsPerSecond, o.seed() * 31 + 7);
+        long startMillis = System.currentTimeMillis();
+        long[] sends = load.produceOpenLoop(schedule, startMillis, next, settle, "w-", o.events(),
+                OutputTracker.MEASURED_PREFIX);
+        return new OpenLoopFigures(callsPerEvent, measuredCalls, eventsPerSecond, settle,
+                (sends[1] - sends[0]) / 1e9, schedule.lateMicros(), schedule.lateOverOneMs(), cpuBefore,
+                (long) settle + o.events());
     }
 
     private static String shareText(double share) {
@@ -378,8 +525,68 @@ public final class PipelineBenchmark {
                 added(s.endToEndMicros(), 50), added(s.endToEndMicros(), 99), m.heapPeakMb(), o.faults().summary(),
                 share(m.simulator429s(), m.simulatorCalls()), m.limitFigures(), calls.requests(), calls.saved(),
                 usd(calls.costUsd()), shareText(o.duplicates()), o.cache() ? "on" : "off");
+        if (m.openLoop() != null) {
+            reportOpenLoop(m, s, lost, throughput);
+        }
         boolean duplicatesBreakTheGuarantee = o.guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2 && s.duplicates() > 0;
         return lost > 0 || duplicatesBreakTheGuarantee ? 1 : 0;
+    }
+
+    /**
+     * The open loop's figures, the line {@code bench pipeline open-loop: load=F ...} last. Offered: the schedule's rate;
+     * throughput: first outputs over the steady window, as in the closed loop; calls/s: that times the measured
+     * events' own requests per event.
+     */
+    private void reportOpenLoop(Measured m, OutputTracker.Summary s, long lost, double throughput) {
+        OpenLoopFigures ol = m.openLoop();
+        double requestsPerEvent = s.enriched() == 0 ? 0 : (double) s.calls().requests() / s.enriched();
+        double callsPerSecond = throughput * requestsPerEvent;
+        double load = ol.eventsPerSecond() * ol.callsPerEvent() / o.ceilingCallsPerSecond();
+        CpuSnapshot cpu = ol.cpu();
+        double cpuMsPerEvent = cpu.knowsProcessCpu() ? cpu.processNanos() / 1e6 / ol.openLoopEvents() : Double.NaN;
+        double cpuCores = cpu.knowsProcessCpu() && cpu.wallNanos() > 0 ? (double) cpu.processNanos() / cpu.wallNanos()
+                : Double.NaN;
+        Histogram late = ol.lateMicros();
+        printf("bench pipeline: open loop: offered %.1f events/s (%.0f calls/s at the warm-up's %.3f per event), "
+                        + "measured events sent at %.1f events/s over %.2f s; throughput %.1f events/s, %.0f calls/s "
+                        + "(%.3f requests per measured event), %.3f of C / L",
+                ol.eventsPerSecond(), ol.eventsPerSecond() * ol.callsPerEvent(), ol.callsPerEvent(),
+                ol.sendSeconds() > 0 ? (o.events() - 1) / ol.sendSeconds() : 0, ol.sendSeconds(), throughput,
+                callsPerSecond, requestsPerEvent, callsPerSecond / o.ceilingCallsPerSecond());
+        printf("bench pipeline: open loop: generator late against its schedule p50/p99/p99.9/max ms %.2f/%.2f/%.2f/%.2f,"
+                        + " %d of %d events over 1 ms late (counted in their latency: timestamps are the scheduled "
+                        + "arrivals)",
+                late.getValueAtPercentile(50) / 1000.0, late.getValueAtPercentile(99) / 1000.0,
+                late.getValueAtPercentile(99.9) / 1000.0, late.getMaxValue() / 1000.0, ol.lateOverOneMs(),
+                late.getTotalCount());
+        printf("bench pipeline: open loop: added latency p50/p99/p99.9/max ms: end-to-end less the calls' critical path "
+                        + "(model_calls latency_ms) %s; less L per sequential round of calls %s",
+                percentiles4(s.addedMicros()), percentiles4(s.addedRoundsMicros()));
+        printf("bench pipeline: open loop: process CPU %.2f ms per event (%.2f cores busy of %d; broker, simulator, "
+                        + "pipeline, load and reader) over %d open-loop events",
+                cpuMsPerEvent, cpuCores, Runtime.getRuntime().availableProcessors(), ol.openLoopEvents());
+        Histogram added = s.addedMicros();
+        printf("bench pipeline open-loop: load=%.3f offered_eps=%.1f throughput_eps=%.1f p50_added_ms=%.1f "
+                        + "p99_added_ms=%.1f p999_added_ms=%.1f max_added_ms=%.1f commit_interval_ms=%d "
+                        + "generator_late_max_ms=%.1f lost=%d duplicates=%d calls_per_event=%.3f calls_per_s=%.0f "
+                        + "cpu_ms_per_event=%.3f guarantee=%s",
+                load, ol.eventsPerSecond(), throughput, atPercentile(added, 50), atPercentile(added, 99),
+                atPercentile(added, 99.9), added.getTotalCount() == 0 ? Double.NaN : added.getMaxValue() / 1000.0,
+                o.effectiveCommitIntervalMs(), late.getMaxValue() / 1000.0, lost, s.duplicates(), requestsPerEvent,
+                callsPerSecond, cpuMsPerEvent, o.guarantee().streamsValue());
+    }
+
+    private static double atPercentile(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /** "p50/p99/p99.9/max" in ms of a histogram of microseconds, "-" when empty. */
+    private static String percentiles4(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.0f/%.0f/%.0f/%.0f", h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
     }
 
     private static double share(long part, long whole) {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code stream-enricher bench pipeline}: the whole pipeline (in-process broker, simulator with a fixed latency, Kafka
  * Streams with the engine) against Little's law, and the naive design next to it. Parses and validates; the run is
- * {@link PipelineBenchmark}'s.
+ * {@link PipelineBenchmark}'s. With {@code --open-loop}, Poisson arrivals at a fixed rate and the added latency's
+ * tail instead of the closed loop.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
@@ -52,7 +53,26 @@ import picocli.CommandLine.Spec;
                 + "for an identical call. calls = requests the API got for the measured events, calls_saved = their "
                 + "calls answered without one, both from the events' own records; cost_usd = the calls made at the "
                 + "catalog's prices (4 significant digits). The generator's own short texts coincide now and then, "
-                + "so some calls are saved even at --duplicates 0. efficiency counts only the calls made."})
+                + "so some calls are saved even at --duplicates 0. efficiency counts only the calls made.",
+            "Open loop (--open-loop): after the same closed-loop warm-up, the generator produces at a fixed rate with "
+                + "Poisson arrivals (exponential inter-arrival times drawn from --seed), never waiting for an output: "
+                + "--load F gives the rate as F x C / (L x calls per event), the calls per event (API requests, "
+                + "pieces of texts iab sends in two included) measured over the warm-up's records; --rate gives it "
+                + "in events/s. Every send time is the start plus the sum of the inter-arrival times, so a late send "
+                + "goes out at once and shifts none after it; each record's timestamp is its scheduled arrival, so "
+                + "any delay of the generator or the producer counts in the latency (no coordinated omission), and "
+                + "how late the generator was is printed apart. The first 2 s of arrivals settle the pipeline "
+                + "unmeasured. Added latency = output read minus scheduled arrival, minus the API's own time for the "
+                + "event: its calls' critical path from model_calls (pieces of a task in parallel, repairs in "
+                + "sequence, tasks in parallel; cached answers count nothing; a dead letter takes off L); the "
+                + "detail line also gives end-to-end minus L per sequential round of calls. Under exactly_once_v2 "
+                + "an output is visible only once its transaction commits, every --commit-interval-ms.",
+            "In open loop the closed-loop line is followed by the last line, 'bench pipeline open-loop: load=F "
+                + "offered_eps=X throughput_eps=Y p50_added_ms=A p99_added_ms=B p999_added_ms=C max_added_ms=D "
+                + "commit_interval_ms=K generator_late_max_ms=G lost=L duplicates=U calls_per_event=Z calls_per_s=W "
+                + "cpu_ms_per_event=V guarantee=P': load = offered calls/s over C / L; throughput over the steady "
+                + "window as in the closed loop; calls_per_event = API requests per measured event; cpu_ms_per_event "
+                + "= the whole process's CPU over the open loop per event produced in it. Same exit code."})
 final class BenchPipelineCommand implements Callable<Integer> {
 
     @Spec
@@ -128,6 +148,26 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     + "(--no-cache: every call is made; default: on).")
     boolean cache;
 
+    @Option(names = "--open-loop", negatable = false,
+            description = "Measure with an open-loop generator (Poisson arrivals at --load or --rate) instead of "
+                    + "the closed loop; reports p50/p99/p99.9 added latency.")
+    boolean openLoop;
+
+    @Option(names = "--load", paramLabel = "F",
+            description = "Open loop: the arrival rate as a share of C / L, 0 < F <= "
+                    + PipelineBenchmark.OpenLoop.MAX_LOAD + " (default 0.8; not with --rate).")
+    Double load;
+
+    @Option(names = "--rate", paramLabel = "EPS",
+            description = "Open loop: the arrival rate in events per second (not with --load).")
+    Double rate;
+
+    @Option(names = "--commit-interval-ms", defaultValue = "-1", paramLabel = "MS",
+            description = "Kafka Streams commit.interval.ms of the measured pipeline (default: Streams' own, 100 "
+                    + "under exactly_once_v2, 30000 under at_least_once). Under exactly_once_v2 outputs become "
+                    + "visible at each commit: shorter means less latency, more transactions.")
+    long commitIntervalMs;
+
     @Mixin
     ApiFaultOptions faults;
 
@@ -143,6 +183,31 @@ final class BenchPipelineCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--duplicates must be a share between 0 and 1 (0.3: "
                     + "three events in ten repeat an earlier event's text), was " + duplicates);
         }
+        if (commitIntervalMs < -1) {
+            throw new ParameterException(spec.commandLine(), "--commit-interval-ms must be >= 0, was "
+                    + commitIntervalMs);
+        }
+        PipelineBenchmark.OpenLoop open = null;
+        if (!openLoop && (load != null || rate != null)) {
+            throw new ParameterException(spec.commandLine(), (load != null ? "--load" : "--rate")
+                    + " sets the open loop's rate: add --open-loop");
+        }
+        if (openLoop) {
+            if (load != null && rate != null) {
+                throw new ParameterException(spec.commandLine(), "--load and --rate are mutually exclusive: give "
+                        + "the rate as a share of C / L or in events/s");
+            }
+            if (rate != null && !(rate > 0 && !rate.isInfinite())) {
+                throw new ParameterException(spec.commandLine(), "--rate must be a positive number of events per "
+                        + "second, was " + rate);
+            }
+            double f = load == null ? 0.8 : load;
+            if (rate == null && !(f > 0 && f <= PipelineBenchmark.OpenLoop.MAX_LOAD)) {
+                throw new ParameterException(spec.commandLine(), "--load must be within (0, "
+                        + PipelineBenchmark.OpenLoop.MAX_LOAD + "], was " + load);
+            }
+            open = rate != null ? PipelineBenchmark.OpenLoop.atRate(rate) : PipelineBenchmark.OpenLoop.atLoad(f);
+        }
         ProcessingGuarantee g;
         List<EnrichmentTask> taskList;
         try {
@@ -155,7 +220,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         int w = window > 0 ? window : PipelineBenchmark.defaultWindow(concurrency, taskList.size(), latencyMs, f);
         PipelineBenchmark.Options options = new PipelineBenchmark.Options(latencyMs, concurrency, events, g, ordering,
                 keys, taskList, partitions, streamThreads, w, warmup, noNaive ? 0 : naiveSeconds, eventLoops, seed, f,
-                duplicates, cache);
+                duplicates, cache, open, commitIntervalMs);
         return new PipelineBenchmark(options, spec.commandLine().getOut()).run();
     }
 }

@@ -20,6 +20,12 @@ class BenchPipelineCommandTest {
             + "server_error_rate=(\\S+) rps=(\\S+) storm_ms=(\\d+) answered_429=(\\d\\.\\d{4}) limit_min=(\\d+) "
             + "limit_mean=(\\d+) calls=(\\d+) calls_saved=(\\d+) cost_usd=(\\d+(?:\\.\\d+)?) "
             + "duplicate_texts=(\\S+) cache=(on|off)");
+    private static final Pattern OPEN_LOOP_LINE = Pattern.compile("bench pipeline open-loop: load=(\\d+\\.\\d{3}) "
+            + "offered_eps=(\\d+\\.\\d) throughput_eps=(\\d+\\.\\d) p50_added_ms=(\\d+\\.\\d) "
+            + "p99_added_ms=(\\d+\\.\\d) p999_added_ms=(\\d+\\.\\d) max_added_ms=(\\d+\\.\\d) "
+            + "commit_interval_ms=(\\d+) generator_late_max_ms=(\\d+\\.\\d) lost=(\\d+) duplicates=(\\d+) "
+            + "calls_per_event=(\\d+\\.\\d{3}) calls_per_s=(\\d+) cpu_ms_per_event=(\\d+\\.\\d{3}) "
+            + "guarantee=(\\S+)");
     private static final Pattern NAIVE_LINE = Pattern.compile(
             "bench pipeline naive: events=(\\d+) throughput_eps=(\\d+\\.\\d) efficiency=(\\d+\\.\\d{4})");
 
@@ -108,6 +114,57 @@ class BenchPipelineCommandTest {
         return m;
     }
 
+    /**
+     * {@code --open-loop} at a rate far under the ceiling (C / L = 800 calls/s, 50 events/s asked): the closed-loop
+     * warm-up, 2 s of unmeasured arrivals, then the measured ones; the last line has the added latency's tail and the
+     * commit interval asked for, and every event has exactly one output. No figure is judged, only that they are there
+     * and in order.
+     */
+    @Test
+    void openLoopReportsTheAddedLatencyTailAndLosesNothing() {
+        Console.Result result = Console.run("bench", "pipeline", "--latency-ms", "20", "--concurrency", "16",
+                "--events", "120", "--warmup", "50", "--keys", "20", "--partitions", "2", "--no-naive",
+                "--open-loop", "--rate", "50", "--commit-interval-ms", "50");
+        List<String> lines = result.outLines();
+        String last = lines.get(lines.size() - 1);
+        assertThat(result.exit()).as(result.out()).isZero();
+        assertThat(result.lastCombinedLine()).as(result.combined()).isEqualTo(last);
+        Matcher m = OPEN_LOOP_LINE.matcher(last);
+        assertThat(m.matches()).as(last).isTrue();
+        assertThat(m.group(2)).as("offered_eps").isEqualTo("50.0");
+        assertThat(Double.parseDouble(m.group(3))).as("throughput_eps").isPositive();
+        double p50 = Double.parseDouble(m.group(4));
+        double p99 = Double.parseDouble(m.group(5));
+        double p999 = Double.parseDouble(m.group(6));
+        double max = Double.parseDouble(m.group(7));
+        assertThat(p50).isLessThanOrEqualTo(p99);
+        assertThat(p99).isLessThanOrEqualTo(p999);
+        assertThat(p999).isLessThanOrEqualTo(max);
+        assertThat(m.group(8)).as("commit_interval_ms").isEqualTo("50");
+        assertThat(m.group(10)).as("lost").isEqualTo("0");
+        assertThat(m.group(11)).as("duplicates").isEqualTo("0");
+        assertThat(Double.parseDouble(m.group(12))).as("calls_per_event").isPositive();
+        assertThat(m.group(15)).isEqualTo("exactly_once_v2");
+        // The closed-loop line is still there, before it, with the same accounting.
+        assertThat(lines).anySatisfy(line -> {
+            Matcher closed = LAST_LINE.matcher(line);
+            assertThat(closed.matches()).isTrue();
+            assertThat(closed.group(1)).isEqualTo("120");
+            assertThat(closed.group(4)).as("lost").isEqualTo("0");
+        });
+    }
+
+    @Test
+    void openLoopOptionsAreCheckedTogether() {
+        for (String[] args : new String[][] {{"--load", "0.5"}, {"--rate", "100"},
+                {"--open-loop", "--load", "0.5", "--rate", "100"}, {"--open-loop", "--load", "2"},
+                {"--open-loop", "--load", "0"}, {"--open-loop", "--rate", "-3"}, {"--commit-interval-ms", "-5"}}) {
+            Console.Result result = Console.run(List.of("bench", "pipeline"), args);
+            assertThat(result.exit()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(result.err()).as(String.join(" ", args)).containsAnyOf("--load", "--rate", "--commit");
+        }
+    }
+
     @Test
     void refusesNonsenseWithAUsageError() {
         for (String[] args : new String[][] {{"--concurrency", "0"}, {"--tasks", "horoscope"},
@@ -123,6 +180,7 @@ class BenchPipelineCommandTest {
     void hasHelpThatSaysHowThroughputIsMeasured() {
         Console.Result result = Console.run("bench", "pipeline", "--help");
         assertThat(result.exit()).isZero();
-        assertThat(result.out()).contains("Usage:").contains("steady window");
+        assertThat(result.out()).contains("Usage:").contains("steady window").contains("--open-loop")
+                .contains("--commit-interval-ms").contains("Poisson").contains("omission");
     }
 }
