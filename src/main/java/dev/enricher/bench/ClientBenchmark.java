@@ -1,6 +1,7 @@
 package dev.enricher.bench;
 
 import dev.enricher.client.ChatRequest;
+import dev.enricher.client.ClientConfig;
 import dev.enricher.client.ModelCatalog;
 import dev.enricher.client.RetryPolicy;
 import dev.enricher.client.ZeroGpuClient;
@@ -47,10 +48,13 @@ public final class ClientBenchmark {
      *                   until the JIT is quiet ({@link JitWarmUp}), at most {@link #WARMUP_LIMIT_SECONDS}
      * @param eventLoops of the client, and of the simulator
      * @param faults     what the simulator refuses; {@link ApiFaults#none()} for nothing
+     * @param httpVersion of the client's connections (the simulator speaks both)
      */
-    public record Options(long latencyMs, int concurrency, int requests, int warmup, int eventLoops, ApiFaults faults) {
+    public record Options(long latencyMs, int concurrency, int requests, int warmup, int eventLoops, ApiFaults faults,
+                          ClientConfig.HttpVersion httpVersion) {
         public Options {
             java.util.Objects.requireNonNull(faults, "faults");
+            java.util.Objects.requireNonNull(httpVersion, "httpVersion");
         }
 
         /** Chains of calls: C, or 2C when calls may wait for a retry. */
@@ -84,15 +88,18 @@ public final class ClientBenchmark {
         SimulatorStats answers;
         String limitFigures;
         boolean stormCutShort;
+        long connections;
+        long peakHeapMb;
+        long peakAfterGcMb;
         ApiFaults faults = o.faults();
         RetryPolicy retry = faults.any() ? RetryPolicy.defaults() : RetryPolicy.defaults().withMaxAttempts(1);
         try (Simulator simulator = Simulator.start(SimulatedApi.simulator(o.latencyMs(), o.concurrency(), o.eventLoops(),
                      faults.settings()));
              ZeroGpuClient client = ZeroGpuClient.create(SimulatedApi.client(simulator, o.concurrency(), o.eventLoops(),
-                     retry, faults.any()))) {
+                     retry, faults.any()).toBuilder().httpVersion(o.httpVersion()).build())) {
             ChatRequest request = ChatRequest.builder(ModelCatalog.IAB).user(SAMPLE_TEXT).build();
-            out.printf("bench client: transport=%s, %d event loop(s) each for client and simulator, %d cores%n",
-                    transport(), o.eventLoops(), Runtime.getRuntime().availableProcessors());
+            out.printf("bench client: transport=%s, HTTP/%s, %d event loop(s) each for client and simulator, %d cores%n",
+                    transport(), o.httpVersion().label(), o.eventLoops(), Runtime.getRuntime().availableProcessors());
             if (faults.any()) {
                 out.printf("bench client: faults %s; retries as the service's defaults (Retry-After honoured), "
                         + "adaptive limit on, %d chains of calls%n", faults.summary(), o.chains());
@@ -102,18 +109,26 @@ public final class ClientBenchmark {
             out.flush();
             warmUp(client, request, warm);
             simulator.resetStats();
-            CpuSnapshot before = CpuSnapshot.ofThisProcess(clientThreads);
-            long start = System.nanoTime();
-            try (LimitTrace trace = LimitTrace.start(client::concurrencyLimit, o.concurrency(), faults, simulator)) {
-                failures = run(client, request, o.requests(), latency);
-                seconds = (System.nanoTime() - start) / 1e9;
-                limitFigures = trace.summary();
-                stormCutShort = trace.stormCutShort();
+            try (RunSampler heap = RunSampler.start(50)) {
+                CpuSnapshot before = CpuSnapshot.ofThisProcess(clientThreads);
+                long start = System.nanoTime();
+                try (LimitTrace trace = LimitTrace.start(client::concurrencyLimit, o.concurrency(), faults, simulator)) {
+                    failures = run(client, request, o.requests(), latency);
+                    seconds = (System.nanoTime() - start) / 1e9;
+                    limitFigures = trace.summary();
+                    stormCutShort = trace.stormCutShort();
+                }
+                cpu = CpuSnapshot.ofThisProcess(clientThreads).minus(before);
+                peakHeapMb = heap.peakUsedMb();
+                peakAfterGcMb = heap.peakAfterGcMb();
             }
-            cpu = CpuSnapshot.ofThisProcess(clientThreads).minus(before);
             answers = simulator.stats();
+            connections = client.stats().connections();
         }
         out.println(cpuLine(cpu, o.requests()));
+        out.printf("bench client: HTTP/%s, %d connection(s) opened for %d calls in flight; heap peak used %d MB, peak "
+                        + "after a GC %d MB (the whole JVM, client and simulator, sampled every 50 ms while measured)%n",
+                o.httpVersion().label(), connections, o.concurrency(), peakHeapMb, peakAfterGcMb);
         long refused = answers.count(429);
         long serverErrors = answers.count(500) + answers.count(502) + answers.count(503) + answers.count(504);
         out.printf(Locale.ROOT, "bench client: the simulator answered %d attempts for the %d measured requests: %d "
@@ -129,10 +144,12 @@ public final class ClientBenchmark {
         }
         out.println(String.format(Locale.ROOT,
                 "bench client: requests=%d concurrency=%d latency_ms=%d throughput_rps=%.0f efficiency=%.3f "
-                        + "p50_ms=%.1f p99_ms=%.1f %s answered_429=%.4f %s",
+                        + "p50_ms=%.1f p99_ms=%.1f %s answered_429=%.4f %s http_version=%s connections=%d "
+                        + "cpu_us_per_request=%.1f peak_heap_mb=%d",
                 o.requests(), o.concurrency(), o.latencyMs(), throughput, throughput / ceiling,
                 latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0, faults.summary(),
-                share(refused, answers.requests()), limitFigures));
+                share(refused, answers.requests()), limitFigures, o.httpVersion().label(), connections,
+                cpu.processNanos() / 1000.0 / o.requests(), peakHeapMb));
         out.flush();
         return failures == 0 ? 0 : 1;
     }

@@ -1,6 +1,7 @@
 package dev.enricher.cli;
 
 import dev.enricher.bench.ClientBenchmark;
+import dev.enricher.client.ClientConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = {"Benchmarks the ZeroGPU client against the in-process simulator; the last line is "
                 + "'bench client: requests=N concurrency=C latency_ms=L throughput_rps=X efficiency=Y p50_ms=A p99_ms=B "
-                + "rate_limit_rate=P server_error_rate=Q rps=R storm_ms=S answered_429=F limit_min=M limit_mean=K' "
-                + "(with --storm also limit_halved_after_ms and limit_recovered_after_ms).",
+                + "rate_limit_rate=P server_error_rate=Q rps=R storm_ms=S answered_429=F limit_min=M limit_mean=K "
+                + "[limit_halved_after_ms=H limit_recovered_after_ms=R, with --storm] http_version=V connections=N "
+                + "cpu_us_per_request=U peak_heap_mb=M'.",
             "With faults (--rate-limit-rate, --server-error-rate, --rps, --storm) the client retries with the "
                 + "service's defaults (Retry-After honoured) and runs the adaptive limit under --concurrency; 2C "
                 + "chains of calls keep the slots busy while some calls wait for a retry."})
@@ -45,6 +47,11 @@ final class BenchClientCommand implements Callable<Integer> {
             description = "Event loops of the client, and of the simulator (default ${DEFAULT-VALUE}).")
     int eventLoops;
 
+    @Option(names = "--http-version", paramLabel = "1.1|2",
+            description = "HTTP version of the client's connections: 1.1 (one call per connection at a time) or 2 "
+                    + "(calls multiplexed, h2c; the simulator speaks both) (default: the service's, api.http-version).")
+    String httpVersion;
+
     @Mixin
     ApiFaultOptions faults;
 
@@ -54,7 +61,13 @@ final class BenchClientCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--latency-ms must be >= 0, --concurrency, --requests and --event-loops >= 1");
         }
+        ClientConfig.HttpVersion version;
+        try {
+            version = httpVersion == null ? ClientConfig.HttpVersion.DEFAULT : ClientConfig.HttpVersion.of(httpVersion);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--http-version: " + e.getMessage());
+        }
         return new ClientBenchmark(new ClientBenchmark.Options(latencyMs, concurrency, requests, warmup, eventLoops,
-                faults.faults(spec)), spec.commandLine().getOut()).run();
+                faults.faults(spec), version), spec.commandLine().getOut()).run();
     }
 }

@@ -38,6 +38,11 @@ public interface ChatTransport extends AutoCloseable {
         return send(request);
     }
 
+    /** Connections this transport has opened since it was created; 0 for one that does not count them. Any thread. */
+    default long connectionsOpened() {
+        return 0;
+    }
+
     /** Releases connections; requests still on the wire end with a failure. Idempotent. */
     @Override
     void close();

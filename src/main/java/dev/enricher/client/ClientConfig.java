@@ -27,6 +27,7 @@ import java.util.function.LongSupplier;
  * @param adaptiveConcurrency halve the in-flight limit on overload (a third of the last 64 answers 429) and raise it back on success
  * @param minInFlight        the floor adaptive concurrency never goes below
  * @param eventLoops         Vert.x event loops of a client that owns its Vert.x
+ * @param httpVersion        the HTTP version the transport speaks ({@link HttpVersion})
  * @param clock              wall clock, for {@code Retry-After} dates
  * @param nanoTime           monotonic ticker, for latency and retry deadlines
  * @param random             jitter source
@@ -34,7 +35,7 @@ import java.util.function.LongSupplier;
 public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String authHeader, String authScheme,
                            Duration connectTimeout, Duration requestTimeout, int maxInFlight, double requestsPerSecond,
                            double tokensPerMinute, RetryPolicy retry, boolean adaptiveConcurrency, int minInFlight, int eventLoops,
-                           Clock clock, LongSupplier nanoTime, Random random) {
+                           HttpVersion httpVersion, Clock clock, LongSupplier nanoTime, Random random) {
 
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.zerogpu.ai/v1");
     public static final String DEFAULT_AUTH_HEADER = "x-api-key";
@@ -74,6 +75,7 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
         if (eventLoops < 1) {
             throw new IllegalArgumentException("event loops must be >= 1, was " + eventLoops);
         }
+        Objects.requireNonNull(httpVersion, "httpVersion");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(nanoTime, "nanoTime");
         Objects.requireNonNull(random, "random");
@@ -88,6 +90,49 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The HTTP version of the transport's connections to the API. Either way the transport keeps at most
+     * {@link #maxInFlight()} calls on the wire; what differs is how many connections carry them.
+     */
+    public enum HttpVersion {
+        /** HTTP/1.1 with keep-alive: one call per connection at a time, so up to maxInFlight connections. */
+        HTTP_1_1("1.1"),
+        /**
+         * HTTP/2: many calls multiplexed on each of a few connections; ALPN on https, prior knowledge (h2c) on plain
+         * http. When the server refuses it (ALPN picks http/1.1, or an h2c connection fails its preface) the transport
+         * goes over to HTTP/1.1 by itself, says so once in the log, and re-sends the call that found out.
+         */
+        HTTP_2("2");
+
+        /** The version used when none is configured. */
+        public static final HttpVersion DEFAULT = HTTP_1_1;
+
+        private final String label;
+
+        HttpVersion(String label) {
+            this.label = label;
+        }
+
+        /** As written in configuration: {@code 1.1} or {@code 2}. */
+        public String label() {
+            return label;
+        }
+
+        /**
+         * The version written as {@code label}.
+         *
+         * @throws IllegalArgumentException naming the value and the valid ones
+         */
+        public static HttpVersion of(String label) {
+            for (HttpVersion v : values()) {
+                if (v.label.equals(label == null ? null : label.strip())) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("HTTP version '" + label + "' is not valid; give 1.1 or 2");
+        }
     }
 
     /** The full URL of the chat-completions endpoint. */
@@ -115,7 +160,7 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
                 .maxInFlight(maxInFlight).requestsPerSecond(requestsPerSecond).tokensPerMinute(tokensPerMinute)
                 .retry(retry)
                 .adaptiveConcurrency(adaptiveConcurrency).minInFlight(minInFlight).eventLoops(eventLoops)
-                .clock(clock).nanoTime(nanoTime).random(random);
+                .httpVersion(httpVersion).clock(clock).nanoTime(nanoTime).random(random);
     }
 
     @Override
@@ -126,7 +171,7 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
                 + ", requestsPerSecond=" + requestsPerSecond + ", tokensPerMinute=" + tokensPerMinute
                 + ", retry=" + retry
                 + ", adaptiveConcurrency=" + adaptiveConcurrency + ", minInFlight=" + minInFlight
-                + ", eventLoops=" + eventLoops + "]";
+                + ", eventLoops=" + eventLoops + ", httpVersion=" + httpVersion.label() + "]";
     }
 
     /** Builder with the documented defaults; not thread-safe. */
@@ -145,6 +190,7 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
         private boolean adaptiveConcurrency = true;
         private Integer minInFlight;
         private int eventLoops = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private HttpVersion httpVersion = HttpVersion.DEFAULT;
         private Clock clock = Clock.systemUTC();
         private LongSupplier nanoTime = System::nanoTime;
         private Random random = new Random();
@@ -228,6 +274,12 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
             return this;
         }
 
+        /** The HTTP version of the transport's connections; {@link HttpVersion#DEFAULT} unless set. */
+        public Builder httpVersion(HttpVersion v) {
+            this.httpVersion = v;
+            return this;
+        }
+
         public Builder clock(Clock v) {
             this.clock = v;
             return this;
@@ -246,7 +298,8 @@ public record ClientConfig(URI baseUrl, ApiKey apiKey, String projectId, String 
         public ClientConfig build() {
             int min = minInFlight != null ? minInFlight : Math.max(1, Math.min(maxInFlight, 4));
             return new ClientConfig(baseUrl, apiKey, projectId, authHeader, authScheme, connectTimeout, requestTimeout,
-                    maxInFlight, requestsPerSecond, tokensPerMinute, retry, adaptiveConcurrency, min, eventLoops, clock, nanoTime, random);
+                    maxInFlight, requestsPerSecond, tokensPerMinute, retry, adaptiveConcurrency, min, eventLoops, httpVersion, clock,
+                    nanoTime, random);
         }
     }
 }

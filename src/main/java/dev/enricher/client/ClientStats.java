@@ -9,6 +9,8 @@ package dev.enricher.client;
  * @param succeeded   calls that ended with a completion
  * @param failed      calls that ended with an error
  * @param rateLimited 429 rate_limit answers received
+ * @param connections connections to the API opened (HTTP/1.1 and HTTP/2 alike)
  */
-public record ClientStats(long calls, long attempts, long retries, long succeeded, long failed, long rateLimited) {
+public record ClientStats(long calls, long attempts, long retries, long succeeded, long failed, long rateLimited,
+                          long connections) {
 }

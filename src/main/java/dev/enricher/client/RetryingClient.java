@@ -192,7 +192,7 @@ final class RetryingClient implements ZeroGpuClient {
     @Override
     public ClientStats stats() {
         return new ClientStats(calls.sum(), attempts.sum(), retries.sum(), succeeded.sum(), failed.sum(),
-                rateLimited.sum());
+                rateLimited.sum(), transport.connectionsOpened());
     }
 
     @Override

@@ -77,8 +77,13 @@ final class ConfigKeys {
             ConfigType.doubleMin(0), 0.0, "Ceiling of attempts per second per instance; 0 for none.");
     static final ConfigKey<Double> TOKENS_PER_MINUTE = key("api.tokens-per-minute", ConfigType.doubleMin(0), 0.0,
             "Ceiling of model tokens per minute, as the API counts them (prompt and completion): a call waits while "
-                    + "the minute's tokens are used up; its prompt is estimated before it goes (UTF-8 bytes, a bound) "
+                    + "the minute's tokens are used up; its prompt is estimated before it goes (the long-input token estimate) "
                     + "and the answer's usage corrects the estimate. 0: no limit.");
+    static final ConfigKey<String> HTTP_VERSION = key("api.http-version", ConfigType.oneOf("1.1", "2"),
+            ClientConfig.HttpVersion.DEFAULT.label(), "HTTP version of the connections to the API: 1.1 (one call per "
+                    + "connection at a time) or 2 (up to 100 calls multiplexed on each connection, so max-in-flight / "
+                    + "100 connections; ALPN on https, h2c prior knowledge on http). With 2, a server that refuses "
+                    + "HTTP/2 is spoken to in 1.1 (one warning in the log).");
     static final ConfigKey<Boolean> ADAPTIVE = key("api.adaptive-concurrency", ConfigType.BOOLEAN, true,
             "Halve the in-flight limit on overload (a third of the last 64 answers 429, not a random few) and "
                     + "raise it back on success.");

@@ -256,7 +256,7 @@ public final class EnricherConfig {
                 .authHeader(get(AUTH_HEADER)).authScheme(get(AUTH_SCHEME)).connectTimeout(get(CONNECT_TIMEOUT))
                 .requestTimeout(get(REQUEST_TIMEOUT)).maxInFlight(get(MAX_IN_FLIGHT))
                 .requestsPerSecond(get(REQUESTS_PER_SECOND)).tokensPerMinute(get(TOKENS_PER_MINUTE))
-                .adaptiveConcurrency(get(ADAPTIVE));
+                .adaptiveConcurrency(get(ADAPTIVE)).httpVersion(ClientConfig.HttpVersion.of(get(HTTP_VERSION)));
         if (get(PROJECT_ID) != null) {
             b.projectId(get(PROJECT_ID));
         }

@@ -67,14 +67,14 @@ final class Exchange {
         r.end(body);
     }
 
-    /** Drops the connection with a TCP reset: the client gets no answer at all. */
+    /** Drops the connection with a TCP reset (the stream, over HTTP/2): the client gets no answer at all. */
     void reset() {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
         state.stats.reset();
         state.stats.departed();
-        ConnectionReset.reset(request.connection());
+        ConnectionReset.reset(request);
     }
 
     /** Never answers; the connection is closed after the configured bound (or on server close). */
@@ -88,9 +88,9 @@ final class Exchange {
         }
     }
 
-    /** Closes a held request's connection; the close handler does the bookkeeping. */
+    /** Closes a held request's connection (its stream, over HTTP/2); the close handler does the bookkeeping. */
     void abandon() {
-        request.connection().close();
+        ConnectionReset.close(request);
         if (ended.compareAndSet(false, true)) { // close handler may never come if already closed
             state.stats.departed();
         }

@@ -31,13 +31,19 @@ import java.util.Objects;
  *                           are broken JSON, JSON wrapped in prose and a code fence, or JSON that violates the schema
  *                           (a third each), chosen by the request's content so an answer stays a pure function of
  *                           its request; a repair (a conversation holding the model's earlier answer) is always valid
+ * @param http2              serve HTTP/2 in clear text (h2c, prior knowledge and upgrade) next to HTTP/1.1 on the same
+ *                           port, up to {@link #HTTP2_STREAMS} requests at once on one connection; false serves HTTP/1.1
+ *                           only, as a server that refuses HTTP/2 (the HTTP/2 preface gets an HTTP/1.1 error)
  */
 public record SimulatorConfig(String host, int port, String acceptedApiKey, String projectId, String authHeader,
                               String authScheme, ModelCatalog catalog, int unknownModelStatus,
                               OverLimitMode overLimitMode, LatencyProfile latency, int maxConcurrency,
                               int queueCapacity, long seed, FaultSettings faults, FollowupFormat followupFormat,
-                              int instances, Duration holdLimit, int recentRequests, double jsonFaultRate) {
+                              int instances, Duration holdLimit, int recentRequests, double jsonFaultRate,
+                              boolean http2) {
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /** Streams one HTTP/2 connection may carry at once (SETTINGS_MAX_CONCURRENT_STREAMS): Vert.x's and Go's 100. */
+    public static final int HTTP2_STREAMS = 100;
     public static final String DEFAULT_AUTH_HEADER = "x-api-key";
 
     public SimulatorConfig {
@@ -108,6 +114,7 @@ public record SimulatorConfig(String host, int port, String acceptedApiKey, Stri
         b.holdLimit = holdLimit;
         b.recentRequests = recentRequests;
         b.jsonFaultRate = jsonFaultRate;
+        b.http2 = http2;
         return b;
     }
 
@@ -132,6 +139,7 @@ public record SimulatorConfig(String host, int port, String acceptedApiKey, Stri
         private Duration holdLimit = Duration.ofSeconds(120);
         private int recentRequests = 2000;
         private double jsonFaultRate;
+        private boolean http2 = true;
 
         private Builder() {
         }
@@ -159,12 +167,14 @@ public record SimulatorConfig(String host, int port, String acceptedApiKey, Stri
         public Builder holdLimit(Duration v) { this.holdLimit = v; return this; }
         public Builder recentRequests(int v) { this.recentRequests = v; return this; }
         public Builder jsonFaultRate(double v) { this.jsonFaultRate = v; return this; }
+        /** False: HTTP/1.1 only, refusing HTTP/2 (true by default: h2c next to HTTP/1.1). */
+        public Builder http2(boolean v) { this.http2 = v; return this; }
 
         /** @throws IllegalArgumentException naming the bad value */
         public SimulatorConfig build() {
             return new SimulatorConfig(host, port, acceptedApiKey, projectId, authHeader, authScheme, catalog,
                     unknownModelStatus, overLimitMode, latency, maxConcurrency, queueCapacity, seed, faults,
-                    followupFormat, instances, holdLimit, recentRequests, jsonFaultRate);
+                    followupFormat, instances, holdLimit, recentRequests, jsonFaultRate, http2);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -15,7 +16,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-/** One HTTP server on one event loop; several instances share the port (Vert.x balances connections). */
+/**
+ * One HTTP server on one event loop; several instances share the port (Vert.x balances connections). It speaks
+ * HTTP/1.1 and, unless {@link SimulatorConfig#http2()} is off, h2c: a request is a request either way, and what acts
+ * on one request (the concurrency gate, a reset fault, a held request given up) acts on it alone, an HTTP/2 stream
+ * rather than the connection the other streams share ({@link ConnectionReset}).
+ */
 final class SimulatorVerticle extends VerticleBase {
     /** Far above the 131072-character content limit times a few messages; bigger bodies get 413. */
     static final long MAX_BODY_BYTES = 8L * 1024 * 1024;
@@ -50,7 +56,11 @@ final class SimulatorVerticle extends VerticleBase {
                 .setPort(port)
                 .setTcpNoDelay(true)
                 .setReuseAddress(true)
-                .setCompressionSupported(false);
+                .setCompressionSupported(false)
+                // h2c next to HTTP/1.1 on the one port (prior knowledge and upgrade), or HTTP/1.1 only; TLS is not
+                // served, so ALPN has nothing to choose.
+                .setHttp2ClearTextEnabled(state.config.http2())
+                .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(SimulatorConfig.HTTP2_STREAMS));
         Context context = vertx.getOrCreateContext();
         Handler<HttpServerRequest> requests = req -> {
             long length = fastPathLength(req);

@@ -15,7 +15,8 @@ class BenchClientCommandTest {
     private static final Pattern LAST_LINE = Pattern.compile("bench client: requests=(\\d+) concurrency=(\\d+) "
             + "latency_ms=(\\d+) throughput_rps=(\\d+) efficiency=(\\d+\\.\\d{3}) p50_ms=(\\d+\\.\\d) p99_ms=(\\d+\\.\\d) "
             + "rate_limit_rate=(\\S+) server_error_rate=(\\S+) rps=(\\S+) storm_ms=(\\d+) answered_429=(\\d\\.\\d{4}) "
-            + "limit_min=(\\d+) limit_mean=(\\d+)");
+            + "limit_min=(\\d+) limit_mean=(\\d+) http_version=(1\\.1|2) connections=(\\d+) "
+            + "cpu_us_per_request=(\\d+\\.\\d) peak_heap_mb=(\\d+)");
 
     @Test
     void endsWithTheFiguresLine() {
@@ -74,5 +75,19 @@ class BenchClientCommandTest {
             assertThat(result.exit()).isZero();
             assertThat(result.out()).contains("Usage:");
         }
+    }
+
+    @Test
+    void overHttp2TheCallsShareOneConnectionAndTheSummarySaysSo() {
+        Console.Result result = Console.run("bench", "client", "--latency-ms", "5", "--concurrency", "16",
+                "--requests", "400", "--warmup", "100", "--http-version", "2");
+        assertThat(result.exit()).as(result.combined()).isZero();
+        List<String> lines = result.outLines();
+        Matcher m = LAST_LINE.matcher(lines.get(lines.size() - 1));
+        assertThat(m.matches()).as(lines.get(lines.size() - 1)).isTrue();
+        assertThat(m.group(1)).isEqualTo("400");
+        assertThat(m.group(15)).isEqualTo("2");
+        assertThat(m.group(16)).as("16 calls in flight fit in one connection's 100 streams").isEqualTo("1");
+        assertThat(Console.run("bench", "client", "--http-version", "3").exit()).isEqualTo(2);
     }
 }

@@ -334,4 +334,20 @@ class EnricherConfigTest {
                 .hasMessageContaining("models[1].price").hasMessageContaining("is not a model key")
                 .hasMessageContaining("models[2].id");
     }
+
+    @Test
+    void apiHttpVersionIsOneOneByDefaultTwoWhenAskedAndAnythingElseIsRefusedNamingTheKey() {
+        assertThat(EnricherConfig.parse(VALID, ENV, "t").client().httpVersion())
+                .isEqualTo(dev.enricher.client.ClientConfig.HttpVersion.HTTP_1_1);
+        assertThat(EnricherConfig.parse(VALID.replace("request-timeout: 20s", "request-timeout: 20s\n  http-version: 2"),
+                ENV, "t").client().httpVersion()).isEqualTo(dev.enricher.client.ClientConfig.HttpVersion.HTTP_2);
+        assertThat(EnricherConfig.parse(VALID.replace("request-timeout: 20s", "request-timeout: 20s\n  http-version: 1.1"),
+                ENV, "t").client().httpVersion()).isEqualTo(dev.enricher.client.ClientConfig.HttpVersion.HTTP_1_1);
+        assertThat(EnricherConfig.parse(VALID, Map.of("ZEROGPU_API_KEY", SECRET, "ENRICHER_API_HTTP_VERSION", "2"), "t")
+                .client().httpVersion()).isEqualTo(dev.enricher.client.ClientConfig.HttpVersion.HTTP_2);
+        assertThatThrownBy(() -> EnricherConfig.parse(VALID.replace("request-timeout: 20s",
+                "request-timeout: 20s\n  http-version: h2"), ENV, "bad.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("api.http-version: 'h2' is not valid; give one of 1.1, 2");
+    }
 }
