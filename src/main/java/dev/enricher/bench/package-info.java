@@ -3,7 +3,9 @@
  * ({@link dev.enricher.bench.ClientBenchmark}), {@code bench serde} ({@link dev.enricher.bench.SerdeBenchmark}),
  * {@code bench pipeline} ({@link dev.enricher.bench.PipelineBenchmark}, with the naive design next to it) and
  * {@code bench peers} ({@link dev.enricher.bench.PeersBenchmark}: this pipeline against other designs, each in a
- * child JVM of its own; the contenders themselves are in {@code dev.enricher.bench.peers}).
+ * child JVM of its own; the contenders themselves are in {@code dev.enricher.bench.peers}) and {@code bench scale}
+ * ({@link dev.enricher.bench.ScaleBenchmark}: 1, 2, 4 ... instances of the {@code run} command in child JVMs, one
+ * consumer group).
  *
  * <p>Owns what they share: the simulated API they run against, the closed-loop load generator, the
  * {@code read_committed} output tracker that accounts for every input, the CPU snapshots, the one

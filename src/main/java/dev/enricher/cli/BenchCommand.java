@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Benchmarks; each is a subcommand that prints its figures, the last line machine-readable. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their figures.",
         subcommands = {BenchClientCommand.class, BenchSerdeCommand.class, BenchPipelineCommand.class,
-            BenchPeersCommand.class})
+            BenchPeersCommand.class, BenchScaleCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
