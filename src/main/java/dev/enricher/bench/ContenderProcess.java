@@ -129,7 +129,8 @@ final class ContenderProcess implements AutoCloseable {
         return "stdout: " + tail(stdout) + "\nstderr: " + tail(stderr);
     }
 
-    private static String tail(Path file) {
+    /** The last 20 lines of {@code file}, or what kept it from being read. */
+    static String tail(Path file) {
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             return lines.isEmpty() ? "(empty)"

@@ -62,26 +62,9 @@ record CpuSnapshot(long wallNanos, long processNanos, long ownLoopNanos, long ot
                 other += t;
             }
         }
-        long gc = 0;
-        long jit = 0;
-        File[] tasks = new File("/proc/self/task").listFiles();
-        if (tasks != null) {
-            for (File task : tasks) {
-                try {
-                    String stat = Files.readString(task.toPath().resolve("stat"));
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long nanos = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
-                    if (comm.startsWith("GC ") || comm.startsWith("G1 ") || comm.startsWith("VM Thread")) {
-                        gc += nanos;
-                    } else if (comm.startsWith("C1 ") || comm.startsWith("C2 ")) {
-                        jit += nanos;
-                    }
-                } catch (IOException | RuntimeException ignored) {
-                    // the thread ended meanwhile
-                }
-            }
-        }
+        long[] gcAndJit = gcAndJitNanos("/proc/self/task");
+        long gc = gcAndJit == null ? 0 : gcAndJit[0];
+        long jit = gcAndJit == null ? 0 : gcAndJit[1];
         long count = 0;
         long millis = 0;
         for (GarbageCollectorMXBean gcBean : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -89,6 +72,35 @@ record CpuSnapshot(long wallNanos, long processNanos, long ownLoopNanos, long ot
             millis += Math.max(0, gcBean.getCollectionTime());
         }
         return new CpuSnapshot(wall, process, own, other, gc, jit, count, millis);
+    }
+
+    /**
+     * CPU time so far of the garbage collector's and VM threads, and of the JIT compiler's (C1, C2), of the process
+     * whose {@code /proc/PID/task} directory is {@code taskDir}; null where there is none (not Linux).
+     */
+    static long[] gcAndJitNanos(String taskDir) {
+        File[] tasks = new File(taskDir).listFiles();
+        if (tasks == null) {
+            return null;
+        }
+        long gc = 0;
+        long jit = 0;
+        for (File task : tasks) {
+            try {
+                String stat = Files.readString(task.toPath().resolve("stat"));
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long nanos = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+                if (comm.startsWith("GC ") || comm.startsWith("G1 ") || comm.startsWith("VM Thread")) {
+                    gc += nanos;
+                } else if (comm.startsWith("C1 ") || comm.startsWith("C2 ")) {
+                    jit += nanos;
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // the thread ended meanwhile
+            }
+        }
+        return new long[] {gc, jit};
     }
 
     /** Another process, e.g. a child JVM: its total CPU time only, -1 where the operating system does not tell. */

@@ -40,8 +40,6 @@ final class ServiceInstance implements AutoCloseable {
     private static final Pattern PORT = Pattern.compile("port (\\d+)\\s*$");
     private static final long STOP_GRACE_SECONDS = 60;
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
-    /** USER_HZ is 100 on Linux: /proc counts CPU time in ticks of 10 ms. */
-    private static final long TICK_NANOS = 10_000_000L;
 
     private final String name;
     private final Process process;
@@ -174,39 +172,13 @@ final class ServiceInstance implements AutoCloseable {
      * elsewhere): how far from warm the instance still is.
      */
     long jitNanos() {
-        java.io.File[] tasks = new java.io.File("/proc/" + process.pid() + "/task").listFiles();
-        if (tasks == null) {
-            return -1;
-        }
-        long jit = 0;
-        for (java.io.File task : tasks) {
-            try {
-                String stat = Files.readString(task.toPath().resolve("stat"));
-                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                if (comm.startsWith("C1 ") || comm.startsWith("C2 ")) {
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    jit += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
-                }
-            } catch (IOException | RuntimeException ignored) {
-                // the thread ended meanwhile
-            }
-        }
-        return jit;
+        long[] gcAndJit = CpuSnapshot.gcAndJitNanos("/proc/" + process.pid() + "/task");
+        return gcAndJit == null ? -1 : gcAndJit[1];
     }
 
     /** The last 20 lines of its stdout and of its log (stderr), for a failure's message. */
     String tail() {
-        return "stdout: " + tail(stdout) + "\nlog: " + tail(stderr);
-    }
-
-    private static String tail(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return lines.isEmpty() ? "(empty)"
-                    : "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(none: " + e.getMessage() + ")";
-        }
+        return "stdout: " + ContenderProcess.tail(stdout) + "\nlog: " + ContenderProcess.tail(stderr);
     }
 
     private static HttpRequest request(int port, String path) {
