@@ -38,6 +38,16 @@ public interface ChatTransport extends AutoCloseable {
         return send(request);
     }
 
+    /**
+     * As {@link #send(ChatRequest, byte[])}, the request carrying {@code traceparent} (W3C trace context) to the API so
+     * its spans join the caller's trace. The default drops it.
+     *
+     * @param traceparent the {@code traceparent} header's value; null for none
+     */
+    default CompletionStage<ChatCompletion> send(ChatRequest request, byte[] body, String traceparent) {
+        return send(request, body);
+    }
+
     /** Connections this transport has opened since it was created; 0 for one that does not count them. Any thread. */
     default long connectionsOpened() {
         return 0;

@@ -39,6 +39,7 @@ final class VertxTransport implements ChatTransport {
             VertxTransport.class.getPackage().getImplementationVersion()).orElse("dev");
     private static final CharSequence APPLICATION_JSON = io.vertx.core.http.HttpHeaders.createOptimized("application/json");
     private static final CharSequence X_REQUEST_ID = io.vertx.core.http.HttpHeaders.createOptimized("x-request-id");
+    private static final CharSequence TRACEPARENT = io.vertx.core.http.HttpHeaders.createOptimized("traceparent");
 
     private final ClientConfig config;
     private final Vertx vertx;
@@ -309,6 +310,11 @@ final class VertxTransport implements ChatTransport {
 
     @Override
     public CompletionStage<ChatCompletion> send(ChatRequest request, byte[] written) {
+        return send(request, written, null);
+    }
+
+    @Override
+    public CompletionStage<ChatCompletion> send(ChatRequest request, byte[] written, String traceparent) {
         if (closed.get()) {
             return CompletableFuture.failedFuture(rejected(request.model(), "the transport is closed"));
         }
@@ -321,21 +327,30 @@ final class VertxTransport implements ChatTransport {
                     .message("request cannot be written as JSON: " + e.getMessage()).build());
         }
         CompletableFuture<ChatCompletion> result = new CompletableFuture<>();
-        post(body, result, request.model(), config.nanoTime().getAsLong());
+        post(body, result, request.model(), config.nanoTime().getAsLong(), traceparent);
         return result;
     }
 
-    /** Sends {@code body} on the least busy pool of those in use now; completes {@code result} once. */
-    private void post(Buffer body, CompletableFuture<ChatCompletion> result, String model, long start) {
+    /**
+     * Sends {@code body} on the least busy pool of those in use now; completes {@code result} once.
+     *
+     * @param traceparent the W3C trace context the request carries to the API; null for none
+     */
+    private void post(Buffer body, CompletableFuture<ChatCompletion> result, String model, long start,
+                      String traceparent) {
         Shard shard = leastBusy(shards);
         shard.onTheWire().incrementAndGet();
         try {
-            shard.web().post(port, host, path).ssl(ssl).timeout(timeoutMillis).putHeaders(headers)
-                    .sendBuffer(body).onComplete(ar -> {
+            io.vertx.ext.web.client.HttpRequest<Buffer> request = shard.web().post(port, host, path).ssl(ssl)
+                    .timeout(timeoutMillis).putHeaders(headers);
+            if (traceparent != null) {
+                request.headers().set(TRACEPARENT, traceparent);
+            }
+            request.sendBuffer(body).onComplete(ar -> {
                         shard.onTheWire().decrementAndGet();
                         if (shard.http2() && !ar.succeeded() && refusesHttp2(ar.cause()) && !closed.get()) {
                             fallBack(ar.cause().toString());
-                            post(body, result, model, start); // the same attempt, now over HTTP/1.1
+                            post(body, result, model, start, traceparent); // the same attempt, over HTTP/1.1
                             return;
                         }
                         if (shard.http2() && ar.succeeded()) {

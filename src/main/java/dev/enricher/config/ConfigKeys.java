@@ -190,6 +190,33 @@ final class ConfigKeys {
             null, "With redact-with: the secret of a keyed hash (HMAC-SHA256, hex) kept per PII entity instead of "
                     + "its text, equal for equal texts, for joining; at least 16 bytes; give it as ${ENV_VAR}.");
 
+    // tracing: OpenTelemetry spans of each event, exported over OTLP (off by default)
+    static final ConfigKey<Boolean> TRACING_ENABLED = key("tracing.enabled", ConfigType.BOOLEAN, false,
+            "Trace each event (admission, call-slot wait, every API call attempt, retry back-offs, the wait for its "
+                    + "key's turn) and export the spans over OTLP. Also on when tracing.endpoint or the "
+                    + "OTEL_EXPORTER_OTLP_ENDPOINT variable is set; OTEL_SDK_DISABLED=true keeps it off.");
+    static final ConfigKey<URI> TRACING_ENDPOINT = key("tracing.endpoint", ConfigType.URL, null,
+            "The OTLP receiver (a collector, Jaeger): e.g. http://jaeger:4318 for http/protobuf, http://jaeger:4317 "
+                    + "for grpc. Absent: OTEL_EXPORTER_OTLP_ENDPOINT, else the protocol's localhost default. The "
+                    + "OTEL_* variables override every tracing.* key.");
+    static final ConfigKey<String> TRACING_PROTOCOL = key("tracing.protocol",
+            ConfigType.oneOf("http/protobuf", "grpc"), "http/protobuf", "The OTLP transport.");
+    static final ConfigKey<String> TRACING_SAMPLER = key("tracing.sampler",
+            ConfigType.oneOf("parentbased_traceidratio", "traceidratio", "parentbased_always_on", "always_on",
+                    "parentbased_always_off", "always_off"), "parentbased_traceidratio",
+            "Which events are traced: parentbased_* follow an input's traceparent when it has one (its sampled flag "
+                    + "decides); *traceidratio keeps tracing.sampler-ratio of the other events.");
+    static final ConfigKey<Double> TRACING_RATIO = key("tracing.sampler-ratio", ConfigType.doubleRange(0, 1), 1.0,
+            "With a *traceidratio sampler: the share of traces kept, 0 to 1 (0.01 = 1 %).");
+    static final ConfigKey<String> TRACING_SERVICE_NAME = key("tracing.service-name", ConfigType.STRING,
+            "stream-enricher", "The resource's service.name (OTEL_SERVICE_NAME overrides it).");
+    static final ConfigKey<String> TRACING_RESOURCE = key("tracing.resource-attributes", ConfigType.STRING, null,
+            "More resource attributes, key=value,key=value (e.g. deployment.environment.name=prod); merged under "
+                    + "OTEL_RESOURCE_ATTRIBUTES.");
+    static final ConfigKey<String> TRACING_HEADERS = key("tracing.headers", ConfigType.PASSWORD, null,
+            "Headers sent with every export, key=value,key=value (e.g. a hosted backend's API key); never logged; "
+                    + "give it as ${ENV_VAR}.");
+
     // ops and log
     static final ConfigKey<String> OPS_HOST = key("ops.host", ConfigType.STRING, "0.0.0.0",
             "Address of the health and metrics HTTP server.");

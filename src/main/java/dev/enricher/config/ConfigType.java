@@ -88,6 +88,11 @@ final class ConfigType<T> {
         return number(range, "is not a number", Double::parseDouble, v -> v >= min && !v.isInfinite());
     }
 
+    static ConfigType<Double> doubleRange(double min, double max) {
+        String range = "a number from " + min + " to " + max;
+        return number(range, "is not a number", Double::parseDouble, v -> v >= min && v <= max);
+    }
+
     private static <N> ConfigType<N> number(String range, String notANumber, Function<String, N> parse,
                                             Predicate<N> inRange) {
         return of(range, text -> {

@@ -263,6 +263,13 @@ public final class EnricherConfig {
         return b.build();
     }
 
+    /** The {@code tracing.*} keys (the {@code OTEL_*} variables override them when tracing starts). */
+    public dev.enricher.tracing.TracingSettings tracing() {
+        return new dev.enricher.tracing.TracingSettings(get(TRACING_ENABLED), get(TRACING_ENDPOINT),
+                get(TRACING_PROTOCOL), get(TRACING_SAMPLER), get(TRACING_RATIO), get(TRACING_SERVICE_NAME),
+                get(TRACING_RESOURCE), get(TRACING_HEADERS));
+    }
+
     /** True when {@code registry.url} is {@code memory}: an in-process registry for development. */
     public boolean inMemoryRegistry() {
         return "memory".equals(get(REGISTRY_URL));

@@ -9,7 +9,7 @@
  * {@code ApiKeyLookup} and {@code CrossChecks}. Keys are declared once, in {@code ConfigKeys}; the README's
  * reference is generated from them ({@code ConfigReference}).
  *
- * <p>May use the settings types of {@code client}, {@code engine}, {@code serde}, {@code tasks} and {@code topology}
+ * <p>May use the settings types of {@code client}, {@code engine}, {@code serde}, {@code tasks}, {@code topology} and {@code tracing}
  * (to build and so validate them), Jackson's YAML reader and commons-text. Nothing here starts anything; only
  * {@code cli} and {@code service} depend on this package.
  */

@@ -13,15 +13,17 @@ import dev.enricher.results.CallKey;
  *             not kept
  * @param body the request's JSON body as written for the key (the transport sends these bytes); null when not
  *             written yet. Never modified.
+ * @param trace the call's trace; null when tracing is off
  */
-record Call(Lane lane, long seq, int taskIndex, int piece, ChatRequest request, String task, CallKey key, byte[] body) {
+record Call(Lane lane, long seq, int taskIndex, int piece, ChatRequest request, String task, CallKey key, byte[] body,
+            EventTracer.CallTrace trace) {
     /** A call about a task's whole input ({@link #piece} -1), not looked up. */
     Call(Lane lane, long seq, int taskIndex, ChatRequest request) {
-        this(lane, seq, taskIndex, -1, request, "", null, null);
+        this(lane, seq, taskIndex, -1, request, "", null, null, null);
     }
 
     /** A call whose body is written by the transport. */
     Call(Lane lane, long seq, int taskIndex, int piece, ChatRequest request, String task, CallKey key) {
-        this(lane, seq, taskIndex, piece, request, task, key, null);
+        this(lane, seq, taskIndex, piece, request, task, key, null, null);
     }
 }

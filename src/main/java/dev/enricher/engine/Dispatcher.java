@@ -143,6 +143,9 @@ final class Dispatcher {
         stats.callSaved();
         long now = clock.millis();
         deliver(c, new Completion(c.seq(), c.taskIndex(), c.piece(), completion, null, now, now, c.key(), null, true));
+        if (c.trace() != null) {
+            c.trace().answered(completion, 0, true);
+        }
         try {
             observer.callSaved(c.request().model(), c.task(), completion.usage());
         } catch (RuntimeException e) {
@@ -167,8 +170,9 @@ final class Dispatcher {
         stats.callStarted();
         long sentAt = clock.millis();
         long sentNanos = ticker.read();
+        String traceparent = c.trace() == null ? null : c.trace().sending();
         try {
-            transport.send(c.request(), c.body()).whenComplete((completion, error) ->
+            transport.send(c.request(), c.body(), traceparent).whenComplete((completion, error) ->
                     ended(c, permit, sentAt, sentNanos, completion, error));
         } catch (RuntimeException e) {
             ended(c, permit, sentAt, sentNanos, null, e);
@@ -234,7 +238,10 @@ final class Dispatcher {
     /** Delivers {@code c}'s answer, kept first under its key, then to the identical calls that waited for it. */
     private void answered(Call c, ChatCompletion completion, long sentAt, boolean probe) {
         long now = clock.millis();
-        spent(c, completion, now);
+        double cost = spent(c, completion, now);
+        if (c.trace() != null) {
+            c.trace().answered(completion, cost, false);
+        }
         Answer answer = null;
         CallResults r = results;
         if (r != null && c.key() != null) {
@@ -251,16 +258,26 @@ final class Dispatcher {
         }
     }
 
-    /** Counts what an answer cost against the budget; a spent budget opens the circuit until its window ends. */
-    private void spent(Call c, ChatCompletion completion, long now) {
+    /**
+     * Counts what an answer cost against the budget; a spent budget opens the circuit until its window ends.
+     *
+     * @return the answer's cost in USD when a budget or a trace asked for it and the model has a price; else -1
+     */
+    private double spent(Call c, ChatCompletion completion, long now) {
         SpendBudget b = budget;
-        if (b == null || completion.usage() == Usage.NONE) {
-            return;
+        if ((b == null && c.trace() == null) || completion.usage() == Usage.NONE) {
+            return -1;
         }
-        prices.find(c.request().model()).ifPresent(spec -> b.record(spec.costUsd(completion.usage()), now));
-        if (b.exhaustedUntil(now) >= 0) {
-            circuit.openForBudget(b, clock);
+        double cost = prices.find(c.request().model()).map(spec -> spec.costUsd(completion.usage())).orElse(-1.0);
+        if (b != null) {
+            if (cost >= 0) {
+                b.record(cost, now);
+            }
+            if (b.exhaustedUntil(now) >= 0) {
+                circuit.openForBudget(b, clock);
+            }
         }
+        return cost;
     }
 
     /**
@@ -279,6 +296,9 @@ final class Dispatcher {
             if (probe) {
                 // The API answered (for example 400 for this record): it is up.
                 circuit.close("a probe call got an answer");
+            }
+            if (c.trace() != null) {
+                c.trace().failed(failure, false);
             }
             deliver(c, new Completion(c.seq(), c.taskIndex(), c.piece(), null, failure, sentAt, clock.millis()));
         }
@@ -313,6 +333,9 @@ final class Dispatcher {
     /** Puts a call back at the front of its lane, unanswered: it does not count as an attempt. */
     private void holdBack(Call c, boolean probe, ZeroGpuException failure) {
         stats.heldBackOne();
+        if (c.trace() != null) {
+            c.trace().failed(failure, true);
+        }
         c.lane().calls.submitFirst(c); // dropped if the lane closed meanwhile
         if (probe) {
             circuit.probeFailed(failure);

@@ -41,6 +41,7 @@ public final class EnrichmentEngine implements AutoCloseable {
     public static final String CALL_RESULTS = "call-results";
 
     private final EngineConfig config;
+    private volatile EventTracer tracer;
     private final List<EnrichmentTask> tasks;
     /** Each task's condition, by task index; null for a task that runs on every event. Set before start. */
     private volatile List<TaskCondition> conditions;
@@ -311,6 +312,16 @@ public final class EnrichmentEngine implements AutoCloseable {
     /** Writes request bodies (for the calls' content keys). */
     dev.enricher.client.ChatWire wire() {
         return wire;
+    }
+
+    /** Set before start: where each event's way through the engine is traced; null (the default) for none. */
+    public void tracer(EventTracer t) {
+        this.tracer = t;
+    }
+
+    /** The tracer; null when tracing is off. */
+    EventTracer tracer() {
+        return tracer;
     }
 
     /** Set before start: told about every API call (metrics). */

@@ -46,6 +46,8 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     private static final Logger LOG = LoggerFactory.getLogger(EnrichmentProcessor.class);
     private static final long REGISTRY_RETRY_MILLIS = 5_000;
     private static final long WAIT_SLICE_NANOS = 2_000_000;
+    /** The W3C trace-context header outputs carry when tracing is on. */
+    static final String TRACEPARENT = "traceparent";
     /**
      * Time spent waiting for capacity in the current processing pass of this stream thread, reset by the wall-clock
      * punctuator that runs after each pass: a pass of many records cannot add up waits to the transaction timeout.
@@ -71,6 +73,10 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     private final LongArrayQueue admissionOrder = new LongArrayQueue();
     private final LongConsumer emitter = this::emit;
     private final LogBudget warnings = new LogBudget(20, 60_000, LOG, "task failures");
+    /** Null when tracing is off: then nothing below touches traces. */
+    private final EventTracer tracer;
+    /** The traces of parked events (in the store only), by sequence number; empty when tracing is off. */
+    private final Map<Long, EventTracer.EventTrace> parkedTraces = new HashMap<>();
 
     private ProcessorContext<byte[], byte[]> context;
     private PendingStore store;
@@ -91,6 +97,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         this.cap = engine.config().maxPendingPerTask();
         this.maxWaitNanos = engine.config().maxAdmissionWait().toNanos();
         this.stats = engine.stats();
+        this.tracer = engine.tracer();
     }
 
     @Override
@@ -133,13 +140,16 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         nextSeq = seq + 1;
         PendingEvent e = new PendingEvent(seq, entry);
         e.stored = true;
+        if (tracer != null) {
+            resumeTrace(e);
+        }
         queue.add(seq, e.keyBytes());
         admissionOrder.add(seq);
         stats.onAdmitted();
         if (e.failedBeforeTasks() || inMemory.size() < cap) {
             activate(e, true);
         } else {
-            park(seq);
+            park(e);
         }
     }
 
@@ -194,6 +204,10 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         InputRecord in = input(record);
         long seq = nextSeq++;
         PendingEvent e = PendingEvent.admit(seq, in, taskNames, fingerprints, now());
+        if (tracer != null) {
+            e.trace = tracer.admitted(in, taskNames);
+            e.entry.setTrace(e.trace.traceparent());
+        }
         stats.onAdmitted();
         queue.add(seq, in.key());
         admissionOrder.add(seq);
@@ -201,7 +215,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             activate(e, false);
         } else {
             store.put(e);
-            park(seq);
+            park(e);
         }
         queue.drainReady(emitter);
     }
@@ -267,9 +281,21 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         }
     }
 
-    private void park(long seq) {
-        parked.add(seq);
+    private void park(PendingEvent e) {
+        parked.add(e.seq);
         stats.parkedChanged(1);
+        if (e.trace != null) {
+            parkedTraces.put(e.seq, e.trace);
+        }
+    }
+
+    /**
+     * Goes on with the trace of an event taken up from the store by this owner of its task: under the span its entry
+     * names (a span of an earlier owner), or a new trace for an entry written with tracing off.
+     */
+    private void resumeTrace(PendingEvent e) {
+        e.trace = tracer.resumed(e.input(), taskNames, e.entry.getTrace());
+        e.entry.setTrace(e.trace.traceparent());
     }
 
     /** Takes an event into memory: decodes it, persists it (before any call goes out) and sends its calls. */
@@ -573,7 +599,12 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
                 body = null;
             }
         }
-        return new Call(lane, e.seq, i, piece, request, taskNames.get(i), key, body);
+        EventTracer.CallTrace trace = null;
+        if (e.trace != null) {
+            int before = piece < 0 ? e.attempts(i) : e.pieceCalls(i).attempts(piece);
+            trace = e.trace.call(taskNames.get(i), request.model(), piece, before);
+        }
+        return new Call(lane, e.seq, i, piece, request, taskNames.get(i), key, body, trace);
     }
 
     /**
@@ -773,6 +804,9 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         }
         long due = now + delay.toMillis();
         calls.retryAt(k, due);
+        if (e.trace != null) {
+            e.trace.backoff(task.name(), k, due, x.kind() + (x.status() > 0 ? " (HTTP " + x.status() + ")" : ""));
+        }
         timers.schedule(due, e.seq, PieceCalls.timerSlot(i, k));
         stats.retried();
     }
@@ -801,6 +835,9 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         }
         long due = now + delay.toMillis();
         e.retryAt(i, due, exhausted);
+        if (e.trace != null) {
+            e.trace.backoff(task.name(), -1, due, x.kind() + (x.status() > 0 ? " (HTTP " + x.status() + ")" : ""));
+        }
         timers.schedule(due, e.seq, i);
         stats.retried();
         store.put(e);
@@ -880,6 +917,9 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         if (mayWrite && !queue.wouldLeaveAt(e.seq)) {
             store.put(e);
         }
+        if (e.trace != null) {
+            e.trace.finished(!queue.wouldLeaveAt(e.seq));
+        }
         queue.finished(e.seq);
     }
 
@@ -951,6 +991,9 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             out = engine.sink().deadLetter(done, now);
             child = EnrichmentEngine.DEAD_LETTERS;
         }
+        if (e.trace != null) {
+            traced(out, e.trace, done.failure());
+        }
         context.forward(out, child);
         store.delete(e);
         if (done.failure() == null) {
@@ -959,6 +1002,20 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
             stats.onDeadLettered(done.failure().category());
         }
         promote();
+    }
+
+    /**
+     * The output carries the event's span as its {@code traceparent} (in place of the input's), so whoever reads it
+     * continues the trace; the event's span ends.
+     */
+    private static void traced(Record<byte[], byte[]> out, EventTracer.EventTrace trace, Failure failure) {
+        out.headers().remove(TRACEPARENT).add(TRACEPARENT,
+                trace.traceparent().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        if (failure == null) {
+            trace.ended("enriched", null, null);
+        } else {
+            trace.ended("dead_lettered", failure.category().name(), failure.reason());
+        }
     }
 
     private void promote() {
@@ -978,6 +1035,14 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
     private void promoted(long seq, PendingEntry entry) {
         PendingEvent e = new PendingEvent(seq, entry);
         e.stored = true;
+        if (tracer != null) {
+            e.trace = parkedTraces.remove(seq);
+            if (e.trace == null) {
+                resumeTrace(e);
+            } else {
+                e.entry.setTrace(e.trace.traceparent());
+            }
+        }
         activate(e, false);
     }
 
@@ -991,6 +1056,15 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         stats.taskClosed(context.taskId().toString());
         stats.pendingChanged(-inMemory.size(), 0);
         stats.parkedChanged(-parked.size());
+        if (tracer != null) {
+            for (PendingEvent e : inMemory.values()) {
+                if (e.trace != null) {
+                    e.trace.handedOver();
+                }
+            }
+            parkedTraces.values().forEach(EventTracer.EventTrace::handedOver);
+            parkedTraces.clear();
+        }
         inMemory.clear();
         timers.clear();
     }

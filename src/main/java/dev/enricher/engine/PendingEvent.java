@@ -68,6 +68,8 @@ final class PendingEvent {
     boolean finished;
     /** Why the event goes to the dead-letter topic; null when it is published. Set when finished. */
     Failure failure;
+    /** The event's trace; null when tracing is off. Its context is kept in the entry ({@code trace}). */
+    EventTracer.EventTrace trace;
 
     PendingEvent(long seq, PendingEntry entry) {
         this.seq = seq;

@@ -35,7 +35,8 @@ final class PendingStore {
 
     /** Every earlier schema of {@link PendingEntry}, so that entries written by earlier versions stay readable. */
     private static final List<String> EARLIER_SCHEMAS = List.of("/pending/PendingEntry-1.avsc", "/pending/PendingEntry-2.avsc",
-            "/pending/PendingEntry-3.avsc", "/pending/PendingEntry-4.avsc");
+            "/pending/PendingEntry-3.avsc", "/pending/PendingEntry-4.avsc",
+            "/pending/PendingEntry-5.avsc");
     /** Single-object encoding's header: two marker bytes and the writer schema's 8-byte fingerprint. */
     private static final int HEADER_BYTES = 10;
     /** The fields before the task states: enough to dead-letter an entry no schema known here can read. */

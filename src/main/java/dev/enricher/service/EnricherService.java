@@ -1,5 +1,7 @@
 package dev.enricher.service;
 
+import dev.enricher.tracing.Tracing;
+
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.config.EnricherConfig;
 import dev.enricher.ops.Health;
@@ -41,13 +43,15 @@ public final class EnricherService implements AutoCloseable {
     private final EnrichmentPipeline pipeline;
     private final ServiceMetrics metrics;
     private final OpsServer ops;
+    private final Tracing tracing;
 
     private EnricherService(PipelineSettings settings, EnrichmentPipeline pipeline, ServiceMetrics metrics,
-                            OpsServer ops) {
+                            OpsServer ops, Tracing tracing) {
         this.settings = settings;
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.ops = ops;
+        this.tracing = tracing;
     }
 
     /**
@@ -68,6 +72,24 @@ public final class EnricherService implements AutoCloseable {
      * @throws RuntimeException whatever failed to start, its message naming what; what had started is closed
      */
     public static EnricherService start(EnricherConfig config, SchemaRegistry registry) {
+        return start(config, registry, Tracing.start(config.tracing(), System.getenv()));
+    }
+
+    /**
+     * As {@link #start(EnricherConfig, SchemaRegistry)}, each event traced by {@code tracing} (built by the caller from
+     * {@link EnricherConfig#tracing()}; the demo adds a collector of its own). The service owns it from now on: it is
+     * closed with the service, or at once when the start fails.
+     */
+    public static EnricherService start(EnricherConfig config, SchemaRegistry registry, Tracing tracing) {
+        try {
+            return startTraced(config, registry, tracing);
+        } catch (RuntimeException e) {
+            tracing.close();
+            throw e;
+        }
+    }
+
+    private static EnricherService startTraced(EnricherConfig config, SchemaRegistry registry, Tracing tracing) {
         PipelineSettings settings = config.pipeline();
         boolean autoRegister = settings.serde().autoRegister();
         registerEnrichedSchema(registry, settings, autoRegister);
@@ -77,11 +99,12 @@ public final class EnricherService implements AutoCloseable {
         ServiceMetrics metrics = new ServiceMetrics(prometheus, config.catalog());
         EnrichmentPipeline pipeline = null;
         try {
-            pipeline = EnrichmentPipeline.start(settings, config.client(), registry, metrics.callObserver());
+            pipeline = EnrichmentPipeline.start(settings, config.client(), registry, metrics.callObserver(),
+                    tracing.tracer());
             metrics.bind(pipeline);
             EnrichmentPipeline p = pipeline;
             OpsServer ops = OpsServer.start(config.opsHost(), config.opsPort(), () -> health(p), prometheus);
-            return new EnricherService(settings, pipeline, metrics, ops);
+            return new EnricherService(settings, pipeline, metrics, ops, tracing);
         } catch (RuntimeException e) {
             if (pipeline != null) {
                 pipeline.close();
@@ -125,6 +148,11 @@ public final class EnricherService implements AutoCloseable {
         return new Health(live, p.isRunning(), "streams=" + state + " circuit=" + circuit);
     }
 
+    /** The service's tracing ({@link Tracing#OFF} when off). */
+    public Tracing tracing() {
+        return tracing;
+    }
+
     /** The pipeline's settings (topics, guarantee...), as the configuration gave them. */
     public PipelineSettings settings() {
         return settings;
@@ -165,7 +193,11 @@ public final class EnricherService implements AutoCloseable {
             try {
                 pipeline.close(CLOSE_TIMEOUT);
             } finally {
-                metrics.close();
+                try {
+                    tracing.close();
+                } finally {
+                    metrics.close();
+                }
             }
         }
     }

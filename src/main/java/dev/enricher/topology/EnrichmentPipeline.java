@@ -7,6 +7,7 @@ import dev.enricher.engine.CircuitState;
 import dev.enricher.engine.EngineStats;
 import dev.enricher.engine.EnrichmentEngine;
 import dev.enricher.engine.EventSink;
+import dev.enricher.engine.EventTracer;
 import dev.enricher.engine.InstanceControl;
 import dev.enricher.results.CallResultReader;
 import dev.enricher.results.CallResultSettings;
@@ -77,9 +78,24 @@ public final class EnrichmentPipeline implements AutoCloseable {
         return start(settings, client, registry, RecordAssembler.create(settings, registry), observer);
     }
 
+    /**
+     * As above, each event traced by {@code tracer} (null for none: tracing off). The tracer's owner closes it after
+     * this pipeline.
+     */
+    public static EnrichmentPipeline start(PipelineSettings settings, ClientConfig client, SchemaRegistry registry,
+                                           CallObserver observer, EventTracer tracer) {
+        return start(settings, client, registry, RecordAssembler.create(settings, registry), observer, tracer);
+    }
+
     /** As {@link #start(PipelineSettings, ClientConfig, SchemaRegistry)}, with the given output side. */
     static EnrichmentPipeline start(PipelineSettings settings, ClientConfig clientConfig, SchemaRegistry registry,
                                     EventSink sink, CallObserver observer) {
+        return start(settings, clientConfig, registry, sink, observer, null);
+    }
+
+    private static EnrichmentPipeline start(PipelineSettings settings, ClientConfig clientConfig,
+                                            SchemaRegistry registry, EventSink sink, CallObserver observer,
+                                            EventTracer tracer) {
         Objects.requireNonNull(settings, "settings");
         InputDecoder decoder = InputDecoder.create(settings.decoder(), registry);
         int maxInFlight = settings.engine().maxInFlight();
@@ -92,6 +108,7 @@ public final class EnrichmentPipeline implements AutoCloseable {
             engine = new EnrichmentEngine(settings.engine(), settings.tasks(), decoder, sink, transport,
                     clientConfig.limits());
             engine.callObserver(observer);
+            engine.tracer(tracer);
             engine.conditions(settings.conditions());
             engine.graph(settings.graph());
             engine.longInputs(settings.effectiveLongInputs());

@@ -1,5 +1,9 @@
 package dev.enricher.it;
 
+import dev.enricher.engine.CallObserver;
+import dev.enricher.tracing.Tracing;
+import dev.enricher.tracing.TracingSettings;
+
 import dev.enricher.avro.DeadLetter;
 import dev.enricher.client.ApiKey;
 import dev.enricher.client.ClientConfig;
@@ -94,10 +98,14 @@ public final class PipelineProcess {
                 .apiKey(ApiKey.fromEnvironment().orElseThrow(() -> new IllegalStateException(ApiKey.ENV_VAR + " not set")))
                 .connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(5)).build();
 
-        EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, client, registry);
+        // Traced when the environment says so (OTEL_EXPORTER_OTLP_ENDPOINT), as the service is.
+        Tracing tracing = Tracing.start(TracingSettings.OFF, System.getenv());
+        EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, client, registry, CallObserver.NONE,
+                tracing.tracer());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pipeline.close(Duration.ofSeconds(20));
+            tracing.close();
             stopped.countDown();
         }, "pipeline-process-shutdown"));
         ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {

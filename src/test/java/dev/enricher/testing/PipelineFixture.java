@@ -1,5 +1,8 @@
 package dev.enricher.testing;
 
+import dev.enricher.engine.CallObserver;
+import dev.enricher.engine.EventTracer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -350,7 +353,12 @@ public final class PipelineFixture implements BeforeEachCallback, AfterEachCallb
 
     /** Starts a pipeline with {@code client} (stopped after the test) and waits, up to 60 s, until it runs. */
     public EnrichmentPipeline start(PipelineSettings settings, ClientConfig client) {
-        EnrichmentPipeline p = EnrichmentPipeline.start(settings, client, registry);
+        return start(settings, client, null);
+    }
+
+    /** As {@link #start(PipelineSettings, ClientConfig)}, each event traced by {@code tracer} (null: none). */
+    public EnrichmentPipeline start(PipelineSettings settings, ClientConfig client, EventTracer tracer) {
+        EnrichmentPipeline p = EnrichmentPipeline.start(settings, client, registry, CallObserver.NONE, tracer);
         closeables.add(p);
         pipelines.add(new Started(settings.applicationId() + " in " + settings.stateDir().getFileName(), p));
         await("pipeline " + settings.applicationId() + " running").atMost(Duration.ofSeconds(60))
