@@ -114,6 +114,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTracingKnowsOpenTelemetry() {
+        // The engine reports through its own EventTracer; the SDK (and its cost) stays behind it, off by default.
+        noClasses().that().resideOutsideOfPackages("dev.enricher.tracing..", "dev.enricher.bench..")
+                .should().dependOnClassesThat().resideInAPackage("io.opentelemetry..")
+                .check(classes);
+    }
+
+    @Test
     void tasksNeverImportKafka() {
         noClasses().that().resideInAPackage("dev.enricher.tasks..")
                 .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")

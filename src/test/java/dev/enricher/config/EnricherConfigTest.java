@@ -350,4 +350,39 @@ class EnricherConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("api.http-version: 'h2' is not valid; give one of 1.1, 2");
     }
+
+    @Test
+    void tracingIsOffByDefaultAndItsKeysAreReadCheckedAndNeverPrinted() {
+        dev.enricher.tracing.TracingSettings off = EnricherConfig.parse(VALID, ENV, "t").tracing();
+        assertThat(off.enabled()).isFalse();
+        assertThat(off.endpoint()).isNull();
+        assertThat(off.sampler()).isEqualTo("parentbased_traceidratio");
+        assertThat(off.ratio()).isEqualTo(1.0);
+        assertThat(off.protocol()).isEqualTo("http/protobuf");
+        assertThat(off.serviceName()).isEqualTo("stream-enricher");
+
+        String yaml = VALID + "\ntracing:\n  endpoint: http://jaeger:4317\n  protocol: grpc\n  sampler: traceidratio\n"
+                + "  sampler-ratio: 0.01\n  service-name: enricher-eu\n  resource-attributes: deployment.environment.name=prod\n"
+                + "  headers: ${OTLP_HEADERS}\n";
+        Map<String, String> env = Map.of("ZEROGPU_API_KEY", SECRET, "OTLP_HEADERS", "api-key=otlp-s3cr3t");
+        EnricherConfig config = EnricherConfig.parse(yaml, env, "t");
+        dev.enricher.tracing.TracingSettings on = config.tracing();
+        assertThat(on.endpoint()).hasToString("http://jaeger:4317");
+        assertThat(on.protocol()).isEqualTo("grpc");
+        assertThat(on.sampler()).isEqualTo("traceidratio");
+        assertThat(on.ratio()).isEqualTo(0.01);
+        assertThat(on.serviceName()).isEqualTo("enricher-eu");
+        assertThat(on.resourceAttributes()).isEqualTo("deployment.environment.name=prod");
+        assertThat(on.headers()).isEqualTo("api-key=otlp-s3cr3t");
+        assertThat(config.describe()).doesNotContain("otlp-s3cr3t");
+        assertThat(config.toString()).doesNotContain("otlp-s3cr3t");
+
+        assertThatThrownBy(() -> EnricherConfig.parse(VALID + "\ntracing:\n  sampler-ratio: 2\n", ENV, "bad.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tracing.sampler-ratio")
+                .hasMessageContaining("from 0.0 to 1.0");
+        assertThatThrownBy(() -> EnricherConfig.parse(VALID + "\ntracing:\n  sampler: sometimes\n", ENV, "bad.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tracing.sampler: 'sometimes' is not valid");
+        assertThatThrownBy(() -> EnricherConfig.parse(VALID + "\ntracing:\n  protocol: zipkin\n", ENV, "bad.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tracing.protocol");
+    }
 }

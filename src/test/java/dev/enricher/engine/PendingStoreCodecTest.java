@@ -188,6 +188,19 @@ class PendingStoreCodecTest {
     }
 
     @Test
+    void anEntryWrittenBeforeTracingReadsWithNoTraceAndATraceRoundTrips() throws IOException {
+        PendingEvent e = PendingEvent.admit(3, input(utf8("k")), List.of("sentiment"), List.of("fp"), 5L);
+        e.attemptEnded(0, 100, 140);
+        PendingEntry before = PendingStore.decode(asWrittenBy("/pending/PendingEntry-5.avsc", e));
+        assertThat(before.getTrace()).isNull();
+        assertThat(before.getTasks().get(0).getAttempts()).isEqualTo(1);
+
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        e.entry.setTrace(traceparent);
+        assertThat(PendingStore.decode(PendingStore.encode(e.entry)).getTrace()).isEqualTo(traceparent);
+    }
+
+    @Test
     void aCachedAnswerRoundTripsAsCached() {
         EnrichmentTask summary = TaskFactory.create(TaskSpec.of(TaskType.TEXT_GENERATION));
         PendingEvent e = PendingEvent.admit(3, input(utf8("k")), List.of(summary.name()), List.of("fp"), 5L);
