@@ -3,8 +3,10 @@ package dev.enricher.cli;
 import dev.enricher.client.ApiKey;
 import dev.enricher.engine.EngineStats;
 import dev.enricher.local.DemoEnvironment;
+import dev.enricher.tracing.SpanCollector;
 import dev.enricher.tools.DemoRun;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,6 +46,11 @@ final class DemoCommand implements Callable<Integer> {
     Long latencyMs;
     @Option(names = "--max-in-flight", defaultValue = "256", description = "API calls in flight (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
+    @Option(names = "--trace-picture", paramLabel = "PNG", description = "Trace every event and draw the trace of the "
+            + "event with the most spans (its calls, retries, waits) to this PNG file. Spans also go over OTLP when "
+            + "OTEL_EXPORTER_OTLP_ENDPOINT is set, as they do without this option.")
+    private Path tracePicture;
+
     @Option(names = "--timeout", defaultValue = "10m", converter = DurationConverter.class,
             description = "Give up waiting for outputs after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -57,10 +64,11 @@ final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         boolean realApi = ApiKey.fromEnvironment().isPresent();
+        SpanCollector spans = tracePicture == null ? null : new SpanCollector(200_000);
         DemoEnvironment env;
         try {
             env = DemoEnvironment.start(new DemoEnvironment.Settings(maxInFlight,
-                    latencyMs == null ? null : Duration.ofMillis(latencyMs), realApi));
+                    latencyMs == null ? null : Duration.ofMillis(latencyMs), realApi, spans));
         } catch (RuntimeException e) {
             err.println("demo: could not start: " + e.getMessage());
             err.flush();
@@ -76,6 +84,9 @@ final class DemoCommand implements Callable<Integer> {
             out.println("demo: pipeline started (pii redaction first, then iab, followup questions, summary, sentiment; "
                     + "privacy, exactly_once_v2); metrics on "
                     + "http://127.0.0.1:" + env.service().opsPort() + "/metrics");
+            if (env.service().tracing().isOn()) {
+                out.println("demo: tracing on: " + env.service().tracing().description());
+            }
             out.flush();
             outcome = new DemoRun(new DemoRun.Settings(env.bootstrapServers(), DemoEnvironment.INPUT_TOPIC,
                     DemoEnvironment.ENRICHED_TOPIC, DemoEnvironment.DEAD_LETTER_TOPIC, events, keys, badEvery, show,
@@ -90,6 +101,17 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         outcome.samples().forEach(e -> out.println(DemoRun.describe(e)));
+        if (spans != null) {
+            try {
+                int drawn = spans.drawRichestTrace("One event's trace (stream-enricher demo)", tracePicture);
+                out.println(drawn == 0 ? "demo: no span was kept, no trace picture drawn"
+                        : "demo: the trace of one event (" + drawn + " spans of " + spans.size() + " kept) drawn to "
+                        + tracePicture);
+            } catch (java.io.IOException | RuntimeException e) {
+                err.println("demo: could not draw the trace picture to " + tracePicture + ": " + e.getMessage());
+                err.flush();
+            }
+        }
         out.printf("demo: summary: %,d events in %.1f s; API calls %,d in flight at most; retries %,d; "
                         + "calls saved by stored answers (repeated texts) %,d; dead letters by category %s; "
                         + "duplicates seen %d%n", events, outcome.seconds(), stats.peakInFlight(), stats.retries(),

@@ -4,6 +4,8 @@ import dev.enricher.config.EnricherConfig;
 import dev.enricher.serde.InMemorySchemaRegistry;
 import dev.enricher.serde.SchemaRegistry;
 import dev.enricher.service.EnricherService;
+import dev.enricher.tracing.SpanCollector;
+import dev.enricher.tracing.Tracing;
 import dev.enricher.simulator.Simulator;
 import dev.enricher.simulator.SimulatorConfig;
 import java.io.IOException;
@@ -44,12 +46,18 @@ public final class DemoEnvironment implements AutoCloseable {
      * @param maxInFlight      API calls in flight at most, >= 1
      * @param simulatorLatency the simulator's fixed latency; null for its per-model realistic latencies
      * @param realApi          call the real API with the key in {@code ZEROGPU_API_KEY} instead of the simulator
+     * @param spans            when set, tracing is on and every span is kept here too (exported over OTLP only when
+     *                         the {@code OTEL_*} variables say so); null for tracing as the variables say
      */
-    public record Settings(int maxInFlight, Duration simulatorLatency, boolean realApi) {
+    public record Settings(int maxInFlight, Duration simulatorLatency, boolean realApi, SpanCollector spans) {
         public Settings {
             if (maxInFlight < 1) {
                 throw new IllegalArgumentException("maxInFlight " + maxInFlight + " must be at least 1");
             }
+        }
+
+        public Settings(int maxInFlight, Duration simulatorLatency, boolean realApi) {
+            this(maxInFlight, simulatorLatency, realApi, null);
         }
     }
 
@@ -98,7 +106,8 @@ public final class DemoEnvironment implements AutoCloseable {
             InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
             EnricherConfig config = EnricherConfig.parse(yaml(kafka.bootstrapServers(), apiUrl, key, state,
                     settings.maxInFlight()), System.getenv(), "demo");
-            EnricherService service = EnricherService.start(config, registry);
+            EnricherService service = EnricherService.start(config, registry,
+                    Tracing.start(config.tracing(), System.getenv(), settings.spans()));
             started.push(service);
             return new DemoEnvironment(started, kafka, apiUrl, registry, service);
         } catch (RuntimeException e) {

@@ -63,8 +63,9 @@ public final class TraceWaterfall {
     /** The name column's longest label (characters): beyond it, a label is cut with an ellipsis. */
     private static final int MAX_LABEL = 60;
     private static final int INDENT = 2;
-    private static final List<String> KEY_ATTRIBUTES = List.of("gen_ai.request.model", "http.response.status_code",
-            "enricher.retry", "enricher.outcome");
+    private static final List<String> KEY_ATTRIBUTES = List.of("enricher.task", "enricher.piece",
+            "gen_ai.request.model", "http.response.status_code", "enricher.retry", "enricher.cached",
+            "enricher.outcome");
     private static final DecimalFormat MS = new DecimalFormat("#,##0.##");
 
     private TraceWaterfall() {
@@ -162,10 +163,14 @@ public final class TraceWaterfall {
         List<String> parts = new ArrayList<>();
         for (String key : KEY_ATTRIBUTES) {
             Object v = span.getAttributes().get(attributeKey(span, key));
-            if (v == null) {
-                continue;
+            if (v == null || (key.equals("gen_ai.request.model") && span.getName().contains(String.valueOf(v)))
+                    || (key.equals("enricher.retry") && Long.valueOf(0).equals(v))
+                    || (key.equals("enricher.task") && !span.getName().startsWith("chat "))) {
+                continue; // said by the name already, or nothing to say
             }
             parts.add(switch (key) {
+                case "enricher.piece" -> "piece " + v;
+                case "enricher.cached" -> Boolean.TRUE.equals(v) ? "stored answer" : "paid";
                 case "http.response.status_code" -> "HTTP " + v;
                 case "enricher.retry" -> v instanceof Boolean b ? (b ? "retry" : "first try") : "retry " + v;
                 default -> String.valueOf(v);

@@ -61,7 +61,14 @@ public final class Tracing implements AutoCloseable {
      * @throws IllegalArgumentException when the SDK refuses the settings (naming the key)
      */
     public static Tracing start(TracingSettings s, Map<String, String> env) {
-        return start(s, env, null);
+        return start(s, env, (SpanProcessor) null);
+    }
+
+    /**
+     * As {@link #start(TracingSettings, Map)}, every span also kept by {@code collector} (the demo's picture).
+     */
+    public static Tracing start(TracingSettings s, Map<String, String> env, SpanCollector collector) {
+        return start(s, env, (SpanProcessor) collector);
     }
 
     /**
@@ -70,7 +77,7 @@ public final class Tracing implements AutoCloseable {
      *
      * @param also a further span processor; null for none
      */
-    public static Tracing start(TracingSettings s, Map<String, String> env, SpanProcessor also) {
+    static Tracing start(TracingSettings s, Map<String, String> env, SpanProcessor also) {
         boolean export = on(s, env);
         if (!export && also == null) {
             return OFF;

@@ -57,6 +57,30 @@ class DemoCommandTest {
         assertThat(warnings).isEmpty();
     }
 
+    @Test
+    void withTracePictureEveryEventIsTracedAndOneTraceIsDrawn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        java.nio.file.Path png = dir.resolve("trace.png");
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new java.io.PrintWriter(out));
+        cmd.setErr(new java.io.PrintWriter(err));
+        int code = cmd.execute("demo", "--events", "60", "--latency-ms", "10", "--bad-every", "0", "--show", "0",
+                "--trace-picture", png.toString());
+        assertThat(code).as(err.toString()).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).anyMatch(l -> l.startsWith("demo: tracing on: no export (collected in process)"));
+        assertThat(lines).anyMatch(l -> l.matches("demo: the trace of one event \\(\\d+ spans of \\d+ kept\\) drawn to "
+                + java.util.regex.Pattern.quote(png.toString())));
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isEqualTo(1200);
+        // The event's span, and for each of its calls a slot wait and an attempt: at least three rows.
+        assertThat(image.getHeight()).isGreaterThanOrEqualTo(120 + 3 * 28);
+        assertThat(lines.get(lines.size() - 1))
+                .matches("demo: events=60 enriched=60 dead_lettered=0 lost=0 throughput_eps=\\d+");
+    }
+
     /**
      * Threads alive now that were not before, but for the JVM's pools that outlive their user (Awaitility's own, the
      * common pool, {@link java.lang.ref.Cleaner}s, the JDK's process reaper) and the ticks of the broker's Yammer
