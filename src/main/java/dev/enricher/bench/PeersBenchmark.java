@@ -2,6 +2,7 @@ package dev.enricher.bench;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,10 +103,39 @@ public final class PeersBenchmark {
      */
     public record Options(long latencyMs, int concurrency, int events, int keys, int partitions,
                           List<Contender> contenders, int warmupSeconds, int warmupMaxSeconds, int rowSeconds,
-                          long seed, Path pcJar, int eventLoops, Path jfrDir) {
+                          long seed, Path pcJar, int eventLoops, Path jfrDir, List<TracingLevel> tracing) {
+        /**
+         * @param tracing each ours-* contender's tracing, one row per value in this order; {@code [off]} (or null)
+         *                runs every contender once without tracing, as before there was tracing
+         */
+        public Options {
+            tracing = tracing == null || tracing.isEmpty() ? List.of(TracingLevel.OFF) : List.copyOf(tracing);
+        }
+
+        /** Without tracing. */
+        public Options(long latencyMs, int concurrency, int events, int keys, int partitions,
+                       List<Contender> contenders, int warmupSeconds, int warmupMaxSeconds, int rowSeconds,
+                       long seed, Path pcJar, int eventLoops, Path jfrDir) {
+            this(latencyMs, concurrency, events, keys, partitions, contenders, warmupSeconds, warmupMaxSeconds,
+                    rowSeconds, seed, pcJar, eventLoops, jfrDir, null);
+        }
+
         Options at(int c, long l) {
             return new Options(l, c, events, keys, partitions, contenders, warmupSeconds, warmupMaxSeconds, rowSeconds,
-                    seed, pcJar, eventLoops, jfrDir);
+                    seed, pcJar, eventLoops, jfrDir, tracing);
+        }
+
+        /**
+         * Whether the tracing levels make rows of their own: more than one level, or one other than off. When not,
+         * every row and line is as before there was tracing.
+         */
+        boolean tracingRows() {
+            return tracing.size() > 1 || tracing.get(0).on();
+        }
+
+        /** Whether any ours-* row exports spans (and so the harness runs an OTLP receiver). */
+        boolean anyTracingOn() {
+            return tracing.stream().anyMatch(TracingLevel::on);
         }
 
         /** C / L in calls (= events, one task) per second; infinite at L = 0. */
@@ -140,10 +170,99 @@ public final class PeersBenchmark {
         }
     }
 
-    /** One contender's figures at one point. */
+    /**
+     * A value of {@code --tracing}: off, or the sampling ratio in (0, 1] of an ours-* contender's tracing
+     * ({@code traceidratio}, every sampled span exported over OTLP).
+     *
+     * @param ratio 0 for off
+     * @param text  how it is written in labels and the summary: {@code off}, {@code 0.01}, {@code 1}
+     */
+    public record TracingLevel(double ratio, String text) {
+        public static final TracingLevel OFF = new TracingLevel(0, "off");
+
+        /**
+         * The levels of {@code texts}, in their order.
+         *
+         * @throws IllegalArgumentException quoting the first that is not {@code off} nor a ratio in (0, 1], or one
+         *                                  given twice
+         */
+        public static List<TracingLevel> parseAll(List<String> texts) {
+            List<TracingLevel> levels = new ArrayList<>();
+            for (String t : texts) {
+                TracingLevel level = parse(t);
+                if (levels.stream().anyMatch(l -> l.ratio == level.ratio)) {
+                    throw new IllegalArgumentException("'" + t.trim() + "' is given twice");
+                }
+                levels.add(level);
+            }
+            return levels;
+        }
+
+        /**
+         * {@code off} or a ratio in (0, 1], e.g. {@code 0.01}.
+         *
+         * @throws IllegalArgumentException quoting {@code text} when it is neither
+         */
+        public static TracingLevel parse(String text) {
+            String t = text.trim();
+            if (t.equalsIgnoreCase("off")) {
+                return OFF;
+            }
+            BigDecimal ratio;
+            try {
+                ratio = new BigDecimal(t);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' is neither off nor a sampling ratio in (0, 1], "
+                        + "e.g. 0.01", e);
+            }
+            if (ratio.signum() <= 0 || ratio.compareTo(BigDecimal.ONE) > 0) {
+                throw new IllegalArgumentException("'" + text + "' is not a sampling ratio in (0, 1] (give off for "
+                        + "no tracing)");
+            }
+            return new TracingLevel(ratio.doubleValue(), ratio.stripTrailingZeros().toPlainString());
+        }
+
+        public boolean on() {
+            return ratio > 0;
+        }
+
+        /** Its key in the summary line: {@code off}, {@code r0.01}, {@code r1}. */
+        String key() {
+            return on() ? "r" + text : "off";
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /**
+     * One contender's figures at one point.
+     *
+     * @param tracing      its tracing level when the run has rows per level (an ours-* contender's row); else null,
+     *                     and the row reads as before there was tracing
+     * @param otlpRequests OTLP export requests the harness's receiver got while the row's measured events ran; -1
+     *                     when the row exported nothing (no tracing)
+     * @param otlpBytes    their bytes (the bodies, as sent); -1 likewise
+     */
     record Row(Contender contender, int concurrency, long latencyMs, int events, long enriched, long deadLettered,
                long lost, long duplicated, double eps, double p50Ms, double p99Ms, double cpuSecondsPer1000,
-               long peakRssMb) {
+               long peakRssMb, TracingLevel tracing, long otlpRequests, long otlpBytes) {
+        /** A row of a run without tracing rows. */
+        Row(Contender contender, int concurrency, long latencyMs, int events, long enriched, long deadLettered,
+            long lost, long duplicated, double eps, double p50Ms, double p99Ms, double cpuSecondsPer1000,
+            long peakRssMb) {
+            this(contender, concurrency, latencyMs, events, enriched, deadLettered, lost, duplicated, eps, p50Ms,
+                    p99Ms, cpuSecondsPer1000, peakRssMb, null, -1, -1);
+        }
+
+        /** Its key in name=value summaries: {@code ours_eos}, or with a tracing level {@code ours_eos_r0.01}. */
+        String key() {
+            String id = contender.id.replace('-', '_');
+            return tracing == null ? id : id + "_" + tracing.key();
+        }
+
         double ceiling() {
             return latencyMs == 0 ? Double.POSITIVE_INFINITY : concurrency * 1000.0 / latencyMs;
         }
@@ -165,19 +284,27 @@ public final class PeersBenchmark {
         this.run = new PeersRun(out);
     }
 
-    /** Every contender at {@code o}'s point; last line {@code bench peers: ours_eps=X pc_eps=Y ratio=X/Y ...}. */
+    /**
+     * Every contender at {@code o}'s point; last line {@code bench peers: ours_eps=X pc_eps=Y ratio=X/Y ...}, or with
+     * more than one tracing level {@code bench peers tracing: ...} after it.
+     */
     public int runPoint(Options o) throws IOException, InterruptedException {
         List<Row> rows = run.rows(prepared(o));
         printTable(rows);
         printf("bench peers: %s", PeersReport.pointLine(rows, o.ceiling()));
+        printTracingLine(o, rows);
         return PeersReport.verdict(rows);
     }
 
-    /** Every contender at L = 0 ({@code o}'s latency is ignored); last line {@code bench peers ceiling: ...}. */
+    /**
+     * Every contender at L = 0 ({@code o}'s latency is ignored); last line {@code bench peers ceiling: ...}, or with
+     * more than one tracing level {@code bench peers tracing: ...} after it.
+     */
     public int runCeiling(Options o) throws IOException, InterruptedException {
         List<Row> rows = run.rows(prepared(o.at(o.concurrency(), 0)));
         printTable(rows);
         printf("bench peers ceiling: %s", PeersReport.ceilingLine(rows));
+        printTracingLine(o, rows);
         return PeersReport.verdict(rows);
     }
 
@@ -190,6 +317,9 @@ public final class PeersBenchmark {
      * @param points the points to run; empty for the default ones
      */
     public int runSweep(Options base, List<Point> points, Path outDir) throws IOException, InterruptedException {
+        if (base.tracingRows()) {
+            throw new IllegalArgumentException("tracing rows are for one point or the ceiling, not a sweep");
+        }
         List<Point> chosen = points.isEmpty() ? defaultPoints() : points;
         prepared(base);
         Files.createDirectories(outDir);
@@ -265,6 +395,13 @@ public final class PeersBenchmark {
             Files.createDirectories(o.jfrDir());
         }
         return o;
+    }
+
+    /** With more than one tracing level, the last line: {@code bench peers tracing: ...}. */
+    private void printTracingLine(Options o, List<Row> rows) {
+        if (o.tracing().size() > 1) {
+            printf("bench peers tracing: %s", PeersReport.tracingLine(rows, o.tracing()));
+        }
     }
 
     private void printTable(List<Row> rows) {

@@ -2,6 +2,7 @@ package dev.enricher.bench;
 
 import dev.enricher.bench.PeersBenchmark.Contender;
 import dev.enricher.bench.PeersBenchmark.Row;
+import dev.enricher.bench.PeersBenchmark.TracingLevel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,13 +13,25 @@ final class PeersReport {
     private PeersReport() {
     }
 
-    /** A row's figures as {@code name=value} pairs. */
+    /**
+     * A row's figures as {@code name=value} pairs; a row of a tracing level ends with {@code tracing=<level>}, and one
+     * that exported spans with {@code otlp_requests=N otlp_kb=K} (what the harness's receiver got while its measured
+     * events ran).
+     */
     static String describe(Row r) {
-        return String.format(Locale.ROOT, "throughput_eps=%.1f efficiency=%s p50_ms=%.0f p99_ms=%.0f "
+        String figures = String.format(Locale.ROOT, "throughput_eps=%.1f efficiency=%s p50_ms=%.0f p99_ms=%.0f "
                         + "cpu_s_per_1000=%.3f peak_rss_mb=%d lost=%d duplicated=%d enriched=%d dead_lettered=%d",
                 r.eps(), Double.isNaN(r.efficiency()) ? "-" : String.format(Locale.ROOT, "%.3f", r.efficiency()),
                 r.p50Ms(), r.p99Ms(), r.cpuSecondsPer1000(), r.peakRssMb(), r.lost(), r.duplicated(), r.enriched(),
                 r.deadLettered());
+        if (r.tracing() != null) {
+            figures += " tracing=" + r.tracing();
+        }
+        if (r.otlpRequests() >= 0) {
+            figures += String.format(Locale.ROOT, " otlp_requests=%d otlp_kb=%.1f", r.otlpRequests(),
+                    r.otlpBytes() / 1024.0);
+        }
+        return figures;
     }
 
     /** A Markdown table of {@code rows}, one per contender and point: its lines. */
@@ -29,7 +42,7 @@ final class PeersReport {
         lines.add("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Row r : rows) {
             lines.add(String.format(Locale.ROOT, "| %s | %d | %d | %d | %s | %s | %.0f / %.0f | %.3f | %d | %d | %d |",
-                    r.contender().label, r.concurrency(), r.latencyMs(), r.events(), fmt1(r.eps()),
+                    r.contender().label + (r.tracing() == null ? "" : " tracing=" + r.tracing()), r.concurrency(), r.latencyMs(), r.events(), fmt1(r.eps()),
                     Double.isNaN(r.efficiency()) ? "-" : String.format(Locale.ROOT, "%.3f", r.efficiency()),
                     r.p50Ms(), r.p99Ms(), r.cpuSecondsPer1000(), r.peakRssMb(), r.lost(), r.duplicated()));
         }
@@ -86,9 +99,13 @@ final class PeersReport {
         double pc = find(rows, Contender.PC).map(Row::eps).orElse(Double.NaN);
         b.append(String.format(Locale.ROOT, "ours_eps=%s pc_eps=%s ratio=%s", num(ours), num(pc),
                 pc > 0 ? String.format(Locale.ROOT, "%.2f", ours / pc) : "-"));
+        Row oursRow = find(rows, Contender.OURS_EOS).orElse(null);
         for (Row r : rows) {
-            if (r.contender() != Contender.OURS_EOS && r.contender() != Contender.PC) {
-                b.append(' ').append(r.contender().id.replace('-', '_')).append("_eps=").append(num(r.eps()));
+            // ours_eps is the first ours-eos row; further ones (other tracing levels) get their own key.
+            boolean headline = r.contender() == Contender.PC
+                    || (r.contender() == Contender.OURS_EOS && (r.tracing() == null || r == oursRow));
+            if (!headline) {
+                b.append(' ').append(r.key()).append("_eps=").append(num(r.eps()));
             }
         }
         b.append(" ceiling_eps=").append(Double.isInfinite(ceiling) ? "inf" : num(ceiling));
@@ -104,9 +121,29 @@ final class PeersReport {
     static String ceilingLine(List<Row> rows) {
         StringBuilder b = new StringBuilder();
         for (Row r : rows) {
-            String id = r.contender().id.replace('-', '_');
+            String id = r.key();
             b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%s_eps=%.0f %s_cpu_us_per_event=%.0f",
                     id, r.eps(), id, r.cpuMicrosPerEvent()));
+        }
+        return b.toString();
+    }
+
+    /**
+     * CPU per event and throughput of this pipeline at each tracing level, in their order:
+     * {@code off_cpu_us_per_event=X off_eps=Y r0.01_cpu_us_per_event=...}. The rows are ours-eos's, or ours-alos's
+     * when ours-eos did not run; a level without a row gets {@code -}.
+     */
+    static String tracingLine(List<Row> rows, List<TracingLevel> levels) {
+        Contender ours = rows.stream().anyMatch(r -> r.contender() == Contender.OURS_EOS && r.tracing() != null)
+                ? Contender.OURS_EOS : Contender.OURS_ALOS;
+        StringBuilder b = new StringBuilder();
+        for (TracingLevel level : levels) {
+            Optional<Row> row = rows.stream()
+                    .filter(r -> r.contender() == ours && level.equals(r.tracing())).findFirst();
+            String key = level.key();
+            b.append(b.length() == 0 ? "" : " ").append(row.map(r -> String.format(Locale.ROOT,
+                    "%s_cpu_us_per_event=%.0f %s_eps=%.0f", key, r.cpuMicrosPerEvent(), key, r.eps()))
+                    .orElse(key + "_cpu_us_per_event=- " + key + "_eps=-"));
         }
         return b.toString();
     }

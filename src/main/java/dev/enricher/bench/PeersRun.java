@@ -4,6 +4,7 @@ import dev.enricher.avro.DeadLetter;
 import dev.enricher.bench.PeersBenchmark.Contender;
 import dev.enricher.bench.PeersBenchmark.Options;
 import dev.enricher.bench.PeersBenchmark.Row;
+import dev.enricher.bench.PeersBenchmark.TracingLevel;
 import dev.enricher.bench.peers.PeerMain;
 import dev.enricher.local.EmbeddedKafka;
 import dev.enricher.serde.InMemorySchemaRegistry;
@@ -42,7 +43,11 @@ final class PeersRun {
         this.out = out;
     }
 
-    /** Runs every contender at {@code o}'s point; rows in the contenders' order, once the broker and simulator are closed. */
+    /**
+     * Runs every contender at {@code o}'s point; rows in the contenders' order, once the broker and simulator are
+     * closed. With tracing rows ({@link Options#tracingRows}), each ours-* contender runs once per tracing level, in
+     * the levels' order; the others once. When a level exports, an {@link OtlpSink} in this JVM receives the spans.
+     */
     List<Row> rows(Options o) throws InterruptedException {
         printf("bench peers: latency_ms=%d concurrency=%d ceiling C/L=%s events/s, task iab, keys=%d partitions=%d, "
                         + "%d cores; broker, simulator, load and reader in this JVM, each contender in its own JVM (%s)",
@@ -52,13 +57,30 @@ final class PeersRun {
         try (ScratchDir tmp = ScratchDir.create("bench-peers-");
              EmbeddedKafka kafka = EmbeddedKafka.start(null, 0);
              Simulator simulator = Simulator.start(SimulatedApi.simulator(o.latencyMs(), o.concurrency(),
-                     o.eventLoops()))) {
+                     o.eventLoops()));
+             OtlpSink otlp = o.anyTracingOn() ? OtlpSink.start() : null) {
+            if (otlp != null) {
+                printf("bench peers: tracing %s: ours-* contenders sample with traceidratio and export every sampled "
+                        + "span over OTLP http/protobuf to a discard receiver in this JVM at %s",
+                        o.tracing(), otlp.endpoint());
+            }
             int index = 0;
             for (Contender c : o.contenders()) {
-                rows.add(runRow(o, c, index++, kafka, simulator, tmp));
+                for (TracingLevel level : levels(o, c)) {
+                    rows.add(runRow(o, c, level, index++, kafka, simulator, otlp, tmp));
+                }
             }
         }
         return rows;
+    }
+
+    /**
+     * The tracing levels {@code c} runs at: each of {@code o}'s for an ours-* contender when the run has tracing
+     * rows; else one null (a row as before there was tracing).
+     */
+    static List<TracingLevel> levels(Options o, Contender c) {
+        boolean ours = c == Contender.OURS_EOS || c == Contender.OURS_ALOS;
+        return ours && o.tracingRows() ? o.tracing() : java.util.Collections.singletonList(null);
     }
 
     /**
@@ -66,7 +88,7 @@ final class PeersRun {
      * JIT compilers used under 2 % of a core over the last 2 s (as {@code bench client} and {@code bench pipeline}
      * wait for their own JIT), at most {@code warmupMaxSeconds}. Returns the index of the next event.
      */
-    private long warmUp(Options o, Contender c, ContenderProcess child, LoadGenerator load, OutputTracker tracker,
+    private long warmUp(Options o, String tag, ContenderProcess child, LoadGenerator load, OutputTracker tracker,
                         int window, int events) throws InterruptedException {
         // Small chunks, so that the JIT is looked at about every 2 s also when the window is large (C = 4096).
         int chunk = Math.max(1, Math.min(Math.min(window, events), WARMUP_CHUNK));
@@ -76,14 +98,14 @@ final class PeersRun {
                 .run(() -> 0, () -> {
                     int produced = load.produce("w-", load.produced(), chunk, tracker::lastProgressNanos, STALL);
                     if (produced < chunk) {
-                        throw new IllegalStateException("contender " + c.id + ": no output for " + STALL.toSeconds()
+                        throw new IllegalStateException("contender " + tag + ": no output for " + STALL.toSeconds()
                                 + " s during the warm-up" + (child.isAlive() ? "" : " (it exited)") + "; its output:\n"
                                 + child.tail());
                     }
                     return produced;
                 });
         printf("bench peers: [%s] warmed up with %d events in %.1f s (the JIT used %s of a core in the last round)",
-                c.id, w.units(), w.seconds(),
+                tag, w.units(), w.seconds(),
                 Double.isNaN(w.lastShare()) ? "-" : String.format(Locale.ROOT, "%.1f%%", w.lastShare() * 100));
         return w.units();
     }
@@ -104,8 +126,14 @@ final class PeersRun {
                 : eventConcurrency + (int) Math.ceil(eventConcurrency * 100.0 / latencyMs);
     }
 
-    private Row runRow(Options o, Contender c, int index, EmbeddedKafka kafka, Simulator simulator, ScratchDir tmp)
-            throws InterruptedException {
+    /**
+     * One row: {@code c} at {@code level} (null: as before there was tracing; off: no tracing, labelled so). A level
+     * that is on gets {@code --tracing R --tracing-endpoint} of {@code otlp}, and the row the requests and bytes
+     * {@code otlp} received while its measured events ran (the window of its CPU figure).
+     */
+    private Row runRow(Options o, Contender c, TracingLevel level, int index, EmbeddedKafka kafka, Simulator simulator,
+                       OtlpSink otlp, ScratchDir tmp) throws InterruptedException {
+        String tag = level == null ? c.id : c.id + " tracing=" + level;
         String prefix = "peers-" + index + "-" + c.id;
         String input = prefix + "-input";
         String enriched = prefix + "-enriched";
@@ -136,8 +164,13 @@ final class PeersRun {
             main = PeerMain.class.getName();
             args.add(0, c.peerKind);
         }
-        printf("bench peers: [%s] %s: window %d events, %d measured events after a warm-up of %d-%d s", c.id,
-                c.label, window, events, o.warmupSeconds(), Math.max(o.warmupSeconds(), o.warmupMaxSeconds()));
+        boolean traced = level != null && level.on();
+        if (traced) {
+            args.addAll(List.of("--tracing", level.text(), "--tracing-endpoint", otlp.endpoint()));
+        }
+        printf("bench peers: [%s] %s: window %d events, %d measured events after a warm-up of %d-%d s", tag,
+                c.label + (level == null ? "" : traced ? ", tracing at ratio " + level + " exported over OTLP"
+                        : ", tracing off"), window, events, o.warmupSeconds(), Math.max(o.warmupSeconds(), o.warmupMaxSeconds()));
         List<String> jvm = new ArrayList<>(CHILD_JVM);
         if (o.jfrDir() != null) {
             jvm.add("-XX:StartFlightRecording=settings=profile,filename="
@@ -149,15 +182,17 @@ final class PeersRun {
              LoadGenerator load = new LoadGenerator(kafka.bootstrapServers(), input, o.keys(), window,
                      tracker::firstOutputs, o.seed())) {
             child.awaitReady(READY_TIMEOUT);
-            long next = warmUp(o, c, child, load, tracker, window, events);
+            long next = warmUp(o, tag, child, load, tracker, window, events);
+            OtlpSink.Counts otlpBefore = traced ? otlp.counts() : null;
             CpuSnapshot cpuBefore = child.cpu();
             int produced = load.produce(OutputTracker.MEASURED_PREFIX, next, events, tracker::lastProgressNanos,
                     STALL);
             boolean complete = produced == events && tracker.awaitMeasured(events, STALL);
             CpuSnapshot cpu = child.cpu().minus(cpuBefore);
+            OtlpSink.Counts exported = traced ? otlp.counts().minus(otlpBefore) : new OtlpSink.Counts(-1, -1);
             long rss = child.peakRssMb();
             if (!complete) {
-                printf("bench peers: [%s] no output for %d s; stopped waiting (%s)", c.id, STALL.toSeconds(),
+                printf("bench peers: [%s] no output for %d s; stopped waiting (%s)", tag, STALL.toSeconds(),
                         child.isAlive() ? "the contender is running" : "the contender exited");
             }
             tracker.close();
@@ -167,13 +202,14 @@ final class PeersRun {
                     ? cpu.processNanos() / 1e9 / s.withOutput() * 1000 : Double.NaN;
             Row row = new Row(c, o.concurrency(), o.latencyMs(), events, s.enriched(), s.deadLettered(),
                     events - s.withOutput(), s.duplicates(), eps, percentile(s.endToEndMicros(), 50),
-                    percentile(s.endToEndMicros(), 99), cpuPer1000, rss);
+                    percentile(s.endToEndMicros(), 99), cpuPer1000, rss, level, exported.requests(),
+                    exported.bytes());
             printf("bench peers: [%s] latency p50/p99/max ms: end-to-end %s; input timestamp to enriched_at minus the "
-                            + "call %s; call %s; enriched_at to read %s", c.id,
+                            + "call %s; call %s; enriched_at to read %s", tag,
                     PipelineBenchmark.percentiles(s.endToEndMicros()),
                     PipelineBenchmark.percentiles(s.beforeCallMicros()), PipelineBenchmark.percentiles(s.callMicros()),
                     PipelineBenchmark.percentiles(s.afterOutputMicros()));
-            printf("bench peers: [%s] %s", c.id, PeersReport.describe(row));
+            printf("bench peers: [%s] %s", tag, PeersReport.describe(row));
             return row;
         }
     }

@@ -3,6 +3,7 @@ package dev.enricher.cli;
 import dev.enricher.bench.PeersBenchmark;
 import dev.enricher.bench.PeersBenchmark.Contender;
 import dev.enricher.bench.PeersBenchmark.Point;
+import dev.enricher.bench.PeersBenchmark.TracingLevel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,9 +35,14 @@ import picocli.CommandLine.Spec;
             "Per row: throughput (first to last output read), efficiency = throughput / (C / L), p50 and p99 "
                 + "end-to-end latency (input timestamp to output read), CPU seconds of the contender's JVM per 1,000 "
                 + "events, its peak RSS (VmHWM), lost and duplicated inputs.",
+            "With --tracing, each ours-* contender runs once per value (rows 'ours-eos tracing=0.01', ...), traced "
+                + "as the service traces, its sampled spans exported over OTLP to a discard receiver in this JVM; "
+                + "those rows also give the receiver's otlp_requests and otlp_kb while the measured events ran.",
             "The last line is 'bench peers: ours_eps=X pc_eps=Y ratio=X/Y ...' (ours = exactly_once_v2); with "
-                + "--sweep, 'bench peers sweep: ...'; with --ceiling, 'bench peers ceiling: ...'. Exit code 1 when "
-                + "this pipeline lost an input, or duplicated one under exactly_once_v2."})
+                + "--sweep, 'bench peers sweep: ...'; with --ceiling, 'bench peers ceiling: ...'; with more than one "
+                + "--tracing value, 'bench peers tracing: off_cpu_us_per_event=X off_eps=Y r0.01_cpu_us_per_event=... "
+                + "...' after that line. Exit code 1 when this pipeline lost an input, or duplicated one under "
+                + "exactly_once_v2."})
 final class BenchPeersCommand implements Callable<Integer> {
 
     @Spec
@@ -78,6 +84,15 @@ final class BenchPeersCommand implements Callable<Integer> {
                     + "this machine's cores allow (--latency-ms is ignored; give --concurrency 1024 so that calls "
                     + "and the window of 4 x C events are not the limit).")
     boolean ceiling;
+
+    @Option(names = "--tracing", split = ",", paramLabel = "LIST",
+            description = "Tracing of the ours-* contenders: off, or a sampling ratio in (0, 1] (traceidratio; every "
+                    + "sampled span exported over OTLP http/protobuf to a discard receiver in this JVM, so the export "
+                    + "is in the CPU figure). Several values, e.g. off,0.01,1, run each ours-* contender once per "
+                    + "value, in that order (the other contenders once), and end with 'bench peers tracing: ...': "
+                    + "ours-eos's CPU per event and throughput at each value (ours-alos's without ours-eos). Not with "
+                    + "--sweep. Default off: no tracing, rows as without this option.")
+    List<String> tracing;
 
     @Option(names = "--out-dir", defaultValue = "docs", description = "Where --sweep writes its CSV and PNG (default ${DEFAULT-VALUE}).")
     Path outDir;
@@ -138,6 +153,17 @@ final class BenchPeersCommand implements Callable<Integer> {
         if (sweep && ceiling) {
             throw new ParameterException(spec.commandLine(), "--sweep and --ceiling are separate runs: give one");
         }
+        List<TracingLevel> levels;
+        try {
+            levels = tracing == null ? List.of(TracingLevel.OFF) : TracingLevel.parseAll(tracing);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--tracing: " + e.getMessage(), e);
+        }
+        boolean tracingRows = levels.size() > 1 || levels.get(0).on();
+        if (sweep && tracingRows) {
+            throw new ParameterException(spec.commandLine(), "--tracing " + String.join(",", tracing)
+                    + ": tracing rows are for one point or --ceiling, not --sweep");
+        }
         List<Contender> chosen;
         try {
             chosen = contenders != null ? Contender.parseAll(contenders)
@@ -150,8 +176,12 @@ final class BenchPeersCommand implements Callable<Integer> {
                     + pcJar + " is missing; build it with 'mvn -B -f bench/peers/pom.xml package' (the project's "
                     + "'mvn package' does too), or leave 'pc' out of --contenders");
         }
+        if (tracingRows && !chosen.contains(Contender.OURS_EOS) && !chosen.contains(Contender.OURS_ALOS)) {
+            throw new ParameterException(spec.commandLine(), "--tracing " + String.join(",", tracing)
+                    + ": only the ours-* contenders are traced, and --contenders has none");
+        }
         PeersBenchmark.Options options = new PeersBenchmark.Options(latencyMs, concurrency, events, keys, partitions,
-                chosen, warmupSeconds, warmupMaxSeconds, rowSeconds, seed, pcJar, eventLoops, jfrDir);
+                chosen, warmupSeconds, warmupMaxSeconds, rowSeconds, seed, pcJar, eventLoops, jfrDir, levels);
         if (sweep) {
             List<Point> chosenPoints;
             try {

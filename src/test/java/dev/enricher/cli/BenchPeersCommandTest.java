@@ -70,6 +70,33 @@ class BenchPeersCommandTest {
     }
 
     @Test
+    void refusesATracingValueThatIsNeitherOffNorARatioNamingTheOptionAndTheValue() {
+        for (String[] bad : new String[][] {{"off,2", "'2'"}, {"0", "'0'"}, {"-0.5", "'-0.5'"}, {"lots", "'lots'"},
+                {"off,1,1.0", "'1.0' is given twice"}}) {
+            Console.Result result = Console.run("bench", "peers", "--ceiling", "--contenders", "ours-eos", "--tracing",
+                    bad[0]);
+            assertThat(result.exit()).as(bad[0]).isEqualTo(2);
+            assertThat(result.out()).as("nothing started").isEmpty();
+            assertThat(result.err()).as(bad[0]).contains("--tracing: ").contains(bad[1]);
+        }
+        Console.Result sweep = Console.run("bench", "peers", "--sweep", "--tracing", "off,1");
+        assertThat(sweep.exit()).isEqualTo(2);
+        assertThat(sweep.err()).contains("--tracing off,1").contains("not --sweep");
+        Console.Result noOurs = Console.run("bench", "peers", "--ceiling", "--contenders", "pass-eos", "--tracing",
+                "0.01");
+        assertThat(noOurs.exit()).isEqualTo(2);
+        assertThat(noOurs.err()).contains("--tracing 0.01").contains("only the ours-* contenders are traced");
+    }
+
+    @Test
+    void theHelpTellsOfTracingAndItsLastLine() {
+        Console.Result help = Console.run("bench", "peers", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("--tracing=LIST")
+                .contains("with more than one --tracing value, 'bench peers tracing: off_cpu_us_per_event=X");
+    }
+
+    @Test
     void aMissingParallelConsumerJarSaysHowToBuildIt(@TempDir Path dir) {
         Console.Result result = Console.run("bench", "peers", "--contenders", "pc", "--pc-jar",
                 dir.resolve("nope.jar").toString(), "--events", "1", "--warmup-seconds", "0");

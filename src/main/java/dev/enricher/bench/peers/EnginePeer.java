@@ -4,15 +4,20 @@ import dev.enricher.avro.DeadLetter;
 import dev.enricher.client.ApiKey;
 import dev.enricher.client.ClientConfig;
 import dev.enricher.client.RetryPolicy;
+import dev.enricher.engine.CallObserver;
 import dev.enricher.engine.EngineConfig;
 import dev.enricher.engine.Ordering;
 import dev.enricher.serde.InMemorySchemaRegistry;
 import dev.enricher.topology.EnrichmentPipeline;
 import dev.enricher.topology.PipelineSettings;
 import dev.enricher.topology.ProcessingGuarantee;
+import dev.enricher.tracing.Tracing;
+import dev.enricher.tracing.TracingSettings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * This project's pipeline as a benchmark contender: {@link EnrichmentPipeline} with the engine's max-in-flight set to
@@ -20,6 +25,11 @@ import java.util.List;
  * guarantee. Its schema registry is in-memory (the child process has no registry server to talk to), seeded so that
  * the enriched record of the {@code iab} task ({@link PeerRecords#SCHEMA}, the schema the pipeline derives from its
  * tasks) and DeadLetter get the ids the harness registered and passed in; it refuses to start otherwise.
+ *
+ * <p>With {@code --tracing R} (a sampling ratio in (0, 1]; {@code off}, the default, for none) every event is traced
+ * as the service traces it, sampled with {@code traceidratio} at R, and the sampled spans exported over OTLP
+ * {@code http/protobuf} to {@code --tracing-endpoint} (the harness's discard receiver), so the export's cost is part of
+ * the contender's CPU. The tracing is closed (its last spans flushed) after the pipeline.
  */
 final class EnginePeer {
     private EnginePeer() {
@@ -61,13 +71,72 @@ final class EnginePeer {
                 .streamThreads(args.integer("threads", 1, 1))
                 .stateDir(Path.of(args.string("state-dir")))
                 .build();
-        EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, client, registry);
+        double ratio = tracingRatio(args);
+        if (ratio == 0) {
+            EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, client, registry);
+            try {
+                pipeline.awaitRunning(Duration.ofSeconds(120));
+            } catch (IllegalStateException | InterruptedException e) {
+                pipeline.close();
+                throw e;
+            }
+            return () -> pipeline.close(Duration.ofSeconds(30));
+        }
+        URI endpoint;
+        try {
+            endpoint = URI.create(args.string("tracing-endpoint"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("option --tracing-endpoint: " + e.getMessage(), e);
+        }
+        Tracing tracing = Tracing.start(new TracingSettings(true, endpoint, "http/protobuf", "traceidratio", ratio,
+                "stream-enricher-bench", null, null), Map.of());
+        EnrichmentPipeline pipeline;
+        try {
+            pipeline = EnrichmentPipeline.start(settings, client, registry, CallObserver.NONE, tracing.tracer());
+        } catch (RuntimeException e) {
+            tracing.close();
+            throw e;
+        }
         try {
             pipeline.awaitRunning(Duration.ofSeconds(120));
         } catch (IllegalStateException | InterruptedException e) {
-            pipeline.close();
+            try {
+                pipeline.close();
+            } finally {
+                tracing.close();
+            }
             throw e;
         }
-        return () -> pipeline.close(Duration.ofSeconds(30));
+        return () -> {
+            try {
+                pipeline.close(Duration.ofSeconds(30));
+            } finally {
+                tracing.close();
+            }
+        };
+    }
+
+    /**
+     * {@code --tracing}: 0 for {@code off} (the default), else the sampling ratio in (0, 1].
+     *
+     * @throws IllegalArgumentException naming the option when it is neither
+     */
+    static double tracingRatio(PeerArgs args) {
+        String v = args.string("tracing", "off").trim();
+        if (v.equalsIgnoreCase("off")) {
+            return 0;
+        }
+        double ratio;
+        try {
+            ratio = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option --tracing must be off or a sampling ratio in (0, 1], got '"
+                    + v + "'");
+        }
+        if (!(ratio > 0 && ratio <= 1)) {
+            throw new IllegalArgumentException("option --tracing must be off or a sampling ratio in (0, 1], got '"
+                    + v + "'");
+        }
+        return ratio;
     }
 }

@@ -14,7 +14,9 @@ import java.util.Set;
  * <p>Options: {@code --bootstrap}, {@code --input-topic}, {@code --output-topic}, {@code --dead-letter-topic},
  * {@code --group} (consumer group or application id), {@code --api-url}, {@code --concurrency},
  * {@code --threads}, {@code --guarantee} ({@code at_least_once} or {@code exactly_once_v2}), {@code --schema-id} (the
- * registry id of the enriched record's schema, {@link PeerRecords#SCHEMA}, to write in each record's header), {@code --state-dir}. The API key comes
+ * registry id of the enriched record's schema, {@link PeerRecords#SCHEMA}, to write in each record's header), {@code --state-dir},
+ * {@code --tracing} ({@code off} or a sampling ratio in (0, 1]; this project's pipeline only) and
+ * {@code --tracing-endpoint} (the OTLP receiver its spans go to). The API key comes
  * from the environment variable {@value #API_KEY_ENV}, never the command line (it would show in {@code ps}).
  */
 public final class PeerArgs {
@@ -30,7 +32,7 @@ public final class PeerArgs {
 
     private static final Set<String> KNOWN = Set.of("bootstrap", "input-topic", "output-topic", "dead-letter-topic",
             "group", "api-url", "concurrency", "threads", "guarantee", "schema-id", "dead-letter-schema-id",
-            "state-dir");
+            "state-dir", "tracing", "tracing-endpoint");
 
     private final Map<String, String> values;
 
