@@ -124,7 +124,9 @@ class EffectiveConfigSecretsTest {
                   - {name: pii, type: pii, options: {usecase: redact}}
                 privacy:
                   redact-with: pii
-                  entity-hash-key: %shash-key-of-the-deployment
+                  entity-hash-key: %1$shash-key-of-the-deployment
+                tracing:
+                  headers: api-key=%1$sotlp-backend-key
                 """.formatted(MARK).stripTrailing());
         String token = yaml("{}").replace("  url: https://registry:8081", """
                 url: https://registry:8081
@@ -135,7 +137,7 @@ class EffectiveConfigSecretsTest {
         assertThat(shown).doesNotContain(MARK);
         List<ConfigKey<?>> secrets = ConfigKeys.all().stream().filter(ConfigKey::secret).toList();
         assertThat(secrets).extracting(ConfigKey::name).contains("api.api-key", "registry.password",
-                "registry.bearer-token", "privacy.entity-hash-key");
+                "registry.bearer-token", "privacy.entity-hash-key", "tracing.headers");
         for (ConfigKey<?> k : secrets) {
             assertThat(shown).contains(k.name() + " = ****\n");
         }
