@@ -805,7 +805,7 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         long due = now + delay.toMillis();
         calls.retryAt(k, due);
         if (e.trace != null) {
-            e.trace.backoff(task.name(), k, due, x.kind() + (x.status() > 0 ? " (HTTP " + x.status() + ")" : ""));
+            e.trace.backoff(task.name(), k, due, retryReason(x));
         }
         timers.schedule(due, e.seq, PieceCalls.timerSlot(i, k));
         stats.retried();
@@ -836,11 +836,16 @@ final class EnrichmentProcessor implements Processor<byte[], byte[], byte[], byt
         long due = now + delay.toMillis();
         e.retryAt(i, due, exhausted);
         if (e.trace != null) {
-            e.trace.backoff(task.name(), -1, due, x.kind() + (x.status() > 0 ? " (HTTP " + x.status() + ")" : ""));
+            e.trace.backoff(task.name(), -1, due, retryReason(x));
         }
         timers.schedule(due, e.seq, i);
         stats.retried();
         store.put(e);
+    }
+
+    /** Why a call is retried, for its back-off's trace: the failure's kind and HTTP status, never its message. */
+    private static String retryReason(ZeroGpuException x) {
+        return x.kind() + (x.status() > 0 ? " (HTTP " + x.status() + ")" : "");
     }
 
     private static boolean mayFallBack(PendingEvent e, int i, EnrichmentTask task) {

@@ -72,24 +72,9 @@ final class EnginePeer {
                 .stateDir(Path.of(args.string("state-dir")))
                 .build();
         double ratio = tracingRatio(args);
-        if (ratio == 0) {
-            EnrichmentPipeline pipeline = EnrichmentPipeline.start(settings, client, registry);
-            try {
-                pipeline.awaitRunning(Duration.ofSeconds(120));
-            } catch (IllegalStateException | InterruptedException e) {
-                pipeline.close();
-                throw e;
-            }
-            return () -> pipeline.close(Duration.ofSeconds(30));
-        }
-        URI endpoint;
-        try {
-            endpoint = URI.create(args.string("tracing-endpoint"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("option --tracing-endpoint: " + e.getMessage(), e);
-        }
-        Tracing tracing = Tracing.start(new TracingSettings(true, endpoint, "http/protobuf", "traceidratio", ratio,
-                "stream-enricher-bench", null, null), Map.of());
+        // Tracing.OFF has no tracer (the pipeline is then exactly the untraced one) and closes as a no-op.
+        Tracing tracing = ratio == 0 ? Tracing.OFF : Tracing.start(new TracingSettings(true, tracingEndpoint(args),
+                "http/protobuf", "traceidratio", ratio, "stream-enricher-bench", null, null), Map.of());
         EnrichmentPipeline pipeline;
         try {
             pipeline = EnrichmentPipeline.start(settings, client, registry, CallObserver.NONE, tracing.tracer());
@@ -97,23 +82,32 @@ final class EnginePeer {
             tracing.close();
             throw e;
         }
-        try {
-            pipeline.awaitRunning(Duration.ofSeconds(120));
-        } catch (IllegalStateException | InterruptedException e) {
-            try {
-                pipeline.close();
-            } finally {
-                tracing.close();
-            }
-            throw e;
-        }
-        return () -> {
+        AutoCloseable stop = () -> {
             try {
                 pipeline.close(Duration.ofSeconds(30));
             } finally {
                 tracing.close();
             }
         };
+        try {
+            pipeline.awaitRunning(Duration.ofSeconds(120));
+        } catch (IllegalStateException | InterruptedException e) {
+            try {
+                stop.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return stop;
+    }
+
+    private static URI tracingEndpoint(PeerArgs args) {
+        try {
+            return URI.create(args.string("tracing-endpoint"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("option --tracing-endpoint: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -130,8 +124,7 @@ final class EnginePeer {
         try {
             ratio = Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option --tracing must be off or a sampling ratio in (0, 1], got '"
-                    + v + "'");
+            ratio = Double.NaN;
         }
         if (!(ratio > 0 && ratio <= 1)) {
             throw new IllegalArgumentException("option --tracing must be off or a sampling ratio in (0, 1], got '"
